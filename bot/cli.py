@@ -1,0 +1,265 @@
+"""The command line: index, ask, summary, sources, chat, serve, eval, bench."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from config import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bot", description="Answer questions from a document corpus, with citations."
+    )
+    p.add_argument("--log-format", choices=["text", "json"], help="log line format (default: text)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("index", help="sync the index with the corpus folder")
+    s.add_argument("--corpus", type=Path, help="corpus folder (default: BOT_CORPUS_DIR)")
+    s.add_argument("--json", action="store_true", help="print the stats as one JSON object")
+
+    s = sub.add_parser("ask", help="answer a question (or one per stdin line)")
+    s.add_argument("question", nargs="*", help="the question; none: read one per line from stdin")
+    s.add_argument("--json", action="store_true", help="JSON output (JSON Lines for stdin)")
+
+    s = sub.add_parser("summary", help="cited summary of a topic or document (none: the corpus)")
+    s.add_argument("topic", nargs="*")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("sources", help="list the indexed documents")
+    s.add_argument("--json", action="store_true")
+
+    sub.add_parser("chat", help="interactive console chat")
+
+    s = sub.add_parser(
+        "serve", help="run the chat adapters (none named: configured ones, else the console)"
+    )
+    s.add_argument("platforms", nargs="*", choices=["slack", "discord", []], metavar="PLATFORM")
+
+    s = sub.add_parser("eval", help="evaluate answer quality on tests/eval")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--output", type=Path, help="also write the report as JSON here")
+
+    s = sub.add_parser("bench", help="measure indexing and answer speed")
+    s.add_argument("--output", type=Path, default=Path("bench-results/bench.json"))
+    s.add_argument("--questions", type=int, default=200)
+    s.add_argument(
+        "--scale", default="10000,50000", help="synthetic corpus sizes in chunks ('' to skip)"
+    )
+    s.add_argument("--no-baseline", action="store_true")
+    return p
+
+
+def _progress(enabled: bool) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
+    """A tqdm progress callback when stderr is a terminal, else nothing."""
+    if not enabled or not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            label = {"read": "reading", "embed": "embedding"}.get(stage, stage)
+            bar = bars[stage] = tqdm(
+                total=total, desc=label, unit=" docs" if stage == "read" else " chunks"
+            )
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close() -> None:
+        for bar in bars.values():
+            bar.close()
+
+    return update, close
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def _service(settings: Settings) -> Any:
+    from bot.wiring import build_service
+
+    return build_service(settings)
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render_text import render_stats
+
+    if args.corpus:
+        settings = settings.model_copy(update={"corpus_dir": args.corpus})
+    service = _service(settings)
+    update, close = _progress(not args.json)
+    try:
+        stats = service.reindex("cli", update)
+    except FileNotFoundError as exc:
+        close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    close()
+    if args.json:
+        _print_json(stats.to_dict())
+    else:
+        print(render_stats(stats))
+    return 0
+
+
+def _ensure_index(service: Any, *, quiet: bool) -> None:
+    if service.is_indexed:
+        return
+    if not quiet:
+        print(f"The index is empty: indexing {service.corpus_dir} first…", file=sys.stderr)
+    update, close = _progress(not quiet)
+    stats = service.reindex("auto", update)
+    close()
+    if not quiet:
+        from bot.render_text import render_stats
+
+        print(render_stats(stats), file=sys.stderr)
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render_text import render_answer
+    from bot.service import QuestionError
+
+    service = _service(settings)
+    _ensure_index(service, quiet=args.json)
+    if args.question:
+        questions = [" ".join(args.question)]
+    else:
+        questions = [line for line in sys.stdin.read().splitlines() if line.strip()]
+    single = bool(args.question)
+    status = 0
+    for q in questions:
+        try:
+            answer = service.ask(q)
+        except QuestionError as exc:
+            if args.json:
+                _print_json({"question": q, "error": str(exc)})
+            else:
+                print(f"error: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            _print_json(answer.to_dict())
+        elif single:
+            print(render_answer(answer))
+        else:
+            print(answer.answer.replace("\n", " "))
+    return status
+
+
+def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render_text import render_answer
+
+    service = _service(settings)
+    _ensure_index(service, quiet=args.json)
+    answer = service.summarize(" ".join(args.topic) or None)
+    if args.json:
+        _print_json(answer.to_summary_dict())
+    else:
+        print(render_answer(answer, quotes=False))
+    return 0
+
+
+def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render_text import render_sources
+
+    service = _service(settings)
+    sources = service.sources()
+    if args.json:
+        _print_json([s.to_dict() for s in sources])
+    else:
+        print(render_sources(sources))
+    return 0
+
+
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import ConsoleChat
+
+    service = _service(settings)
+    _ensure_index(service, quiet=False)
+    ConsoleChat(service, sys.stdout).run()
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    platforms = args.platforms or settings.platforms_configured()
+    if not platforms:
+        log.info("no platform token set: starting the console chat")
+        return cmd_chat(settings, args)
+    print(
+        f"error: the {', '.join(platforms)} adapter is not available in this version;"
+        " unset its tokens to use the console chat",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.evaluation import run_eval_command
+
+    return run_eval_command(settings, args)
+
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.bench import run_bench_command
+
+    return run_bench_command(settings, args)
+
+
+COMMANDS = {
+    "index": cmd_index,
+    "ask": cmd_ask,
+    "summary": cmd_summary,
+    "sources": cmd_sources,
+    "chat": cmd_chat,
+    "serve": cmd_serve,
+    "eval": cmd_eval,
+    "bench": cmd_bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.command:
+        _parser().print_help()
+        return 2
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from bot.logs import setup_logging
+
+    level = (
+        logging.DEBUG
+        if args.verbose
+        else (logging.INFO if args.command == "serve" else logging.WARNING)
+    )
+    setup_logging(level, args.log_format or settings.log_format)
+    try:
+        return COMMANDS[args.command](settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one clear line for users; details with -v
+        from retrieval.embedding.minilm import ModelFilesError
+
+        if isinstance(exc, ModelFilesError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        log.debug("command failed", exc_info=True)
+        print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1

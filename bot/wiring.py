@@ -1,0 +1,109 @@
+"""The composition root: the only place that reads settings and builds concrete parts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from config import Settings
+from retrieval.compose import ComposeParams, ExtractiveComposer
+from retrieval.indexer import Indexer
+from retrieval.ports import Embedder
+from retrieval.retriever import HybridRetriever, IndexHolder, QueryEmbeddingCache, RetrievalParams
+from retrieval.store import ChromaStore
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    if settings.embeddings == "minilm":
+        from retrieval.embedding.minilm import MiniLMEmbedder
+
+        return MiniLMEmbedder()
+    from retrieval.embedding.providers import provider_embedder
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return provider_embedder(settings.embeddings, base_url=settings.llm_base_url, api_key=key)
+
+
+def build_chroma_client(settings: Settings) -> Any:
+    os.environ["ANONYMIZED_TELEMETRY"] = "False"
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def build_llm_composer(settings: Settings, fallback: ExtractiveComposer, embed: Any) -> Any:
+    """The LLM answer step when BOT_LLM is set, else None."""
+    if settings.llm == "none":
+        return None
+    from retrieval.llm import LLMComposer, chat_model_generator
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    generator = chat_model_generator(
+        settings.llm, base_url=settings.llm_base_url, api_key=key, timeout=settings.llm_timeout
+    )
+    return LLMComposer(generator, fallback, timeout=settings.llm_timeout)
+
+
+def build_service(settings: Settings, *, embedder: Embedder | None = None) -> Any:
+    """A ready QAService (index loaded if present) for these settings."""
+    from bot.service import QAService
+
+    embedder = embedder or build_embedder(settings)
+    store = ChromaStore(build_chroma_client(settings), embedder)
+    holder = IndexHolder(store)
+    embed_query = QueryEmbeddingCache(embedder)
+    params = RetrievalParams(
+        dense_k=settings.dense_k,
+        lexical_k=settings.lexical_k,
+        rrf_k=settings.rrf_k,
+        dense_weight=settings.dense_weight,
+        lexical_weight=settings.lexical_weight,
+        top_k=settings.top_k,
+        max_chunks_per_doc=settings.max_chunks_per_doc,
+    )
+    retriever = HybridRetriever(view=holder.get, embed_query=embed_query, params=params)
+    extractive = ExtractiveComposer(
+        embed_query,
+        embedder.embed,
+        ComposeParams(
+            min_score=settings.min_sentence_score,
+            max_sentences=settings.max_answer_sentences,
+        ),
+    )
+    composer = build_llm_composer(settings, extractive, embed_query) or extractive
+    indexer = Indexer(
+        store,
+        embedder,
+        chunk_tokens=settings.chunk_tokens,
+        chunk_overlap=settings.chunk_overlap,
+        max_document_bytes=int(settings.max_document_mb * 1_000_000),
+        source_root=PROJECT_ROOT,
+    )
+    service = QAService(
+        holder,
+        indexer,
+        retriever,
+        composer,
+        extractive,
+        corpus_dir=settings.corpus_dir,
+        max_question_chars=settings.max_question_chars,
+    )
+    service.load()
+    return service

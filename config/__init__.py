@@ -1,0 +1,5 @@
+"""Settings: one validated model, read once by the composition root."""
+
+from config.settings import Settings, SettingsError, load_settings
+
+__all__ = ["Settings", "SettingsError", "load_settings"]

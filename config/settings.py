@@ -1,0 +1,197 @@
+"""The bot's settings: environment variables, `.env`, then `config/bot.toml`, then defaults.
+
+Validated once at start-up by `load_settings()`; a bad value raises
+`SettingsError` whose message is one line naming the variable (never its
+value when the variable is a secret).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_DIR = Path(__file__).resolve().parent
+TOML_FILE = CONFIG_DIR / "bot.toml"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; str() is one line naming the variable."""
+
+
+def _env(name: str, **kw: Any) -> Any:
+    return Field(validation_alias=AliasChoices(name, name.lower()), **kw)
+
+
+IdList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        case_sensitive=False,
+    )
+
+    # Where things live
+    data_dir: Path = _env("BOT_DATA_DIR", default=Path("./data"))
+    corpus_dir: Path = _env("BOT_CORPUS_DIR", default=Path("./docs_corpus"))
+    chroma_url: str | None = _env("BOT_CHROMA_URL", default=None)
+
+    # Models
+    embeddings: str = _env("BOT_EMBEDDINGS", default="minilm")
+    llm: str = _env("BOT_LLM", default="none")
+    llm_base_url: str | None = _env("BOT_LLM_BASE_URL", default=None)
+    openai_api_key: SecretStr | None = _env("OPENAI_API_KEY", default=None)
+    llm_timeout: float = _env("BOT_LLM_TIMEOUT", default=30.0, gt=0, le=600)
+
+    # Indexing
+    chunk_tokens: int = _env("BOT_CHUNK_TOKENS", default=200, ge=50, le=256)
+    chunk_overlap: int = _env("BOT_CHUNK_OVERLAP", default=30, ge=0, le=128)
+    max_document_mb: float = _env("BOT_MAX_DOCUMENT_MB", default=20.0, gt=0)
+
+    # Retrieval and answers (chosen with `python -m bot eval`)
+    dense_k: int = _env("BOT_DENSE_K", default=20, ge=1, le=200)
+    lexical_k: int = _env("BOT_LEXICAL_K", default=20, ge=0, le=200)
+    rrf_k: int = _env("BOT_RRF_K", default=60, ge=1)
+    dense_weight: float = _env("BOT_DENSE_WEIGHT", default=1.0, ge=0)
+    lexical_weight: float = _env("BOT_LEXICAL_WEIGHT", default=1.0, ge=0)
+    top_k: int = _env("BOT_TOP_K", default=6, ge=1, le=50)
+    max_chunks_per_doc: int = _env("BOT_MAX_CHUNKS_PER_DOC", default=3, ge=1)
+    min_sentence_score: float = _env("BOT_MIN_SENTENCE_SCORE", default=0.45, ge=-1, le=2)
+    max_answer_sentences: int = _env("BOT_MAX_ANSWER_SENTENCES", default=3, ge=1, le=10)
+
+    # Chat limits (both platforms)
+    max_question_chars: int = _env("BOT_MAX_QUESTION_CHARS", default=2000, ge=10)
+    rate_limit_per_minute: int = _env("BOT_RATE_LIMIT_PER_MINUTE", default=5, ge=0)
+    log_questions: bool = _env("BOT_LOG_QUESTIONS", default=False)
+    log_format: Literal["text", "json"] = _env("BOT_LOG_FORMAT", default="text")
+
+    # Slack
+    slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN", default=None)
+    slack_signing_secret: SecretStr | None = _env("SLACK_SIGNING_SECRET", default=None)
+    slack_app_token: SecretStr | None = _env("SLACK_APP_TOKEN", default=None)
+    slack_api_url: str = _env("SLACK_API_URL", default="https://slack.com/api/")
+    slack_admins: IdList = _env("BOT_SLACK_ADMINS", default_factory=list)
+
+    # Discord
+    discord_token: SecretStr | None = _env("DISCORD_TOKEN", default=None)
+    discord_api_url: str | None = _env("DISCORD_API_URL", default=None)
+    discord_gateway_url: str | None = _env("DISCORD_GATEWAY_URL", default=None)
+    discord_admin_roles: IdList = _env("BOT_DISCORD_ADMIN_ROLES", default_factory=list)
+    discord_guild_ids: IdList = _env("BOT_DISCORD_GUILD_IDS", default_factory=list)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=TOML_FILE)
+        return (init_settings, env_settings, dotenv_settings, toml)
+
+    @field_validator("slack_admins", "discord_admin_roles", "discord_guild_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("chroma_url", "llm_base_url", "discord_api_url", "discord_gateway_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not re.match(r"^(https?|wss?)://[^\s/]+", value):
+            raise ValueError("must be a URL like http://host:port")
+        return value.rstrip("/")
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slack_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be a URL like https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("llm")
+    @classmethod
+    def _llm(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() in ("", "none"):
+            return "none"
+        provider, sep, model = value.partition(":")
+        if not sep or not model or provider not in ("openai", "ollama"):
+            raise ValueError("must be 'none', 'openai:MODEL' or 'ollama:MODEL'")
+        return value
+
+    @field_validator("embeddings")
+    @classmethod
+    def _embeddings(cls, value: str) -> str:
+        value = value.strip()
+        if value == "minilm":
+            return value
+        provider, sep, model = value.partition(":")
+        if not sep or not model or provider not in ("openai", "ollama", "sentence-transformers"):
+            raise ValueError(
+                "must be 'minilm', 'openai:MODEL', 'ollama:MODEL' or 'sentence-transformers:PATH'"
+            )
+        return value
+
+    # Derived views -------------------------------------------------------
+    def platforms_configured(self) -> list[str]:
+        """Platforms whose tokens are set, in a stable order."""
+        found = []
+        if self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token):
+            found.append("slack")
+        if self.discord_token:
+            found.append("discord")
+        return found
+
+
+_SECRET_FIELDS = {
+    name for name, f in Settings.model_fields.items() if "SecretStr" in str(f.annotation)
+}
+
+
+def _variable(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    alias = getattr(info, "validation_alias", None) if info else None
+    choices = getattr(alias, "choices", None)
+    return str(choices[0]) if choices else field.upper()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate every setting once. Raises SettingsError naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"][0] if err["loc"] else "?"
+        field = next(
+            (
+                name
+                for name in Settings.model_fields
+                if loc == name or str(loc).upper() == _variable(name)
+            ),
+            str(loc),
+        )
+        var = _variable(field) if field in Settings.model_fields else str(loc).upper()
+        msg = err["msg"].removeprefix("Value error, ")
+        if field not in _SECRET_FIELDS and "input" in err and not isinstance(err["input"], dict):
+            msg = f"{msg} (got {str(err['input'])[:60]!r})"
+        raise SettingsError(f"invalid setting {var}: {msg}") from None

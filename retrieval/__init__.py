@@ -1,0 +1,1 @@
+"""Loading, chunking, embedding, the Chroma store, hybrid retrieval and cited answers."""

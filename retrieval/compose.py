@@ -1,0 +1,269 @@
+"""Extractive, cited answers and summaries: pick source sentences, number their sources.
+
+Offline and deterministic. Sentences are scored with their contextual vectors
+(pooled at indexing time from the chunk's forward pass) against the query
+vector, plus IDF-weighted term overlap; answers abstain when the best evidence
+is weak. Every sentence of the output is a verbatim quote carrying its [n].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.documents import Document
+
+from retrieval.models import Answer, Citation
+from retrieval.text import sentence_spans, terms
+
+ABSTAIN_MESSAGE = (
+    "I couldn't find an answer to that in the documents I have. "
+    "Try rephrasing, ask about one of the indexed sources, or list them with `sources`."
+)
+_LIST_QUESTION = re.compile(
+    r"^\s*(list|name|which (countries|nations|ones|attacks|areas|topics|investments)|what are the)"
+    r"|\b(countries|attacks|examples|areas|ways|steps|reasons|investments|partners|topics)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(r"^\s*(when|what (year|date|day|month))\b|\bwhat time\b", re.IGNORECASE)
+_HOW_MANY = re.compile(
+    r"\bhow (many|much|large|big|long)\b|\bwhat (share|percentage|amount)\b", re.I
+)
+_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2} (January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)\b"
+)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand"
+    r"|million|billion|dozen)\b",
+    re.IGNORECASE,
+)
+_MIN_WORDS = 5
+
+
+@dataclass(frozen=True)
+class ComposeParams:
+    max_sentences: int = 3
+    list_sentences: int = 5
+    min_score: float = 0.45
+    margin: float = 0.15
+    lexical_weight: float = 0.3
+    redundancy: float = 0.88
+    summary_sentences: int = 6
+
+
+@dataclass
+class _Candidate:
+    doc_rank: int
+    doc: Document
+    start: int
+    end: int
+    vector: np.ndarray
+    order: int
+    score: float = 0.0
+    terms: set[str] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        return self.doc.page_content[self.start : self.end]
+
+
+def _doc_sentences(
+    docs: Sequence[Document], embed: Callable[[Sequence[str]], np.ndarray]
+) -> list[_Candidate]:
+    """Candidate sentences of docs; vectors from indexing, or embedded now for foreign docs."""
+    out: list[_Candidate] = []
+    for rank, doc in enumerate(docs):
+        spans = doc.metadata.get("sentence_spans")
+        vectors = doc.metadata.get("sentence_vectors")
+        if spans is None or vectors is None or len(spans) != len(vectors):
+            spans = np.asarray(sentence_spans(doc.page_content), dtype=np.int32).reshape(-1, 2)
+            texts = [doc.page_content[s:e] for s, e in spans]
+            vectors = embed(texts) if texts else np.zeros((0, 1), np.float32)
+        for i, ((start, end), vec) in enumerate(zip(spans, vectors, strict=True)):
+            text = doc.page_content[int(start) : int(end)]
+            if len(text.split()) < _MIN_WORDS:
+                continue
+            out.append(
+                _Candidate(rank, doc, int(start), int(end), np.asarray(vec, np.float32), order=i)
+            )
+    return out
+
+
+def _citations(selected: list[_Candidate], first: int = 1) -> tuple[str, list[Citation]]:
+    """Answer text with [n] after each sentence; adjacent sentences of one chunk share n."""
+    citations: list[Citation] = []
+    parts: list[str] = []
+    prev: _Candidate | None = None
+    for cand in selected:
+        same_run = prev is not None and prev.doc is cand.doc and cand.order == prev.order + 1
+        if same_run:
+            last = citations[-1]
+            quote = cand.doc.page_content[_run_start(selected, cand) : cand.end]
+            citations[-1] = Citation(**{**last.__dict__, "quote": quote})
+        else:
+            meta = cand.doc.metadata
+            page = int(meta.get("page", -1) or -1)
+            citations.append(
+                Citation(
+                    index=len(citations) + first,
+                    title=str(meta.get("title", "")),
+                    source=str(meta.get("source", "")),
+                    section=str(meta.get("section", "")),
+                    url=str(meta.get("url", "")),
+                    quote=cand.text,
+                    page=page if page >= 0 else None,
+                    date=str(meta.get("date", "")),
+                )
+            )
+        parts.append(f"{cand.text} [{citations[-1].index}]")
+        prev = cand
+    return " ".join(parts), citations
+
+
+def _run_start(selected: list[_Candidate], cand: _Candidate) -> int:
+    """Start offset of the run of consecutive same-chunk sentences that ends at cand."""
+    i = selected.index(cand)
+    start = cand.start
+    while (
+        i > 0 and selected[i - 1].doc is cand.doc and selected[i - 1].order == selected[i].order - 1
+    ):
+        i -= 1
+        start = selected[i].start
+    return start
+
+
+class ExtractiveComposer:
+    """Answers and summaries made only of quoted source sentences."""
+
+    mode = "extractive"
+
+    def __init__(
+        self,
+        embed_query: Callable[[str], np.ndarray],
+        embed_texts: Callable[[Sequence[str]], np.ndarray],
+        params: ComposeParams | None = None,
+    ) -> None:
+        self.embed_query = embed_query
+        self.embed_texts = embed_texts
+        self.params = params or ComposeParams()
+
+    # Scoring ---------------------------------------------------------------
+    def _score(self, query: str, cands: list[_Candidate], docs: Sequence[Document]) -> None:
+        if not cands:
+            return
+        q = self.embed_query(query)
+        sims = np.vstack([c.vector for c in cands]) @ q
+        q_terms = set(terms(query))
+        idf: dict[str, float] = {}
+        for d in docs:
+            idf.update(d.metadata.get("query_idf") or {})
+        total = sum(idf.get(t, 1.0) for t in q_terms) or 1.0
+        when, how_many = bool(_WHEN.search(query)), bool(_HOW_MANY.search(query))
+        for cand, sim in zip(cands, sims, strict=True):
+            cand.terms = set(terms(cand.text))
+            overlap = sum(idf.get(t, 1.0) for t in q_terms & cand.terms) / total
+            bonus = 0.0
+            if when and _DATE.search(cand.text):
+                bonus += 0.06
+            if how_many and _NUMBER.search(cand.text):
+                bonus += 0.04
+            cand.score = float(sim) + self.params.lexical_weight * overlap + bonus
+            cand.score += 0.02 / (1 + cand.doc_rank)
+
+    def _pick(self, ranked: list[_Candidate], limit: int, floor: float) -> list[_Candidate]:
+        chosen: list[_Candidate] = []
+        for cand in ranked:
+            if len(chosen) >= limit or cand.score < floor:
+                break
+            if any(float(cand.vector @ c.vector) > self.params.redundancy for c in chosen):
+                continue
+            if any(cand.text == c.text for c in chosen):
+                continue
+            chosen.append(cand)
+        return chosen
+
+    # Answers ---------------------------------------------------------------
+    def answer(self, question: str, query: str, docs: Sequence[Document]) -> Answer:
+        """A cited answer to query from docs, or an abstention when evidence is weak."""
+        cands = _doc_sentences(docs, self.embed_texts)
+        self._score(query, cands, docs)
+        ranked = sorted(cands, key=lambda c: -c.score)
+        if not ranked or ranked[0].score < self.params.min_score:
+            return Answer(question=question, answer=ABSTAIN_MESSAGE, abstained=True, mode=self.mode)
+        best = ranked[0].score
+        limit = (
+            self.params.list_sentences
+            if _LIST_QUESTION.search(question)
+            else self.params.max_sentences
+        )
+        floor = max(self.params.min_score, best - self.params.margin)
+        chosen = self._pick(ranked, limit, floor)
+        chosen.sort(key=lambda c: (c.doc_rank, c.order))
+        text, citations = _citations(chosen)
+        return Answer(question=question, answer=text, citations=citations, mode=self.mode)
+
+    # Summaries -------------------------------------------------------------
+    def summarize(
+        self, topic: str, docs: Sequence[Document], *, by_document: bool = False
+    ) -> Answer:
+        """4–8 cited sentences covering distinct points of docs (topic-weighted).
+
+        With by_document, one central sentence per document, grouped by title.
+        """
+        cands = _doc_sentences(docs, self.embed_texts)
+        if not cands:
+            return Answer(question=topic, answer=ABSTAIN_MESSAGE, abstained=True, mode=self.mode)
+        vecs = np.vstack([c.vector for c in cands])
+        if by_document:
+            return self._overview(topic, cands, vecs)
+        centroid = vecs.mean(axis=0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+        centrality = vecs @ centroid
+        relevance = vecs @ self.embed_query(topic) if topic else centrality
+        scores = 0.5 * centrality + 0.5 * relevance
+        if topic and float(relevance.max()) < self.params.min_score - 0.1:
+            return Answer(question=topic, answer=ABSTAIN_MESSAGE, abstained=True, mode=self.mode)
+        chosen = self._mmr(cands, vecs, scores, self.params.summary_sentences)
+        chosen.sort(key=lambda c: (c.doc_rank, c.order))
+        text, citations = _citations(chosen)
+        return Answer(question=topic, answer=text, citations=citations, mode=self.mode)
+
+    def _mmr(
+        self,
+        cands: list[_Candidate],
+        vecs: np.ndarray,
+        scores: np.ndarray,
+        k: int,
+        lam: float = 0.6,
+    ) -> list[_Candidate]:
+        chosen: list[int] = []
+        remaining = set(range(len(cands)))
+        while remaining and len(chosen) < k:
+            best_i, best_v = -1, -1e9
+            for i in remaining:
+                penalty = max((float(vecs[i] @ vecs[j]) for j in chosen), default=0.0)
+                value = lam * float(scores[i]) - (1 - lam) * penalty
+                if value > best_v:
+                    best_i, best_v = i, value
+            chosen.append(best_i)
+            remaining.discard(best_i)
+        return [cands[i] for i in chosen]
+
+    def _overview(self, topic: str, cands: list[_Candidate], vecs: np.ndarray) -> Answer:
+        by_source: dict[str, list[int]] = {}
+        for i, c in enumerate(cands):
+            by_source.setdefault(str(c.doc.metadata.get("source", "")), []).append(i)
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for idxs in by_source.values():
+            sub = vecs[idxs]
+            centroid = sub.mean(axis=0)
+            best = cands[idxs[int(np.argmax(sub @ centroid))]]
+            title = str(best.doc.metadata.get("title", "")) or "Untitled"
+            text, cites = _citations([best], first=len(citations) + 1)
+            citations.extend(cites)
+            lines.append(f"{title}: {text}")
+        return Answer(question=topic, answer="\n".join(lines), citations=citations, mode=self.mode)

@@ -1,0 +1,1 @@
+"""Embedders: the bundled MiniLM model and optional providers, behind one `Embedder` port."""

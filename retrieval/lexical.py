@@ -1,0 +1,47 @@
+"""BM25 over chunk text (with title and section), rebuilt in memory from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+
+from retrieval.text import terms
+
+
+class LexicalIndex:
+    """BM25 (bm25s) over pre-tokenised chunks; also supplies term IDF for answer scoring."""
+
+    def __init__(self, documents: Sequence[str]) -> None:
+        self._n = len(documents)
+        tokens = [terms(d) for d in documents]
+        self._bm25 = bm25s.BM25()
+        self._vocab: dict[str, int] = {}
+        if self._n:
+            self._bm25.index(tokens, show_progress=False)
+            self._vocab = dict(self._bm25.vocab_dict)
+        df: dict[str, int] = {}
+        for toks in tokens:
+            for t in set(toks):
+                df[t] = df.get(t, 0) + 1
+        self._idf = {t: float(np.log(1 + (self._n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
+        self._max_idf = float(np.log(1 + (self._n + 0.5) / 0.5)) if self._n else 1.0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def idf(self, term: str) -> float:
+        """IDF of a term; unseen terms get the highest IDF (rarest possible)."""
+        return self._idf.get(term, self._max_idf)
+
+    def search(self, query_terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) of the best k chunks with a positive score."""
+        known = [t for t in query_terms if t in self._vocab]
+        if not known or k <= 0:
+            return []
+        scores = self._bm25.get_scores(known)
+        k = min(k, self._n)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]

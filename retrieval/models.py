@@ -1,0 +1,128 @@
+"""The neutral data the core returns and every platform renders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered piece of evidence: where it is and the exact text quoted."""
+
+    index: int
+    title: str
+    source: str
+    section: str
+    url: str
+    quote: str
+    page: int | None = None
+    date: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["page"] is None:
+            del d["page"]
+        if not d["date"]:
+            del d["date"]
+        return d
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer whose sentences carry [n] markers pointing into `citations`."""
+
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    mode: str = "extractive"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+    standalone_question: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "mode": self.mode,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+        if self.note:
+            d["note"] = self.note
+        if self.standalone_question and self.standalone_question != self.question:
+            d["standalone_question"] = self.standalone_question
+        return d
+
+    def to_summary_dict(self) -> dict[str, Any]:
+        """The `summary --json` shape: `topic` and `summary` instead of question/answer."""
+        d = self.to_dict()
+        d["topic"] = d.pop("question")
+        d["summary"] = d.pop("answer")
+        return {"topic": d.pop("topic"), "summary": d.pop("summary"), **d}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation, oldest first in a history."""
+
+    question: str
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class SkippedDocument:
+    path: str
+    reason: str
+
+
+@dataclass
+class IndexStats:
+    """What one `index` run did."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    skipped: list[SkippedDocument] = field(default_factory=list)
+    flagged: list[SkippedDocument] = field(default_factory=list)
+    seconds: float = 0.0
+    embedded_chunks: int = 0
+    rebuilt: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+            "chunks": self.chunks,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+            "flagged": [{"path": s.path, "reason": s.reason} for s in self.flagged],
+        }
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One indexed document, as `sources` lists it."""
+
+    title: str
+    path: str
+    url: str
+    chunks: int
+    indexed_at: str
+    date: str = ""
+    topics: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "path": self.path,
+            "url": self.url,
+            "chunks": self.chunks,
+            "indexed_at": self.indexed_at,
+        }

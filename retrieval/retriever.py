@@ -1,0 +1,159 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, capped per document.
+
+`HybridRetriever` is a LangChain `BaseRetriever`: it returns Documents whose
+metadata carries everything the composer needs (citation fields, fused score,
+and the chunk's sentence spans and vectors), so the answer step never has to
+go back to the store and a whole answer reads one consistent index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from retrieval.ports import Embedder
+from retrieval.snapshot import CorpusSnapshot
+from retrieval.store import ChromaStore
+from retrieval.text import terms
+
+
+@dataclass(frozen=True)
+class IndexView:
+    """A store and the snapshot of it that queries read together."""
+
+    store: ChromaStore
+    snapshot: CorpusSnapshot
+    generation: str = ""
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    dense_k: int = 20
+    lexical_k: int = 20
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    top_k: int = 6
+    max_chunks_per_doc: int = 3
+
+
+class QueryEmbeddingCache:
+    """Embeds a query once per request even when retriever and composer both need it."""
+
+    def __init__(self, embedder: Embedder, size: int = 256) -> None:
+        self.embedder = embedder
+        self._size = size
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, text: str) -> np.ndarray:
+        vec = self._cache.get(text)
+        if vec is None:
+            vec = self.embedder.embed([text])[0]
+            if len(self._cache) >= self._size:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[text] = vec
+        return vec
+
+
+def chunk_to_document(view: IndexView, position: int, score: float, **extra: Any) -> Document:
+    """A chunk as a LangChain Document with citation fields and sentence data."""
+    snap = view.snapshot
+    chunk = snap.chunks[position]
+    sids = snap.sentence_ids(position)
+    meta = dict(chunk.metadata)
+    meta.update(
+        chunk_id=chunk.id,
+        position=position,
+        generation=view.generation,
+        score=score,
+        sentence_spans=snap.sentence_spans[sids.start : sids.stop],
+        sentence_vectors=snap.sentence_vectors[sids.start : sids.stop],
+        **extra,
+    )
+    return Document(page_content=chunk.text, metadata=meta, id=chunk.id)
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + lexical retrieval with reciprocal rank fusion over the current index."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    view: Callable[[], IndexView]
+    embed_query: Callable[[str], np.ndarray]
+    params: RetrievalParams = RetrievalParams()
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
+    ) -> list[Document]:
+        view = self.view()
+        return self.retrieve(view, query)
+
+    def retrieve(
+        self, view: IndexView, query: str, *, top_k: int | None = None, per_doc: int | None = None
+    ) -> list[Document]:
+        """Fused top chunks for query, best first (empty for an empty index)."""
+        snap = view.snapshot
+        if not snap.chunks:
+            return []
+        p = self.params
+        vector = self.embed_query(query)
+        query_terms = terms(query)
+        fused: dict[int, float] = {}
+        dense_sim: dict[int, float] = {}
+        for rank, (cid, sim) in enumerate(view.store.dense_search(vector, p.dense_k)):
+            pos = snap.by_id.get(cid)
+            if pos is None:  # written after this snapshot was taken
+                continue
+            dense_sim[pos] = sim
+            fused[pos] = fused.get(pos, 0.0) + p.dense_weight / (p.rrf_k + rank + 1)
+        lexical_score: dict[int, float] = {}
+        for rank, (pos, score) in enumerate(snap.lexical.search(query_terms, p.lexical_k)):
+            lexical_score[pos] = score
+            fused[pos] = fused.get(pos, 0.0) + p.lexical_weight / (p.rrf_k + rank + 1)
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        limit, cap = top_k or p.top_k, per_doc or p.max_chunks_per_doc
+        per_source: dict[str, int] = {}
+        idf = {t: snap.lexical.idf(t) for t in set(query_terms)}
+        docs: list[Document] = []
+        for pos, score in ranked:
+            source = snap.chunks[pos].source
+            if per_source.get(source, 0) >= cap:
+                continue
+            per_source[source] = per_source.get(source, 0) + 1
+            docs.append(
+                chunk_to_document(
+                    view,
+                    pos,
+                    score,
+                    dense_similarity=dense_sim.get(pos, 0.0),
+                    lexical_score=lexical_score.get(pos, 0.0),
+                    query_idf=idf,
+                )
+            )
+            if len(docs) >= limit:
+                break
+        return docs
+
+
+class IndexHolder:
+    """The current `IndexView`; swapped atomically when a re-index completes."""
+
+    def __init__(self, store: ChromaStore, generation: str = "") -> None:
+        self._view = IndexView(store, CorpusSnapshot.empty(store.embedder.dim), generation)
+
+    def get(self) -> IndexView:
+        return self._view
+
+    def reload(self, store: ChromaStore | None = None, generation: str = "") -> IndexView:
+        """Read the store's current contents into a new snapshot and publish it."""
+        store = store or self._view.store
+        view = IndexView(store, CorpusSnapshot.load(store), generation)
+        self._view = view  # one reference assignment: readers see old or new, never a mix
+        return view

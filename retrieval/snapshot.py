@@ -1,0 +1,112 @@
+"""An immutable in-memory view of one complete index: chunks, sentence vectors, BM25.
+
+Queries read one snapshot from start to end, so a re-index that swaps in a
+new snapshot never mixes two versions of the corpus inside one answer.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from retrieval.lexical import LexicalIndex
+from retrieval.store import ChromaStore
+
+
+@dataclass(frozen=True)
+class ChunkView:
+    position: int
+    id: str
+    text: str
+    metadata: dict[str, Any]
+
+    @property
+    def source(self) -> str:
+        return str(self.metadata.get("source", ""))
+
+    @property
+    def page(self) -> int | None:
+        page = int(self.metadata.get("page", -1))
+        return page if page >= 0 else None
+
+
+@dataclass
+class CorpusSnapshot:
+    chunks: list[ChunkView]
+    sentence_chunk: np.ndarray  # sentence -> chunk position
+    sentence_spans: np.ndarray  # (n, 2) char offsets into the chunk text
+    sentence_vectors: np.ndarray  # (n, dim) float16, unit length
+    chunk_sentences: np.ndarray  # (chunks, 2): first sentence, count
+    lexical: LexicalIndex
+    loaded_seconds: float = 0.0
+    by_id: dict[str, int] = field(default_factory=dict)
+    documents: dict[str, list[int]] = field(default_factory=dict)  # source -> chunk positions
+
+    @classmethod
+    def load(cls, store: ChromaStore) -> CorpusSnapshot:
+        """Read the whole index from the store (one pass over chunks and sentences)."""
+        started = time.perf_counter()
+        if not store.exists():
+            return cls.empty(store.embedder.dim)
+        ids, texts, metas = store.all_chunks()
+        vectors = store.all_sentence_vectors()
+        order = sorted(
+            range(len(ids)), key=lambda i: (str(metas[i]["source"]), int(metas[i].get("chunk", 0)))
+        )
+        chunks = [ChunkView(p, ids[i], texts[i], metas[i]) for p, i in enumerate(order)]
+        s_chunk: list[int] = []
+        s_spans: list[tuple[int, int]] = []
+        s_vecs: list[np.ndarray] = []
+        ranges: list[tuple[int, int]] = []
+        for c in chunks:
+            spans, vecs = vectors.get(c.id, ([], np.zeros((0, store.embedder.dim), np.float16)))
+            ranges.append((len(s_chunk), len(spans)))
+            s_chunk.extend([c.position] * len(spans))
+            s_spans.extend(spans)
+            s_vecs.append(vecs)
+        documents: dict[str, list[int]] = {}
+        for c in chunks:
+            documents.setdefault(c.source, []).append(c.position)
+        lexical = LexicalIndex(
+            [
+                f"{c.metadata.get('title', '')} {c.metadata.get('section', '')} {c.text}"
+                for c in chunks
+            ]
+        )
+        dim = store.embedder.dim
+        return cls(
+            chunks=chunks,
+            sentence_chunk=np.asarray(s_chunk, dtype=np.int32),
+            sentence_spans=np.asarray(s_spans, dtype=np.int32).reshape(-1, 2),
+            sentence_vectors=(
+                np.vstack(s_vecs).astype(np.float16) if s_vecs else np.zeros((0, dim), np.float16)
+            ),
+            chunk_sentences=np.asarray(ranges, dtype=np.int32).reshape(-1, 2),
+            lexical=lexical,
+            loaded_seconds=time.perf_counter() - started,
+            by_id={c.id: c.position for c in chunks},
+            documents=documents,
+        )
+
+    @classmethod
+    def empty(cls, dim: int) -> CorpusSnapshot:
+        return cls(
+            chunks=[],
+            sentence_chunk=np.zeros(0, np.int32),
+            sentence_spans=np.zeros((0, 2), np.int32),
+            sentence_vectors=np.zeros((0, dim), np.float16),
+            chunk_sentences=np.zeros((0, 2), np.int32),
+            lexical=LexicalIndex([]),
+        )
+
+    def sentence_ids(self, chunk_position: int) -> range:
+        first, count = self.chunk_sentences[chunk_position]
+        return range(int(first), int(first) + int(count))
+
+    def sentence_text(self, sid: int) -> str:
+        chunk = self.chunks[int(self.sentence_chunk[sid])]
+        start, end = self.sentence_spans[sid]
+        return chunk.text[int(start) : int(end)]

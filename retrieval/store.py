@@ -1,0 +1,209 @@
+"""The Chroma store: one collection of chunks, one of their sentence vectors.
+
+Chunk records carry readable metadata (title, section, source, url, date,
+page) so the collection is usable from LangChain as is; sentence vectors
+(pooled from the chunk's own forward pass) live in a side collection, one
+record per chunk, so answering never re-embeds sentences.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from retrieval.embedding.adapters import BotEmbeddingFunction, LangChainEmbeddings, activate
+from retrieval.ports import Embedder
+
+_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    vector: np.ndarray
+    sentence_spans: tuple[tuple[int, int], ...]
+    sentence_vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    source: str
+    content_hash: str
+    title: str
+    url: str
+    date: str
+    chunks: int
+    indexed_at: str
+    topics: str
+
+
+def encode_vectors(m: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(m, dtype=np.float16).tobytes()).decode("ascii")
+
+
+def decode_vectors(s: str, dim: int) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(s), dtype=np.float16).reshape(-1, dim)
+
+
+class ChromaStore:
+    """Chunks of one index in Chroma (embedded `PersistentClient` or `HttpClient`)."""
+
+    def __init__(self, client: Any, embedder: Embedder, *, name: str = "corpus") -> None:
+        self.client = client
+        self.embedder = embedder
+        self.name = name
+        activate(embedder)
+        self._ef = BotEmbeddingFunction(embedder)
+        self._lc_embeddings = LangChainEmbeddings(embedder)
+        self._chunks: Any = None
+        self._sentences: Any = None
+        self._vectorstore: Any = None
+
+    # Collections ----------------------------------------------------------
+    @property
+    def chunk_collection_name(self) -> str:
+        return f"{self.name}_chunks"
+
+    def _open(self, fingerprint: str | None = None) -> None:
+        meta = {"hnsw:space": "cosine"}
+        if fingerprint is not None:
+            meta["fingerprint"] = fingerprint
+        self._chunks = self.client.get_or_create_collection(
+            self.chunk_collection_name, embedding_function=self._ef, metadata=meta
+        )
+        self._sentences = self.client.get_or_create_collection(
+            f"{self.name}_sentences", embedding_function=self._ef, metadata=meta
+        )
+        self._vectorstore = None
+
+    @property
+    def chunks(self) -> Any:
+        if self._chunks is None:
+            self._open()
+        return self._chunks
+
+    @property
+    def sentences(self) -> Any:
+        if self._sentences is None:
+            self._open()
+        return self._sentences
+
+    def exists(self) -> bool:
+        names = {getattr(c, "name", c) for c in self.client.list_collections()}
+        return self.chunk_collection_name in names
+
+    def fingerprint(self) -> str | None:
+        if not self.exists():
+            return None
+        return (self.chunks.metadata or {}).get("fingerprint")
+
+    def reset(self, fingerprint: str) -> None:
+        """Drop everything and start an empty index built with `fingerprint`."""
+        for suffix in ("_chunks", "_sentences"):
+            try:
+                self.client.delete_collection(f"{self.name}{suffix}")
+            except Exception:
+                pass
+        self._open(fingerprint)
+
+    def vectorstore(self) -> Any:
+        """The chunk collection as a `langchain_chroma.Chroma` vector store."""
+        if self._vectorstore is None:
+            from langchain_chroma import Chroma
+
+            self._vectorstore = Chroma(
+                client=self.client,
+                collection_name=self.chunk_collection_name,
+                embedding_function=self._lc_embeddings,
+                create_collection_if_not_exists=False,
+            )
+        return self._vectorstore
+
+    # Reads -----------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.chunks.count()) if self.exists() else 0
+
+    def manifest(self) -> dict[str, DocumentEntry]:
+        """What is indexed, per source document."""
+        if not self.exists():
+            return {}
+        got = self.chunks.get(include=["metadatas"])
+        docs: dict[str, DocumentEntry] = {}
+        counts: dict[str, int] = {}
+        for meta in got["metadatas"] or []:
+            source = str(meta["source"])
+            counts[source] = counts.get(source, 0) + 1
+            if source not in docs:
+                docs[source] = DocumentEntry(
+                    source=source,
+                    content_hash=str(meta.get("doc_hash", "")),
+                    title=str(meta.get("title", "")),
+                    url=str(meta.get("url", "")),
+                    date=str(meta.get("date", "")),
+                    chunks=0,
+                    indexed_at=str(meta.get("indexed_at", "")),
+                    topics=str(meta.get("topics", "")),
+                )
+        return {
+            s: DocumentEntry(**{**d.__dict__, "chunks": counts[s]}) for s, d in sorted(docs.items())
+        }
+
+    def all_chunks(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        got = self.chunks.get(include=["documents", "metadatas"])
+        return list(got["ids"]), list(got["documents"]), [dict(m) for m in got["metadatas"]]
+
+    def all_sentence_vectors(self) -> dict[str, tuple[list[tuple[int, int]], np.ndarray]]:
+        got = self.sentences.get(include=["metadatas"])
+        out = {}
+        for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
+            spans = [tuple(s) for s in json.loads(str(meta["spans"]))]
+            out[cid] = (spans, decode_vectors(str(meta["vectors"]), self.embedder.dim))
+        return out  # type: ignore[return-value]
+
+    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks, best first."""
+        n = self.count()
+        if n == 0:
+            return []
+        hits = self.vectorstore().similarity_search_by_vector_with_relevance_scores(
+            list(map(float, vector)), k=min(k, n)
+        )
+        return [(str(doc.id), 1.0 - float(dist)) for doc, dist in hits]
+
+    # Writes ----------------------------------------------------------------
+    def delete_document(self, source: str) -> None:
+        where = {"source": source}
+        self.chunks.delete(where=where)
+        self.sentences.delete(where=where)
+
+    def add_chunks(self, records: Iterable[ChunkRecord]) -> None:
+        recs = list(records)
+        for i in range(0, len(recs), _BATCH):
+            batch = recs[i : i + _BATCH]
+            ids = [r.id for r in batch]
+            vectors = [np.asarray(r.vector, dtype=np.float32) for r in batch]
+            self.chunks.upsert(
+                ids=ids,
+                embeddings=vectors,
+                documents=[r.text for r in batch],
+                metadatas=[r.metadata for r in batch],
+            )
+            self.sentences.upsert(
+                ids=ids,
+                embeddings=vectors,
+                metadatas=[
+                    {
+                        "source": r.metadata["source"],
+                        "spans": json.dumps([list(s) for s in r.sentence_spans]),
+                        "vectors": encode_vectors(r.sentence_vectors),
+                    }
+                    for r in batch
+                ],
+            )

@@ -1,0 +1,121 @@
+"""Text helpers shared by indexing and answering: cleaning, sentences, terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+# Sentence ends: . ! ? (optionally followed by a closing quote/bracket), then
+# whitespace, then something that starts a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Col|Lt|Sgt|Rep|Sen|Gov|Jr|Sr|Inc|Ltd|Co|vs|etc|e\.g|i\.e"
+    r"|U\.S|U\.N|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours
+    yourself yourselves tell me please know give show explain describe happened happen say
+    said did does many much also kind sort
+    """.split()  # noqa: SIM905
+)
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """Drop invisible/format characters (Unicode Cf, Co, tag characters) and NULs.
+
+    Returns the cleaned text and whether anything was removed.
+    """
+    out = []
+    removed = False
+    for ch in text:
+        if ch in "\n\t":
+            out.append(ch)
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cf", "Co", "Cs") or (cat == "Cc") or 0xE0000 <= ord(ch) <= 0xE007F:
+            removed = True
+            if ch == "\r":
+                out.append("\n")
+            continue
+        out.append(ch)
+    return "".join(out), removed
+
+
+def normalise_space(text: str) -> str:
+    """Paragraphs separated by one blank line, other whitespace runs collapsed."""
+    paras = re.split(r"\n\s*\n|  \n", text)
+    return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in text (paragraph breaks always end one)."""
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        start = para.start()
+        pos = para.start()
+        for m in _SENTENCE_END.finditer(text, para.start(), para.end()):
+            candidate = text[start : m.start() + 1].rstrip()
+            if _ABBREVIATIONS.search(candidate.split(" ")[-1] if candidate else ""):
+                continue
+            end = m.start() + len(text[m.start() : m.end()].rstrip())
+            spans.append((start, end))
+            start = m.end()
+            pos = start
+        if pos < para.end():
+            seg = text[start : para.end()]
+            if seg.strip():
+                spans.append((start, start + len(seg.rstrip())))
+    return [(s, e) for s, e in spans if e - s > 1]
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def terms(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Lower-cased, lightly stemmed word terms for lexical matching."""
+    out = []
+    for m in _WORD.finditer(text.lower()):
+        w = m.group(0).strip("'’-").replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if not w or (not keep_stopwords and w in STOPWORDS):
+            continue
+        out.append(_stem(w))
+    return out
+
+
+def iter_words(text: str) -> Iterator[str]:
+    for m in _WORD.finditer(text):
+        yield m.group(0)
+
+
+def strip_emphasis(text: str) -> str:
+    return _MD_EMPHASIS.sub("", text)
+
+
+def comparable(text: str) -> str:
+    """Form used to check that a quote appears in a source: no emphasis, one space."""
+    return " ".join(
+        strip_emphasis(text).replace("’", "'").replace("“", '"').replace("”", '"').split()
+    )
