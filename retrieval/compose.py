@@ -27,14 +27,14 @@ _LIST_QUESTION = re.compile(
     r"|\b(countries|attacks|examples|areas|ways|steps|reasons|investments|partners|topics)\b",
     re.IGNORECASE,
 )
-_WHEN = re.compile(r"^\s*(when|what (year|date|day|month))\b|\bwhat time\b", re.IGNORECASE)
+_WHEN = re.compile(r"^\s*(and )?(when|what (year|date|day|month)|since when)\b|\bwhat time\b", re.I)
 _HOW_MANY = re.compile(
     r"\bhow (many|much|large|big|long)\b|\bwhat (share|percentage|amount)\b", re.I
 )
-_DATE = re.compile(
-    r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2} (January|February|March|April|May|June|July"
-    r"|August|September|October|November|December)\b"
-)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_FULL_DATE = re.compile(rf"\b\d{{1,2}} ({_MONTHS})\b|\b({_MONTHS}) \d{{1,2}}\b")
+_MONTH_YEAR = re.compile(rf"\b({_MONTHS}) (1[89]|20)\d\d\b")
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand"
     r"|million|billion|dozen)\b",
@@ -47,11 +47,12 @@ _MIN_WORDS = 5
 class ComposeParams:
     max_sentences: int = 3
     list_sentences: int = 5
-    min_score: float = 0.45
-    margin: float = 0.15
+    min_score: float = 0.5
+    margin: float = 0.2
     lexical_weight: float = 0.3
     redundancy: float = 0.88
     summary_sentences: int = 6
+    unknown_name_penalty: float = 0.2
 
 
 @dataclass
@@ -162,16 +163,29 @@ class ExtractiveComposer:
             idf.update(d.metadata.get("query_idf") or {})
         total = sum(idf.get(t, 1.0) for t in q_terms) or 1.0
         when, how_many = bool(_WHEN.search(query)), bool(_HOW_MANY.search(query))
+        # A name the corpus never mentions ("Peru", "Jupiter") means the documents
+        # are about something else, however similar the rest of the question is.
+        unknown = any(d.metadata.get("unknown_names") for d in docs[:1])
+        penalty = self.params.unknown_name_penalty if unknown else 0.0
         for cand, sim in zip(cands, sims, strict=True):
             cand.terms = set(terms(cand.text))
             overlap = sum(idf.get(t, 1.0) for t in q_terms & cand.terms) / total
             bonus = 0.0
-            if when and _DATE.search(cand.text):
-                bonus += 0.06
+            if when:
+                bonus += self._date_bonus(cand.text)
             if how_many and _NUMBER.search(cand.text):
-                bonus += 0.04
+                bonus += 0.06
             cand.score = float(sim) + self.params.lexical_weight * overlap + bonus
-            cand.score += 0.02 / (1 + cand.doc_rank)
+            cand.score += 0.02 / (1 + cand.doc_rank) - penalty
+
+    @staticmethod
+    def _date_bonus(text: str) -> float:
+        """How precisely a sentence dates something: a day beats a month beats a year."""
+        if _FULL_DATE.search(text):
+            return 0.12
+        if _MONTH_YEAR.search(text):
+            return 0.07
+        return 0.04 if _YEAR.search(text) else 0.0
 
     def _pick(self, ranked: list[_Candidate], limit: int, floor: float) -> list[_Candidate]:
         chosen: list[_Candidate] = []

@@ -31,6 +31,9 @@ class LexicalIndex:
     def __len__(self) -> int:
         return self._n
 
+    def knows(self, term: str) -> bool:
+        return term in self._vocab
+
     def idf(self, term: str) -> float:
         """IDF of a term; unseen terms get the highest IDF (rarest possible)."""
         return self._idf.get(term, self._max_idf)

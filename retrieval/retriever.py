@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 from retrieval.ports import Embedder
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.store import ChromaStore
-from retrieval.text import terms
+from retrieval.text import proper_nouns, terms
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,11 @@ class HybridRetriever(BaseRetriever):
         limit, cap = top_k or p.top_k, per_doc or p.max_chunks_per_doc
         per_source: dict[str, int] = {}
         idf = {t: snap.lexical.idf(t) for t in set(query_terms)}
+        unknown_names = [
+            name
+            for name in proper_nouns(query)
+            if (t := terms(name)) and not snap.lexical.knows(t[0])
+        ]
         docs: list[Document] = []
         for pos, score in ranked:
             source = snap.chunks[pos].source
@@ -135,6 +140,7 @@ class HybridRetriever(BaseRetriever):
                     dense_similarity=dense_sim.get(pos, 0.0),
                     lexical_score=lexical_score.get(pos, 0.0),
                     query_idf=idf,
+                    unknown_names=unknown_names,
                 )
             )
             if len(docs) >= limit:

@@ -14,7 +14,8 @@ _ABBREVIATIONS = re.compile(
     r"|U\.S|U\.N|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 
 STOPWORDS = frozenset(
@@ -85,10 +86,17 @@ def sentences(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
+    """Crude suffix stripping: enough to match "bombed"/"bombing", "officers"/"officer"."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # "planned" -> "plan"
+            break
     return word
 
 
@@ -119,3 +127,8 @@ def comparable(text: str) -> str:
     return " ".join(
         strip_emphasis(text).replace("’", "'").replace("“", '"').replace("”", '"').split()
     )
+
+
+def proper_nouns(text: str) -> list[str]:
+    """Capitalised words not at a sentence start: names of people, places, things."""
+    return [m.group(0) for m in _PROPER.finditer(text.strip())]

@@ -1,0 +1,78 @@
+"""Shared fixtures. Network access is blocked except to 127.0.0.1 (Haystack's request_blocker)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "docs_corpus"
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _allowed(address: object) -> bool:
+    if isinstance(address, tuple) and address:
+        return str(address[0]) in ("127.0.0.1", "localhost", "::1")
+    return isinstance(address, (str, bytes))  # unix sockets
+
+
+def _guard(real):  # type: ignore[no-untyped-def]
+    def connect(self, address):  # type: ignore[no-untyped-def]
+        if not _allowed(address):
+            raise RuntimeError(f"network access blocked in tests: {address!r}")
+        return real(self, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True, scope="session")
+def block_network() -> None:
+    socket.socket.connect = _guard(_real_connect)  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guard(_real_connect_ex)  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def clean_bot_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's own tokens or .env."""
+    for key in list(os.environ):
+        if key.startswith(("BOT_", "SLACK_", "DISCORD_", "OPENAI_")):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    """The real bundled embedding model, loaded once per session."""
+    from retrieval.embedding.minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder()
+
+
+@pytest.fixture
+def hash_embedder():
+    from tests.fakes.embedder import HashEmbedder
+
+    return HashEmbedder()
+
+
+def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides: object):
+    from config import load_settings
+
+    return load_settings(data_dir=data_dir, corpus_dir=corpus_dir, **overrides)
+
+
+@pytest.fixture(scope="session")
+def corpus_service(tmp_path_factory: pytest.TempPathFactory, minilm):
+    """A QAService over the default corpus, indexed once with the real model and Chroma."""
+    from bot.wiring import build_service
+
+    data = tmp_path_factory.mktemp("corpus-index")
+    service = build_service(make_settings(data), embedder=minilm)
+    service.reindex("test-session")
+    return service

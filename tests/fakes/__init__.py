@@ -1,0 +1,1 @@
+"""Deterministic fakes at the process edge (unit tests only for the embedder)."""
