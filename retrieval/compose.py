@@ -79,16 +79,26 @@ def _doc_sentences(
     for rank, doc in enumerate(docs):
         spans = doc.metadata.get("sentence_spans")
         vectors = doc.metadata.get("sentence_vectors")
+        known_terms = doc.metadata.get("sentence_terms")
         if spans is None or vectors is None or len(spans) != len(vectors):
             spans = np.asarray(sentence_spans(doc.page_content), dtype=np.int32).reshape(-1, 2)
             texts = [doc.page_content[s:e] for s, e in spans]
             vectors = embed(texts) if texts else np.zeros((0, 1), np.float32)
+            known_terms = None
         for i, ((start, end), vec) in enumerate(zip(spans, vectors, strict=True)):
             text = doc.page_content[int(start) : int(end)]
             if len(text.split()) < _MIN_WORDS:
                 continue
             out.append(
-                _Candidate(rank, doc, int(start), int(end), np.asarray(vec, np.float32), order=i)
+                _Candidate(
+                    rank,
+                    doc,
+                    int(start),
+                    int(end),
+                    np.asarray(vec, np.float32),
+                    order=i,
+                    terms=set(known_terms[i]) if known_terms is not None else set(terms(text)),
+                )
             )
     return out
 
@@ -168,7 +178,6 @@ class ExtractiveComposer:
         unknown = any(d.metadata.get("unknown_names") for d in docs[:1])
         penalty = self.params.unknown_name_penalty if unknown else 0.0
         for cand, sim in zip(cands, sims, strict=True):
-            cand.terms = set(terms(cand.text))
             overlap = sum(idf.get(t, 1.0) for t in q_terms & cand.terms) / total
             bonus = 0.0
             if when:

@@ -69,6 +69,9 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _MARKER_VARIANTS = re.compile(r"[\[【]\s*(?:sources?\s*)?(\d+(?:\s*,\s*\d+)*)\s*[\]】]", re.I)
 # "... 2024. [1] Next" → "... 2024 [1]. Next" so the marker stays with its sentence
 _MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
+# A cited sentence ends at its markers plus a full stop, whatever case the next one starts
+# with (sentence_spans wants a capital, and a defused "@everyone" is lower-case).
+_CITED_END = re.compile(r"(?:\[\d+\])+[.!?][\"'”’)]*\s+")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _DONT_KNOW = re.compile(
     r"^\W*(?:i\s+(?:do\s*not|don'?t|don’t)\s+know"
@@ -258,10 +261,11 @@ def check_reply(
     lines: list[str] = []
     for raw_line in text.split("\n"):
         item = _LIST_ITEM.match(raw_line)
-        prefix, line = (item.group(0).strip() + " ", raw_line[item.end() :]) if item else ("", raw_line)
+        prefix, line = (
+            (item.group(0).strip() + " ", raw_line[item.end() :]) if item else ("", raw_line)
+        )
         kept: list[str] = []
-        for start, end in sentence_spans(line):
-            sentence = line[start:end]
+        for sentence in _reply_sentences(line):
             cited = list(dict.fromkeys(int(n) for n in _MARKER.findall(sentence)))
             body = _MARKER.sub("", sentence)
             body = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(body.split()))
@@ -283,6 +287,15 @@ def check_reply(
         if kept:
             lines.append(prefix + " ".join(kept))
     return CheckedText("\n".join(lines), citations, dont_know)
+
+
+def _reply_sentences(line: str) -> list[str]:
+    pieces, pos = [], 0
+    for m in _CITED_END.finditer(line):
+        pieces.append(line[pos : m.end()])
+        pos = m.end()
+    pieces.append(line[pos:])
+    return [piece[s:e] for piece in pieces for s, e in sentence_spans(piece)]
 
 
 def _is_timeout(exc: BaseException) -> bool:

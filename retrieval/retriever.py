@@ -75,6 +75,7 @@ def chunk_to_document(view: IndexView, position: int, score: float, **extra: Any
         score=score,
         sentence_spans=snap.sentence_spans[sids.start : sids.stop],
         sentence_vectors=snap.sentence_vectors[sids.start : sids.stop],
+        sentence_terms=snap.sentence_terms[sids.start : sids.stop],
         **extra,
     )
     return Document(page_content=chunk.text, metadata=meta, id=chunk.id)
@@ -107,7 +108,9 @@ class HybridRetriever(BaseRetriever):
         query_terms = terms(query)
         fused: dict[int, float] = {}
         dense_sim: dict[int, float] = {}
-        for rank, (cid, sim) in enumerate(view.store.dense_search(vector, p.dense_k)):
+        for rank, (cid, sim) in enumerate(
+            view.store.dense_search(vector, p.dense_k, size=len(snap.chunks))
+        ):
             pos = snap.by_id.get(cid)
             if pos is None:  # written after this snapshot was taken
                 continue

@@ -14,6 +14,7 @@ import numpy as np
 
 from retrieval.lexical import LexicalIndex
 from retrieval.store import ChromaStore
+from retrieval.text import terms
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class CorpusSnapshot:
     sentence_vectors: np.ndarray  # (n, dim) float16, unit length
     chunk_sentences: np.ndarray  # (chunks, 2): first sentence, count
     lexical: LexicalIndex
+    sentence_terms: list[frozenset[str]] = field(default_factory=list)
     loaded_seconds: float = 0.0
     by_id: dict[str, int] = field(default_factory=dict)
     documents: dict[str, list[int]] = field(default_factory=dict)  # source -> chunk positions
@@ -77,7 +79,12 @@ class CorpusSnapshot:
             ]
         )
         dim = store.embedder.dim
+        sentence_terms = [
+            frozenset(terms(chunks[c].text[start:end]))
+            for c, (start, end) in zip(s_chunk, s_spans, strict=True)
+        ]
         return cls(
+            sentence_terms=sentence_terms,
             chunks=chunks,
             sentence_chunk=np.asarray(s_chunk, dtype=np.int32),
             sentence_spans=np.asarray(s_spans, dtype=np.int32).reshape(-1, 2),
