@@ -59,9 +59,12 @@ class Answer:
     def to_summary_dict(self) -> dict[str, Any]:
         """The `summary --json` shape: `topic` and `summary` instead of question/answer."""
         d = self.to_dict()
-        d["topic"] = d.pop("question")
-        d["summary"] = d.pop("answer")
-        return {"topic": d.pop("topic"), "summary": d.pop("summary"), **d}
+        return {
+            "topic": d.pop("question"),
+            "summary": d.pop("answer"),
+            "citations": d.pop("citations"),
+            **d,
+        }
 
 
 @dataclass(frozen=True)

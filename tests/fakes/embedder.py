@@ -47,8 +47,12 @@ class HashEmbedder:
         self.embedded_texts.extend(texts)
         out = []
         for text, text_spans in zip(texts, spans, strict=True):
-            vecs = np.vstack([self._vec(text[s:e]) for s, e in text_spans] or [np.zeros((0, self.dim))])
-            out.append(SpanEmbedding(self._vec(text), vecs.reshape(-1, self.dim).astype(np.float32)))
+            vecs = np.vstack(
+                [self._vec(text[s:e]) for s, e in text_spans] or [np.zeros((0, self.dim))]
+            )
+            out.append(
+                SpanEmbedding(self._vec(text), vecs.reshape(-1, self.dim).astype(np.float32))
+            )
         return out
 
     def count_tokens(self, text: str) -> int:

@@ -29,6 +29,8 @@ class CannedResponse:
 
 @dataclass(frozen=True)
 class RecordedRequest:
+    """One request as received; header names are lower-case."""
+
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
@@ -123,7 +125,8 @@ class FakeOpenAIServer:
                 except json.JSONDecodeError:
                     self._json(400, {"error": {"message": "invalid JSON"}})
                     return
-                recorded = RecordedRequest(self.path, dict(self.headers.items()), body)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                recorded = RecordedRequest(self.path, headers, body)
                 canned = server._next(recorded)
                 if canned.delay and server._stopping.wait(canned.delay):
                     return

@@ -1,0 +1,50 @@
+"""The console chat, driven line by line with the real model over the default corpus."""
+
+from __future__ import annotations
+
+import io
+
+from bot.console import ConsoleChat
+
+
+def run(service, *lines: str) -> str:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    feed = iter(lines)
+
+    def read(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    ConsoleChat(service, out, read).run()
+    return out.getvalue()
+
+
+def test_question_then_follow_up_keeps_context(corpus_service) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    chat = ConsoleChat(corpus_service, out)
+    chat.handle("When did Kenya's first police contingent arrive in Haiti?")
+    first = out.getvalue()
+    chat.handle("and how many officers were in it?")
+    second = out.getvalue()[len(first) :]
+    assert "25 June 2024" in first and "Sources:" in first
+    assert "[1] Kenya and the US: The Kenyan-Led Security Mission in Haiti" in first
+    assert "400" in second and "Sources:" in second
+    assert len(chat.history) == 2
+
+
+def test_commands(corpus_service) -> None:  # type: ignore[no-untyped-def]
+    text = run(
+        corpus_service, "/help", "/sources", "/summary Haiti", "/bogus", "/quit", "never read"
+    )
+    assert "/summary [topic]" in text
+    assert "14 documents:" in text
+    assert "Unknown command /bogus" in text
+    assert "Haiti" in text and "[1]" in text
+    assert "never read" not in text
+
+
+def test_out_of_corpus_question_says_so(corpus_service) -> None:  # type: ignore[no-untyped-def]
+    text = run(corpus_service, "What is the capital of Peru?")
+    assert "couldn't find an answer" in text and "Sources:" not in text
