@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 from bot.evaluation import EVAL_DIR, evaluate, load_questions, render_report
 
 FLOORS = json.loads((EVAL_DIR / "floors.json").read_text())
