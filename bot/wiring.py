@@ -16,6 +16,12 @@ from retrieval.store import ChromaStore
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def source_root() -> Path:
+    """Sources are stored relative to this: the checkout, or the working directory when
+    the package is installed (the Docker image runs from /app)."""
+    return PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()
+
+
 def build_embedder(settings: Settings) -> Embedder:
     if settings.embeddings == "minilm":
         from retrieval.embedding.minilm import MiniLMEmbedder
@@ -94,7 +100,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
         max_document_bytes=int(settings.max_document_mb * 1_000_000),
-        source_root=PROJECT_ROOT,
+        source_root=source_root(),
     )
     service = QAService(
         holder,

@@ -41,6 +41,11 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _MIN_WORDS = 5
+# Sentences that lean on the one before read badly when quoted alone.
+_DEPENDENT_START = re.compile(
+    r"^(It|Its|This|That|These|Those|They|Their|He|She|His|Her|However|But|Either way|Also"
+    r"|Still|Such|The same)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -182,8 +187,10 @@ class ExtractiveComposer:
             bonus = 0.0
             if when:
                 bonus += self._date_bonus(cand.text)
-            if how_many and _NUMBER.search(cand.text):
-                bonus += 0.06
+            if how_many and _NUMBER.search(_YEAR.sub("", _FULL_DATE.sub("", cand.text))):
+                bonus += 0.06  # a quantity, not just a date
+            if _DEPENDENT_START.match(cand.text):
+                bonus -= 0.05
             cand.score = float(sim) + self.params.lexical_weight * overlap + bonus
             cand.score += 0.02 / (1 + cand.doc_rank) - penalty
 

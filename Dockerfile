@@ -1,0 +1,27 @@
+# The bot image: offline embedding model installed at build time, non-root, index in /data.
+# The default corpus is indexed on first start (into the /data volume), not at build time,
+# so a mounted corpus or a changed BOT_CORPUS_DIR is indexed the same way.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    ANONYMIZED_TELEMETRY=False \
+    BOT_DATA_DIR=/data \
+    BOT_CORPUS_DIR=/app/docs_corpus
+
+WORKDIR /app
+COPY pyproject.toml constraints.txt README.md ./
+COPY config ./config
+COPY retrieval ./retrieval
+COPY bot ./bot
+RUN pip install -c constraints.txt .
+COPY docs_corpus ./docs_corpus
+
+RUN useradd --create-home --uid 10001 bot \
+    && mkdir -p /data && chown bot:bot /data
+USER bot
+VOLUME ["/data"]
+
+CMD ["python", "-m", "bot", "serve"]
