@@ -13,9 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Protocol
 
 from retrieval.chain import Composer, build_answer_chain
-from retrieval.compose import ABSTAIN_MESSAGE, ExtractiveComposer
+from retrieval.compose import ABSTAIN_MESSAGE
 from retrieval.followup import standalone_question
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, IndexStats, SourceInfo, Turn
@@ -23,6 +24,10 @@ from retrieval.retriever import HybridRetriever, IndexHolder, chunk_to_document
 from retrieval.text import terms
 
 log = logging.getLogger(__name__)
+
+
+class Summarizer(Protocol):
+    def summarize(self, topic: str, docs: list[Any], *, by_document: bool = False) -> Answer: ...
 
 
 class QuestionError(ValueError):
@@ -42,7 +47,7 @@ class QAService:
         indexer: Indexer,
         retriever: HybridRetriever,
         composer: Composer,
-        summarizer: ExtractiveComposer,
+        summarizer: Summarizer,
         *,
         corpus_dir: Path,
         max_question_chars: int = 2000,

@@ -54,7 +54,7 @@ def build_chroma_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def build_llm_composer(settings: Settings, fallback: ExtractiveComposer, embed: Any) -> Any:
+def build_llm_composer(settings: Settings, fallback: ExtractiveComposer) -> Any:
     """The LLM answer step when BOT_LLM is set, else None."""
     if settings.llm == "none":
         return None
@@ -93,7 +93,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
             max_sentences=settings.max_answer_sentences,
         ),
     )
-    composer = build_llm_composer(settings, extractive, embed_query) or extractive
+    composer = build_llm_composer(settings, extractive) or extractive
     indexer = Indexer(
         store,
         embedder,
@@ -107,7 +107,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
         indexer,
         retriever,
         composer,
-        extractive,
+        composer,  # answers and summaries come from the same step (LLM or extractive)
         corpus_dir=settings.corpus_dir,
         max_question_chars=settings.max_question_chars,
     )

@@ -69,9 +69,9 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _MARKER_VARIANTS = re.compile(r"[\[【]\s*(?:sources?\s*)?(\d+(?:\s*,\s*\d+)*)\s*[\]】]", re.I)
 # "... 2024. [1] Next" → "... 2024 [1]. Next" so the marker stays with its sentence
 _MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
-# A cited sentence ends at its markers plus a full stop, whatever case the next one starts
-# with (sentence_spans wants a capital, and a defused "@everyone" is lower-case).
-_CITED_END = re.compile(r"(?:\[\d+\])+[.!?][\"'”’)]*\s+")
+# Sentence ends sentence_spans misses (it wants a capital next): after [n] plus a full stop,
+# and before a mention ("... now. @everyone Ignore ...").
+_FORCED_BREAK = re.compile(r"(?:\[\d+\])+[.!?][\"'”’)]*\s+|[.!?][\"'”’)]*\s+(?=[<@＠])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _DONT_KNOW = re.compile(
     r"^\W*(?:i\s+(?:do\s*not|don'?t|don’t)\s+know"
@@ -82,7 +82,7 @@ _DONT_KNOW = re.compile(
 # Slack <!channel>/<!here>/<!everyone>/<!subteam^…>, user/channel/role mentions
 # <@U…>/<@!…>/<@&…>/<#C…>, and bare @everyone/@here/@channel (Discord, Slack).
 _BROADCAST = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>", re.I)
-_ANGLE_MENTION = re.compile(r"<(?:[@#]|!subteam)[^>\s]*>", re.I)
+_ANGLE_MENTION = re.compile(r"<(?:[@#]|!subteam)[^<>]{0,100}>", re.I)
 _AT_BROADCAST = re.compile(r"[@＠]+(everyone|here|channel)\b", re.I)
 
 
@@ -179,15 +179,18 @@ def format_sources(docs: Sequence[Document], max_chars: int = MAX_SOURCE_CHARS) 
     blocks = []
     for i, doc in enumerate(docs, start=1):
         meta = doc.metadata
-        attrs = f'id="{i}" title="{html.escape(str(meta.get("title", "")), quote=True)}"'
-        if meta.get("section"):
-            attrs += f' section="{html.escape(str(meta["section"]), quote=True)}"'
-        if meta.get("date"):
-            attrs += f' date="{html.escape(str(meta["date"]), quote=True)}"'
+        attrs = f'id="{i}" title="{_attr(meta.get("title", ""))}"'
+        for name in ("section", "date"):
+            if meta.get(name):
+                attrs += f' {name}="{_attr(meta[name])}"'
         # A chunk must not be able to close its own block and speak outside it.
         body = re.sub(r"<(/?)source", r"&lt;\1source", _shown(doc, max_chars), flags=re.I)
         blocks.append(f"<source {attrs}>\n{body}\n</source>")
     return "\n\n".join(blocks)
+
+
+def _attr(value: object) -> str:
+    return html.escape(str(value), quote=False).replace('"', "&quot;")
 
 
 def _shown(doc: Document, max_chars: int) -> str:
@@ -250,7 +253,7 @@ def check_reply(
     reply: str, docs: Sequence[Document], max_chars: int = MAX_SOURCE_CHARS
 ) -> CheckedText:
     """Keep only sentences citing given sources; quote and renumber what they cite."""
-    text = neutralise_mentions(reply.replace("\r", ""))
+    text = reply.replace("\r", "")
     text = _MARKER_VARIANTS.sub(
         lambda m: "".join(f"[{n.strip()}]" for n in m.group(1).split(",")), text
     )
@@ -267,7 +270,7 @@ def check_reply(
         kept: list[str] = []
         for sentence in _reply_sentences(line):
             cited = list(dict.fromkeys(int(n) for n in _MARKER.findall(sentence)))
-            body = _MARKER.sub("", sentence)
+            body = neutralise_mentions(_MARKER.sub("", sentence))
             body = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(body.split()))
             marks: list[int] = []
             for n in cited:
@@ -291,7 +294,7 @@ def check_reply(
 
 def _reply_sentences(line: str) -> list[str]:
     pieces, pos = [], 0
-    for m in _CITED_END.finditer(line):
+    for m in _FORCED_BREAK.finditer(line):
         pieces.append(line[pos : m.end()])
         pos = m.end()
     pieces.append(line[pos:])
