@@ -135,10 +135,14 @@ class QAService:
         if not snap.chunks:
             return Answer(question=topic, answer=ABSTAIN_MESSAGE, abstained=True)
         source = self._match_document(topic) if topic else None
-        if not topic or source:
-            sources = [source] if source else list(snap.documents)
-            docs = [chunk_to_document(view, pos, 0.0) for s in sources for pos in snap.documents[s]]
-            answer = self.summarizer.summarize(topic, docs, by_document=not topic)
+        if not topic:  # the whole corpus, one line per document
+            docs = [
+                chunk_to_document(view, p, 0.0) for s in snap.documents for p in snap.documents[s]
+            ]
+            answer = self.summarizer.summarize("", docs, by_document=True)
+        elif source:  # one document: its most central points
+            docs = [chunk_to_document(view, p, 0.0) for p in snap.documents[source]]
+            answer = replace(self.summarizer.summarize("", docs), question=topic)
         else:
             r0 = time.perf_counter()
             docs = self.retriever.retrieve(view, topic, top_k=12, per_doc=3)

@@ -249,17 +249,40 @@ class ExtractiveComposer:
         vecs = np.vstack([c.vector for c in cands])
         if by_document:
             return self._overview(topic, cands, vecs)
+        if topic:
+            picked = self._on_topic(topic, cands, docs)
+            if not picked:
+                return Answer(
+                    question=topic, answer=ABSTAIN_MESSAGE, abstained=True, mode=self.mode
+                )
+            cands = picked
+            vecs = np.vstack([c.vector for c in cands])
         centroid = vecs.mean(axis=0)
         centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
         centrality = vecs @ centroid
-        relevance = vecs @ self.embed_query(topic) if topic else centrality
+        relevance = np.array([c.score for c in cands]) if topic else centrality
         scores = 0.5 * centrality + 0.5 * relevance
-        if topic and float(relevance.max()) < self.params.min_score - 0.1:
-            return Answer(question=topic, answer=ABSTAIN_MESSAGE, abstained=True, mode=self.mode)
         chosen = self._mmr(cands, vecs, scores, self.params.summary_sentences)
         chosen.sort(key=lambda c: (c.doc_rank, c.order))
         text, citations = _citations(chosen)
         return Answer(question=topic, answer=text, citations=citations, mode=self.mode)
+
+    def _on_topic(
+        self, topic: str, cands: list[_Candidate], docs: Sequence[Document]
+    ) -> list[_Candidate]:
+        """Candidates about the topic: those naming it when there are enough, else the
+        most similar ones; empty when nothing in docs is about it."""
+        self._score(topic, cands, docs)
+        if docs and docs[0].metadata.get("unknown_names"):
+            return []
+        topic_terms = set(terms(topic))
+        naming = [c for c in cands if c.terms & topic_terms]
+        if len(naming) >= 4:
+            return naming
+        best = max(c.score for c in cands)
+        if best < self.params.min_score and not naming:
+            return []
+        return [c for c in cands if c.score >= best - self.params.margin] or naming
 
     def _mmr(
         self,

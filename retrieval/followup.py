@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from retrieval.models import Turn
-from retrieval.text import STOPWORDS, iter_words, terms
+from retrieval.text import STOPWORDS, iter_words, proper_nouns, terms
 
 _LEADS = re.compile(
     r"^\s*(and|but|so|also|then|what about|how about|why|and why|and when|and how)\b", re.I
@@ -23,10 +23,21 @@ _REFERS = re.compile(
 )
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,}[a-z]?\b")
+
+
 def needs_context(question: str) -> bool:
-    """True when the question cannot stand on its own."""
-    own = terms(question)
-    return bool(_LEADS.search(question) or _REFERS.search(question)) or len(own) <= 2
+    """True when the question cannot stand on its own.
+
+    It leans on earlier turns when it starts like a continuation ("and…",
+    "what about…"), points back ("they", "that"), or is too short to name a
+    subject of its own ("why?", "how much?"); a short question that names
+    something ("Tell me about PEPFAR", "Who is Redi Tlhabi?") stands alone.
+    """
+    if _LEADS.search(question) or _REFERS.search(question):
+        return True
+    names = proper_nouns(question) or _ACRONYM.findall(question)
+    return len(terms(question)) <= 2 and not names
 
 
 def _key_words(question: str, exclude: set[str]) -> list[str]:

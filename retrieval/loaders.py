@@ -52,16 +52,17 @@ def _title_from_path(path: Path) -> str:
 
 
 def _decode(raw: bytes, path: Path) -> str:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 has NULs in every ASCII character
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DocumentError("not valid UTF-16 text") from None
     if b"\x00" in raw[:8192]:
         raise DocumentError("binary file (contains NUL bytes), not text")
-    for encoding in (
-        ("utf-8-sig", "utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",)
-    ):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DocumentError("not valid UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError("not valid UTF-8 text") from None
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -128,7 +129,7 @@ class _HTMLText(HTMLParser):
             self._main_depth += 1
         elif tag == "title":
             self._in_title = True
-        elif re.fullmatch(r"h[1-6]", tag):
+        elif re.fullmatch(r"h[1-6]", tag) and self._visible():
             self._heading = []
         elif tag in self.BLOCK:
             self.sections[-1][1].append("\n\n")
@@ -149,6 +150,9 @@ class _HTMLText(HTMLParser):
         elif tag in self.BLOCK:
             self.sections[-1][1].append("\n\n")
 
+    def _visible(self) -> bool:
+        return not self._skip and not (self.saw_main and self._main_depth == 0)
+
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = self.title or data.strip()
@@ -161,7 +165,7 @@ class _HTMLText(HTMLParser):
             self.sections[-1][1].append(data)
 
 
-def _pdf_sections(raw: bytes) -> tuple[str, list[Section]]:
+def _pdf_sections(raw: bytes) -> tuple[str, list[Section], bool]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -173,8 +177,11 @@ def _pdf_sections(raw: bytes) -> tuple[str, list[Section]]:
         if reader.metadata and reader.metadata.title:
             title = str(reader.metadata.title)
         sections = []
+        invisible = False
         for number, page in enumerate(reader.pages, start=1):
-            text = normalise_space(clean_text(page.extract_text() or "")[0])
+            cleaned, removed = clean_text(page.extract_text() or "")
+            invisible = invisible or removed
+            text = normalise_space(cleaned)
             if text:
                 sections.append(Section(f"Page {number}", text, page=number))
     except DocumentError:
@@ -183,7 +190,7 @@ def _pdf_sections(raw: bytes) -> tuple[str, list[Section]]:
         raise DocumentError(f"unreadable PDF: {exc.__class__.__name__}: {exc}"[:200]) from None
     except Exception as exc:  # pypdf raises assorted errors on malformed files
         raise DocumentError(f"unreadable PDF: {exc.__class__.__name__}"[:200]) from None
-    return title, sections
+    return title, sections, invisible
 
 
 def load_document(path: Path, source: str, *, max_bytes: int | None = None) -> LoadedDocument:
@@ -201,7 +208,7 @@ def load_document(path: Path, source: str, *, max_bytes: int | None = None) -> L
     meta: dict[str, Any] = {}
     invisible = False
     if suffix == ".pdf":
-        title, sections = _pdf_sections(raw)
+        title, sections, invisible = _pdf_sections(raw)
     else:
         text, invisible = clean_text(_decode(raw, path))
         if suffix in (".md", ".markdown"):

@@ -120,7 +120,8 @@ class HybridRetriever(BaseRetriever):
         for rank, (pos, score) in enumerate(snap.lexical.search(query_terms, p.lexical_k)):
             lexical_score[pos] = score
             fused[pos] = fused.get(pos, 0.0) + p.lexical_weight / (p.rrf_k + rank + 1)
-        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        # Ties (a rank-1 lexical hit vs a rank-1 dense hit) go to the exact word match.
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], -lexical_score.get(kv[0], 0.0)))
         limit, cap = top_k or p.top_k, per_doc or p.max_chunks_per_doc
         per_source: dict[str, int] = {}
         idf = {t: snap.lexical.idf(t) for t in set(query_terms)}

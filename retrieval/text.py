@@ -38,6 +38,7 @@ def clean_text(text: str) -> tuple[str, bool]:
 
     Returns the cleaned text and whether anything was removed.
     """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends, not content
     out = []
     removed = False
     for ch in text:
@@ -47,8 +48,6 @@ def clean_text(text: str) -> tuple[str, bool]:
         cat = unicodedata.category(ch)
         if cat in ("Cf", "Co", "Cs") or (cat == "Cc") or 0xE0000 <= ord(ch) <= 0xE007F:
             removed = True
-            if ch == "\r":
-                out.append("\n")
             continue
         out.append(ch)
     return "".join(out), removed
@@ -92,11 +91,13 @@ def _stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     for suffix in ("ing", "ed"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+        if len(word) >= len(suffix) + 3 and word.endswith(suffix):
             word = word[: -len(suffix)]
             if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]  # "planned" -> "plan"
-            break
+            return word
+    if len(word) >= 4 and word.endswith("e"):
+        word = word[:-1]  # "arrive" -> "arriv", as "arrived" and "arriving" become
     return word
 
 

@@ -1,0 +1,127 @@
+"""Follow-up questions: earlier turns fill in what a question leaves out, and only then."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.followup import standalone_question
+from retrieval.models import Turn
+
+HAITI = "docs_corpus/04-haiti-security-mission.md"
+ARRIVAL = Turn("When did Kenya's police arrive in Haiti?", "On 25 June 2024. [1]")
+
+
+def test_without_history_the_question_is_unchanged() -> None:
+    assert standalone_question("how many officers were in that first group?", []) == (
+        "how many officers were in that first group?"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did the United States pledge to the Haiti mission?",
+        "What did the High Court rule about the deployment of police officers?",
+        "Which countries abstained on UN Resolution 2699?",
+    ],
+)
+def test_a_question_that_stands_alone_is_unchanged(question: str) -> None:
+    assert standalone_question(question, [ARRIVAL]) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tell me about PEPFAR",
+        "What is the capital of Peru?",
+        "Who is Redi Tlhabi?",
+    ],
+)
+def test_a_short_question_naming_its_own_subject_is_unchanged(question: str) -> None:
+    # Few words, but nothing in it points back: "Haiti" must not leak into it.
+    assert standalone_question(question, [ARRIVAL]) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many officers were in that first group?",
+        "and who paid for it?",
+        "Why did they go there?",
+        "What about the court case?",
+    ],
+)
+def test_a_question_leaning_on_the_last_turn_carries_its_key_terms(question: str) -> None:
+    standalone = standalone_question(question, [ARRIVAL])
+
+    assert standalone.startswith(question.rstrip())
+    carried = standalone[len(question.rstrip()) :]
+    for word in ("Kenya", "police", "Haiti"):
+        assert word in carried, standalone
+    for word in ("When", "did", "in"):
+        assert f" {word} " not in f" {carried.strip(' ()')} ", standalone
+
+
+def test_words_the_question_already_has_are_not_repeated() -> None:
+    standalone = standalone_question("When did they arrive in Haiti?", [ARRIVAL])
+
+    assert standalone.count("Haiti") == 1
+    assert standalone.count("arrive") == 1
+    assert "police" in standalone
+
+
+def test_the_topic_carries_through_a_chain_of_follow_ups() -> None:
+    history = [
+        Turn("Why did Kenya's High Court block the Haiti deployment?"),
+        Turn("who filed that petition?"),
+    ]
+
+    standalone = standalone_question("and what did he do after the agreement?", history)
+
+    assert "Haiti" in standalone
+    assert "Court" in standalone
+
+
+def test_the_latest_topic_wins_over_an_older_one() -> None:
+    history = [Turn("What is PEPFAR?"), Turn("When did Kenya's police arrive in Haiti?")]
+
+    standalone = standalone_question("how many of them were there?", history)
+
+    assert "Haiti" in standalone
+    assert "PEPFAR" not in standalone
+
+
+# With the real corpus ------------------------------------------------------------
+def test_follow_up_is_answered_from_the_document_of_the_first_question(corpus_service) -> None:
+    first = corpus_service.ask(ARRIVAL.question)
+    assert HAITI in {c.source for c in first.citations}
+
+    answer = corpus_service.ask(
+        "how many officers were in that first group?",
+        [Turn(first.question, first.answer)],
+    )
+
+    assert not answer.abstained
+    assert "Haiti" in answer.standalone_question
+    assert answer.citations[0].source == HAITI
+    assert all("Haiti" in c.quote for c in answer.citations)
+    assert "400" in answer.answer or "200" in answer.answer
+    assert answer.to_dict()["standalone_question"] == answer.standalone_question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected_sources"),
+    [
+        ("Tell me about PEPFAR", {"docs_corpus/13-health-and-pepfar.md"}),
+        ("What is the capital of Peru?", set()),
+    ],
+)
+def test_a_new_subject_after_a_haiti_question_is_not_answered_about_haiti(
+    corpus_service, question: str, expected_sources: set[str]
+) -> None:
+    alone = corpus_service.ask(question)
+    after_haiti = corpus_service.ask(question, [ARRIVAL])
+
+    assert {c.source for c in alone.citations} == expected_sources
+    assert {c.source for c in after_haiti.citations} == expected_sources
+    assert after_haiti.abstained == alone.abstained

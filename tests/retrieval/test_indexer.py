@@ -1,0 +1,346 @@
+"""Indexer.sync: add new, re-embed only what changed, drop deleted, explain every skip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import chromadb
+import pytest
+from chromadb.config import Settings
+
+from retrieval.indexer import Indexer, embedding_text
+from retrieval.models import IndexStats, SkippedDocument
+from retrieval.retriever import HybridRetriever, IndexHolder, QueryEmbeddingCache
+from retrieval.store import ChromaStore
+from tests.fakes.embedder import HashEmbedder
+from tests.retrieval.fixtures.pdf import text_pdf
+
+HAITI = """\
+---
+title: The Haiti mission
+date: 2024-07-19
+---
+
+# The Haiti mission
+
+Kenya agreed in 2023 to lead a multinational police mission to Haiti.
+The UN Security Council authorised it in October 2023.
+
+## Arrival
+
+The first Kenyan officers landed in Port-au-Prince on 25 June 2024.
+About 400 officers were in Haiti by mid-July 2024.
+"""
+
+TRADE = """\
+---
+title: Trade and investment
+---
+
+AGOA gave Kenyan textiles duty-free access to the US market for two decades.
+Most of those exports leave through the port of Mombasa.
+"""
+
+HEALTH = (
+    "PEPFAR has funded Kenya's HIV response since 2003.\nThe CDC has worked in Kenya since 1979.\n"
+)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "haiti.md").write_text(HAITI)
+    (folder / "trade.md").write_text(TRADE)
+    (folder / "health.txt").write_text(HEALTH)
+    return folder
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[chromadb.ClientAPI]:
+    client = chromadb.PersistentClient(
+        path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False)
+    )
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def store(client: chromadb.ClientAPI, hash_embedder: HashEmbedder) -> ChromaStore:
+    return ChromaStore(client, hash_embedder)
+
+
+def indexer(store: ChromaStore, corpus: Path, **options: int) -> Indexer:
+    options = {"chunk_tokens": 60, "chunk_overlap": 10, **options}
+    return Indexer(store, store.embedder, source_root=corpus.parent, **options)  # type: ignore[arg-type]
+
+
+def chunk_texts(store: ChromaStore, source: str | None = None) -> list[str]:
+    _, texts, metas = store.all_chunks()
+    return [t for t, m in zip(texts, metas, strict=True) if source in (None, m["source"])]
+
+
+def retrieve(store: ChromaStore, query: str) -> list[tuple[str, str]]:
+    """(source, chunk text) of what a question would be answered from, best first."""
+    holder = IndexHolder(store)
+    holder.reload()
+    retriever = HybridRetriever(view=holder.get, embed_query=QueryEmbeddingCache(store.embedder))
+    return [(d.metadata["source"], d.page_content) for d in retriever.invoke(query)]
+
+
+def chunk_counts(store: ChromaStore) -> dict[str, int]:
+    return {source: entry.chunks for source, entry in store.manifest().items()}
+
+
+def test_first_sync_adds_every_document(
+    store: ChromaStore, corpus: Path, hash_embedder: HashEmbedder
+) -> None:
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert (stats.added, stats.updated, stats.deleted, stats.unchanged) == (3, 0, 0, 0)
+    assert stats.skipped == [] and stats.flagged == []
+    assert stats.rebuilt is False
+    counts = chunk_counts(store)
+    assert sorted(counts) == ["corpus/haiti.md", "corpus/health.txt", "corpus/trade.md"]
+    assert counts["corpus/haiti.md"] == 2  # the introduction and "Arrival"
+    assert stats.chunks == sum(counts.values()) == store.count()
+    assert stats.embedded_chunks == len(hash_embedder.embedded_texts) == store.count()
+    assert retrieve(store, "When did the officers land in Port-au-Prince?")[0] == (
+        "corpus/haiti.md",
+        "The first Kenyan officers landed in Port-au-Prince on 25 June 2024. "
+        "About 400 officers were in Haiti by mid-July 2024.",
+    )
+
+
+def test_chunks_carry_the_citation_fields(store: ChromaStore, corpus: Path) -> None:
+    indexer(store, corpus).sync(corpus)
+
+    _, texts, metas = store.all_chunks()
+    arrival = next(m for t, m in zip(texts, metas, strict=True) if "25 June" in t)
+    assert {k: arrival[k] for k in ("source", "title", "section", "date", "page", "chunk")} == {
+        "source": "corpus/haiti.md",
+        "title": "The Haiti mission",
+        "section": "Arrival",
+        "date": "2024-07-19",
+        "page": -1,
+        "chunk": 1,
+    }
+
+
+def test_second_sync_embeds_nothing(
+    store: ChromaStore, corpus: Path, hash_embedder: HashEmbedder
+) -> None:
+    first = indexer(store, corpus).sync(corpus)
+    hash_embedder.embedded_texts.clear()
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert hash_embedder.embedded_texts == []
+    assert (stats.added, stats.updated, stats.deleted, stats.unchanged) == (0, 0, 0, 3)
+    assert stats.embedded_chunks == 0
+    assert stats.chunks == first.chunks
+
+
+def test_changed_document_alone_is_re_embedded(
+    store: ChromaStore, corpus: Path, hash_embedder: HashEmbedder
+) -> None:
+    indexer(store, corpus).sync(corpus)
+    hash_embedder.embedded_texts.clear()
+    (corpus / "trade.md").write_text(TRADE.replace("port of Mombasa", "port of Lamu"))
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert (stats.added, stats.updated, stats.deleted, stats.unchanged) == (0, 1, 0, 2)
+    _, texts, metas = store.all_chunks()
+    trade = sorted(
+        (m["chunk"], m["section"], t)
+        for t, m in zip(texts, metas, strict=True)
+        if m["source"] == "corpus/trade.md"
+    )
+    assert hash_embedder.embedded_texts == [
+        embedding_text("Trade and investment", section, text)[0] for _, section, text in trade
+    ]
+    assert not any("Mombasa" in t for t in chunk_texts(store))
+    assert all("Mombasa" not in text for _, text in retrieve(store, "Mombasa port"))
+    assert retrieve(store, "Lamu port")[0][0] == "corpus/trade.md"
+
+
+def test_shorter_new_version_leaves_no_stale_chunks(store: ChromaStore, corpus: Path) -> None:
+    indexer(store, corpus).sync(corpus)
+    (corpus / "haiti.md").write_text("# The Haiti mission\n\nThe mission was authorised in 2023.\n")
+
+    indexer(store, corpus).sync(corpus)
+
+    assert chunk_texts(store, "corpus/haiti.md") == ["The mission was authorised in 2023."]
+    assert chunk_counts(store)["corpus/haiti.md"] == 1
+
+
+def test_deleted_document_leaves_the_index(store: ChromaStore, corpus: Path) -> None:
+    indexer(store, corpus).sync(corpus)
+    (corpus / "health.txt").unlink()
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert (stats.added, stats.updated, stats.deleted, stats.unchanged) == (0, 0, 1, 2)
+    assert "corpus/health.txt" not in store.manifest()
+    assert not any(cid.startswith("corpus/health.txt") for cid in store.all_sentence_vectors())
+    assert all(source != "corpus/health.txt" for source, _ in retrieve(store, "PEPFAR HIV"))
+    assert stats.chunks == store.count()
+
+
+def test_bad_files_are_skipped_with_reasons_and_good_ones_indexed(
+    store: ChromaStore, corpus: Path
+) -> None:
+    (corpus / "empty.md").write_text("")
+    (corpus / "scan.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (corpus / "report.docx").write_bytes(b"PK\x03\x04 not really a document")
+    (corpus / "broken.pdf").write_bytes(text_pdf(["Half a PDF."])[:150])
+    (corpus / "bad-front-matter.md").write_text('---\ntitle: "unclosed\n---\n# T\n\nBody.\n')
+    (corpus / "briefing.pdf").write_bytes(
+        text_pdf(["Kenya briefed Congress on Haiti.", "Funding was approved."], title="Brief")
+    )
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    reasons = {s.path: s.reason for s in stats.skipped}
+    assert sorted(reasons) == [
+        "corpus/bad-front-matter.md",
+        "corpus/broken.pdf",
+        "corpus/empty.md",
+        "corpus/report.docx",
+        "corpus/scan.txt",
+    ]
+    assert reasons["corpus/empty.md"] == "empty file"
+    assert reasons["corpus/scan.txt"] == "binary file (contains NUL bytes), not text"
+    assert reasons["corpus/report.docx"] == "unsupported file type .docx"
+    assert reasons["corpus/broken.pdf"].startswith("unreadable PDF")
+    assert reasons["corpus/bad-front-matter.md"].startswith("malformed front matter")
+    assert stats.added == 4
+    assert sorted(store.manifest()) == [
+        "corpus/briefing.pdf",
+        "corpus/haiti.md",
+        "corpus/health.txt",
+        "corpus/trade.md",
+    ]
+    _, texts, metas = store.all_chunks()
+    pages = {t: m["page"] for t, m in zip(texts, metas, strict=True) if m["title"] == "Brief"}
+    assert pages == {"Kenya briefed Congress on Haiti.": 1, "Funding was approved.": 2}
+
+
+def test_document_that_becomes_unreadable_keeps_its_previous_version(
+    store: ChromaStore, corpus: Path
+) -> None:
+    indexer(store, corpus).sync(corpus)
+    before = store.manifest()["corpus/health.txt"]
+    (corpus / "health.txt").write_bytes(b"\x00corrupted\x00")
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert stats.skipped == [
+        SkippedDocument(
+            "corpus/health.txt",
+            "binary file (contains NUL bytes), not text (previous version kept)",
+        )
+    ]
+    assert (stats.updated, stats.deleted, stats.unchanged) == (0, 0, 2)
+    assert store.manifest()["corpus/health.txt"] == before
+    assert retrieve(store, "PEPFAR HIV response")[0][0] == "corpus/health.txt"
+
+
+def test_too_large_document_is_skipped(store: ChromaStore, corpus: Path) -> None:
+    (corpus / "huge.txt").write_text("Kenya. " * 300_000)  # 2.1 MB
+
+    stats = indexer(store, corpus, max_document_bytes=2_000_000).sync(corpus)
+
+    assert stats.skipped == [SkippedDocument("corpus/huge.txt", "too large: 2.1 MB (limit 2.0 MB)")]
+    assert stats.added == 3
+
+
+def test_invisible_characters_are_flagged_but_indexed(store: ChromaStore, corpus: Path) -> None:
+    (corpus / "hidden.md").write_text("# Hidden\n\nKenya\u200b signed\U000e0041 the deal.\n")
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert stats.flagged == [
+        SkippedDocument("corpus/hidden.md", "invisible characters removed before indexing")
+    ]
+    assert chunk_texts(store, "corpus/hidden.md") == ["Kenya signed the deal."]
+
+
+def test_changing_chunk_size_rebuilds_everything(
+    store: ChromaStore, corpus: Path, hash_embedder: HashEmbedder
+) -> None:
+    indexer(store, corpus, chunk_tokens=60).sync(corpus)
+    hash_embedder.embedded_texts.clear()
+
+    stats = indexer(store, corpus, chunk_tokens=12).sync(corpus)
+
+    assert stats.rebuilt is True
+    assert (stats.added, stats.updated, stats.deleted, stats.unchanged) == (3, 0, 0, 0)
+    assert len(hash_embedder.embedded_texts) == store.count() == stats.chunks
+    assert "tokens=12" in (store.fingerprint() or "")
+    assert chunk_counts(store)["corpus/haiti.md"] > 2
+
+
+def test_changing_the_embedding_model_rebuilds_everything(
+    client: chromadb.ClientAPI, corpus: Path
+) -> None:
+    indexer(ChromaStore(client, HashEmbedder(dim=64)), corpus).sync(corpus)
+    other = HashEmbedder(dim=32)
+    other.model_id = "hash-test-32"
+
+    stats = indexer(ChromaStore(client, other), corpus).sync(corpus)
+
+    assert stats.rebuilt is True
+    assert stats.added == 3
+    assert len(other.embedded_texts) == stats.chunks
+
+
+def test_root_readme_hidden_and_underscore_paths_are_ignored(
+    store: ChromaStore, corpus: Path
+) -> None:
+    (corpus / "README.md").write_text("# About this folder\n\nPut documents here.\n")
+    (corpus / ".drafts").mkdir()
+    (corpus / ".drafts" / "draft.md").write_text("# Draft\n\nNot ready.\n")
+    (corpus / "_archive").mkdir()
+    (corpus / "_archive" / "old.md").write_text("# Old\n\nOut of date.\n")
+    (corpus / "notes").mkdir()
+    (corpus / "notes" / "README.md").write_text("# Field notes\n\nNotes from Nairobi.\n")
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert stats.skipped == []
+    assert sorted(store.manifest()) == [
+        "corpus/haiti.md",
+        "corpus/health.txt",
+        "corpus/notes/README.md",
+        "corpus/trade.md",
+    ]
+
+
+def test_missing_corpus_folder_is_an_error(store: ChromaStore, tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="corpus folder not found"):
+        indexer(store, tmp_path / "nowhere").sync(tmp_path / "nowhere")
+
+
+def test_stats_json_has_exactly_the_documented_keys(store: ChromaStore, corpus: Path) -> None:
+    (corpus / "report.docx").write_bytes(b"PK")
+
+    stats = indexer(store, corpus).sync(corpus).to_dict()
+
+    assert set(stats) == {
+        "added",
+        "updated",
+        "deleted",
+        "unchanged",
+        "chunks",
+        "skipped",
+        "seconds",
+        "flagged",
+    }
+    assert stats["skipped"] == [
+        {"path": "corpus/report.docx", "reason": "unsupported file type .docx"}
+    ]
+    assert isinstance(stats["seconds"], float)
+    assert set(IndexStats().to_dict()) == set(stats)

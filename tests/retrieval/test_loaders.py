@@ -1,0 +1,326 @@
+"""Loading documents: the title, sections and metadata a citation shows, or the skip reason."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from retrieval.loaders import DocumentError, Section, load_document
+from tests.retrieval.fixtures.pdf import text_pdf
+
+CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def reason(path: Path, **kwargs: int) -> str:
+    with pytest.raises(DocumentError) as caught:
+        load_document(path, path.name, **kwargs)  # type: ignore[arg-type]
+    return str(caught.value)
+
+
+# Markdown --------------------------------------------------------------------
+MD_WITH_FRONT_MATTER = """\
+---
+title: "Kenya and the US: The Haiti Mission"
+url: https://example.org/haiti
+date: 2024-07-19
+topics: [haiti, police]
+---
+
+# A heading that the front matter title overrides
+
+Kenya agreed to lead the mission.
+
+## The court challenge
+
+The High Court blocked the deployment in January 2024.
+
+### The ruling
+
+Justice Mwita said the deployment was unlawful.
+
+## Arrival
+
+The first officers landed on 25 June 2024.
+"""
+
+
+def test_markdown_front_matter_gives_title_url_date_topics(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "haiti.md", MD_WITH_FRONT_MATTER), "corpus/haiti.md")
+
+    assert doc.source == "corpus/haiti.md"
+    assert doc.title == "Kenya and the US: The Haiti Mission"
+    assert doc.url == "https://example.org/haiti"
+    assert doc.date == "2024-07-19"
+    assert doc.topics == ("haiti", "police")
+
+
+def test_markdown_headings_become_sections(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "haiti.md", MD_WITH_FRONT_MATTER), "haiti.md")
+
+    assert doc.sections == [
+        Section("Introduction", "Kenya agreed to lead the mission."),
+        Section("The court challenge", "The High Court blocked the deployment in January 2024."),
+        Section(
+            "The court challenge › The ruling", "Justice Mwita said the deployment was unlawful."
+        ),
+        Section("Arrival", "The first officers landed on 25 June 2024."),
+    ]
+
+
+def test_corpus_document_url_comes_from_its_first_source() -> None:
+    path = CORPUS / "04-haiti-security-mission.md"
+    doc = load_document(path, "docs_corpus/04-haiti-security-mission.md")
+
+    assert doc.title == "Kenya and the US: The Kenyan-Led Security Mission in Haiti"
+    assert doc.url == "https://press.un.org/2023/sc15432.doc.htm"
+    assert doc.date == "2024-07-19"
+    assert "united-nations" in doc.topics
+    assert "The UN authorisation: Resolution 2699" in [s.heading for s in doc.sections]
+
+
+def test_markdown_without_front_matter_takes_its_title_from_the_first_heading(
+    tmp_path: Path,
+) -> None:
+    text = "# Field Notes from Nairobi\n\nThe talks went well.\n\n## Day two\n\nMore talks.\n"
+    doc = load_document(write(tmp_path, "notes.md", text), "notes.md")
+
+    assert doc.title == "Field Notes from Nairobi"
+    assert (doc.url, doc.date, doc.topics) == ("", "", ())
+    assert doc.sections == [
+        Section("Introduction", "The talks went well."),
+        Section("Day two", "More talks."),
+    ]
+
+
+def test_markdown_without_any_heading_is_titled_from_the_file_name(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "03-trade_talks.md", "Just a paragraph."), "x.md")
+
+    assert doc.title == "Trade talks"
+
+
+def test_hard_wrapped_markdown_lines_join_into_one_paragraph(tmp_path: Path) -> None:
+    text = "# T\n\nThe first Kenyan officers\nlanded on 25 June 2024.\n\nA second paragraph.\n"
+    doc = load_document(write(tmp_path, "wrapped.md", text), "wrapped.md")
+
+    assert doc.sections == [
+        Section(
+            "Introduction",
+            "The first Kenyan officers landed on 25 June 2024.\n\nA second paragraph.",
+        )
+    ]
+
+
+def test_malformed_front_matter_is_rejected_with_the_yaml_problem(tmp_path: Path) -> None:
+    text = '---\ntitle: "unclosed\ndate: [2024\n---\n# Title\n\nBody text.\n'
+
+    assert reason(write(tmp_path, "bad.md", text)).startswith("malformed front matter: ")
+
+
+def test_front_matter_that_is_not_key_value_pairs_is_rejected(tmp_path: Path) -> None:
+    text = "---\n- just\n- a list\n---\n# Title\n\nBody text.\n"
+
+    assert reason(write(tmp_path, "list.md", text)) == (
+        "malformed front matter: expected key: value pairs"
+    )
+
+
+def test_invisible_characters_are_removed_and_reported(tmp_path: Path) -> None:
+    text = "# Title\n\nKen\u200bya sent\u2060 police\U000e0041\U000e0042 to Haiti.\n"
+    doc = load_document(write(tmp_path, "hidden.md", text), "hidden.md")
+
+    assert doc.had_invisible_chars is True
+    assert doc.sections == [Section("Introduction", "Kenya sent police to Haiti.")]
+
+
+# Plain text ------------------------------------------------------------------
+def test_text_file_is_one_section_titled_from_the_file_name(tmp_path: Path) -> None:
+    text = "Kenya and Haiti signed an agreement.\nSigned in   Nairobi.\n\n\nA new paragraph.\n"
+    doc = load_document(write(tmp_path, "02-haiti-agreement.txt", text), "haiti.txt")
+
+    assert doc.title == "Haiti agreement"
+    assert doc.had_invisible_chars is False
+    assert doc.sections == [
+        Section(
+            "Text",
+            "Kenya and Haiti signed an agreement. Signed in Nairobi.\n\nA new paragraph.",
+        )
+    ]
+
+
+def test_windows_line_ends_read_like_unix_ones(tmp_path: Path) -> None:
+    lines = ["The first Kenyan officers", "landed on 25 June 2024.", "", "A second paragraph.", ""]
+    unix = load_document(write(tmp_path, "unix.txt", "\n".join(lines)), "unix.txt")
+    windows = load_document(write(tmp_path, "windows.txt", "\r\n".join(lines)), "windows.txt")
+
+    assert windows.sections == unix.sections
+    assert windows.had_invisible_chars is False
+
+
+def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # What Windows Notepad writes when saving as "Unicode".
+    path = write(tmp_path, "notes.txt", "Kenya and Haiti signed an agreement.".encode("utf-16"))
+
+    doc = load_document(path, "notes.txt")
+
+    assert doc.sections == [Section("Text", "Kenya and Haiti signed an agreement.")]
+
+
+# HTML ------------------------------------------------------------------------
+PAGE = """\
+<!doctype html>
+<html><head><title>The Haiti mission</title>
+<script>var tracking = "script text";</script><style>p { color: red }</style></head>
+<body>
+<nav><a href="/">Home</a> | <a href="/about">About us</a></nav>
+<header><h1>Site banner</h1></header>
+<main>
+  <h1>Kenya in Haiti</h1>
+  <p>Kenya agreed to lead the mission.</p>
+  <h2>Arrival</h2>
+  <p>The first officers landed on <b>25 June 2024</b>.</p>
+  <p>More officers followed in July.</p>
+  <script>alert("inline script")</script>
+</main>
+<footer>Copyright footer text</footer>
+</body></html>
+"""
+
+
+def test_html_keeps_main_text_with_headings_as_sections(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "page.html", PAGE), "page.html")
+
+    assert doc.title == "The Haiti mission"
+    assert doc.sections == [
+        Section("Kenya in Haiti", "Kenya agreed to lead the mission."),
+        Section(
+            "Arrival",
+            "The first officers landed on 25 June 2024.\n\nMore officers followed in July.",
+        ),
+    ]
+
+
+def test_html_without_main_drops_scripts_navigation_and_footer(tmp_path: Path) -> None:
+    page = PAGE.replace("<main>", "<div>").replace("</main>", "</div>")
+    doc = load_document(write(tmp_path, "page.htm", page), "page.htm")
+
+    text = " ".join(f"{s.heading} {s.text}" for s in doc.sections)
+    dropped = ("script text", "color", "Home", "About us", "Site banner", "inline", "Copyright")
+    assert [d for d in dropped if d in text] == []
+    assert "Kenya agreed to lead the mission." in text
+    assert "More officers followed in July." in text
+
+
+def test_html_heading_inside_an_aside_does_not_end_the_section(tmp_path: Path) -> None:
+    page = """<html><head><title>T</title></head><body><article>
+    <h2>Arrival</h2><p>The first officers landed in June.</p>
+    <aside><h3>Related stories</h3><p>Other news.</p></aside>
+    <p>More officers followed in July.</p>
+    </article></body></html>"""
+    doc = load_document(write(tmp_path, "aside.html", page), "aside.html")
+
+    assert doc.sections == [
+        Section("Arrival", "The first officers landed in June.\n\nMore officers followed in July.")
+    ]
+
+
+# PDF -------------------------------------------------------------------------
+def test_pdf_pages_become_sections_with_page_numbers(tmp_path: Path) -> None:
+    raw = text_pdf(
+        [
+            "Kenya agreed to lead the Haiti mission.\nThe UN authorised it in 2023.",
+            "The first officers landed on 25 June 2024.",
+        ],
+        title="Haiti mission briefing",
+    )
+    # The fixture is a real text PDF: pypdf itself reads the sentences back.
+    assert "25 June 2024" in PdfReader(io.BytesIO(raw)).pages[1].extract_text()
+
+    doc = load_document(write(tmp_path, "briefing.pdf", raw), "briefing.pdf")
+
+    assert doc.title == "Haiti mission briefing"
+    assert doc.sections == [
+        Section(
+            "Page 1",
+            "Kenya agreed to lead the Haiti mission. The UN authorised it in 2023.",
+            page=1,
+        ),
+        Section("Page 2", "The first officers landed on 25 June 2024.", page=2),
+    ]
+
+
+def test_invisible_characters_in_a_pdf_are_reported_like_in_text_files(tmp_path: Path) -> None:
+    sentence = "Kenya sent police\xad to Haiti."  # a soft hyphen: Unicode format character
+    as_text = load_document(write(tmp_path, "hidden.txt", sentence), "hidden.txt")
+
+    as_pdf = load_document(write(tmp_path, "hidden.pdf", text_pdf([sentence])), "hidden.pdf")
+
+    assert as_pdf.sections == [Section("Page 1", "Kenya sent police to Haiti.", page=1)]
+    assert as_text.had_invisible_chars is True
+    assert as_pdf.had_invisible_chars is True
+
+
+def test_pdf_without_a_title_is_titled_from_the_file_name(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "07-green-energy.pdf", text_pdf(["Olkaria."])), "x.pdf")
+
+    assert doc.title == "Green energy"
+
+
+def test_pdf_with_no_text_is_rejected(tmp_path: Path) -> None:
+    assert reason(write(tmp_path, "scan.pdf", text_pdf([""]))) == "no text found"
+
+
+def test_truncated_pdf_is_rejected_as_unreadable(tmp_path: Path) -> None:
+    raw = text_pdf(["Kenya agreed to lead the Haiti mission."])
+
+    assert reason(write(tmp_path, "cut.pdf", raw[:200])).startswith("unreadable PDF")
+    assert reason(write(tmp_path, "fake.pdf", b"plain text, not a PDF")).startswith(
+        "unreadable PDF"
+    )
+
+
+# Files that cannot be indexed --------------------------------------------------
+@pytest.mark.parametrize("content", ["", "  \n\n\t \n"], ids=["empty", "whitespace"])
+def test_empty_file_is_rejected(tmp_path: Path, content: str) -> None:
+    assert reason(write(tmp_path, "empty.md", content)) == "empty file"
+
+
+def test_binary_file_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+
+    assert reason(path) == "binary file (contains NUL bytes), not text"
+
+
+def test_invalid_utf8_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, "latin1.txt", "Café in Nairobi.".encode("latin-1"))
+
+    assert reason(path) == "not valid UTF-8 text"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("report.docx", "unsupported file type .docx"),
+        ("Makefile", "unsupported file type (none)"),
+    ],
+)
+def test_unsupported_file_type_is_rejected(tmp_path: Path, name: str, expected: str) -> None:
+    assert reason(write(tmp_path, name, "Some text.")) == expected
+
+
+def test_file_over_the_size_limit_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", "Kenya. " * 180_000)  # 1.26 MB
+
+    assert reason(path, max_bytes=1_000_000) == "too large: 1.3 MB (limit 1.0 MB)"
+    assert load_document(path, "big.txt", max_bytes=2_000_000).title == "Big"
