@@ -41,6 +41,15 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _MIN_WORDS = 5
+# Sentences about the document itself ("This document explains…") answer nothing.
+_META = re.compile(
+    r"\b(this|the present|other) (document|article|corpus)s?\b|\bin this corpus\b", re.I
+)
+# "What is AGOA?" / "Who is Redi Tlhabi?": prefer the sentence that defines the subject.
+_DEFINITION_QUESTION = re.compile(
+    r"^\s*(?:what|who)(?:\s+(?:is|are|was|were)|'s)\s+(?:the\s+|an?\s+)?(?P<subject>[^?]{2,60}?)\s*\??\s*$",
+    re.I,
+)
 # Sentences that lean on the one before read badly when quoted alone.
 _DEPENDENT_START = re.compile(
     r"^(It|Its|This|That|These|Those|They|Their|He|She|His|Her|However|But|Either way|Also"
@@ -92,7 +101,7 @@ def _doc_sentences(
             known_terms = None
         for i, ((start, end), vec) in enumerate(zip(spans, vectors, strict=True)):
             text = doc.page_content[int(start) : int(end)]
-            if len(text.split()) < _MIN_WORDS:
+            if len(text.split()) < _MIN_WORDS or _META.search(text):
                 continue
             out.append(
                 _Candidate(
@@ -106,6 +115,19 @@ def _doc_sentences(
                 )
             )
     return out
+
+
+def _definition_pattern(question: str) -> re.Pattern[str] | None:
+    """For "what/who is X?", a pattern matching sentences that define X."""
+    m = _DEFINITION_QUESTION.match(question)
+    if not m or len(m.group("subject").split()) > 5:
+        return None
+    x = re.escape(m.group("subject").strip())
+    return re.compile(
+        rf"\({x}\)|^(the\s+)?{x}\b[^.]{{0,40}}\b(is|are|was|were)\b|\b(known as|called) {x}\b"
+        rf"|^{x},",
+        re.I,
+    )
 
 
 def _citations(selected: list[_Candidate], first: int = 1) -> tuple[str, list[Citation]]:
@@ -178,6 +200,7 @@ class ExtractiveComposer:
             idf.update(d.metadata.get("query_idf") or {})
         total = sum(idf.get(t, 1.0) for t in q_terms) or 1.0
         when, how_many = bool(_WHEN.search(query)), bool(_HOW_MANY.search(query))
+        defines = _definition_pattern(query)
         # A name the corpus never mentions ("Peru", "Jupiter") means the documents
         # are about something else, however similar the rest of the question is.
         unknown = any(d.metadata.get("unknown_names") for d in docs[:1])
@@ -189,6 +212,8 @@ class ExtractiveComposer:
                 bonus += self._date_bonus(cand.text)
             if how_many and _NUMBER.search(_YEAR.sub("", _FULL_DATE.sub("", cand.text))):
                 bonus += 0.06  # a quantity, not just a date
+            if defines is not None and defines.search(cand.text):
+                bonus += 0.08
             if _DEPENDENT_START.match(cand.text):
                 bonus -= 0.05
             cand.score = float(sim) + self.params.lexical_weight * overlap + bonus
@@ -231,7 +256,11 @@ class ExtractiveComposer:
         )
         floor = max(self.params.min_score, best - self.params.margin)
         chosen = self._pick(ranked, limit, floor)
-        chosen.sort(key=lambda c: (c.doc_rank, c.order))
+        # The chunk holding the best sentence leads; each chunk's sentences in text order.
+        lead = {}
+        for c in chosen:
+            lead[c.doc_rank] = max(lead.get(c.doc_rank, -9.0), c.score)
+        chosen.sort(key=lambda c: (-lead[c.doc_rank], c.order))
         text, citations = _citations(chosen)
         return Answer(question=question, answer=text, citations=citations, mode=self.mode)
 
