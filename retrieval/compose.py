@@ -257,7 +257,7 @@ class ExtractiveComposer:
         floor = max(self.params.min_score, best - self.params.margin)
         chosen = self._pick(ranked, limit, floor)
         # The chunk holding the best sentence leads; each chunk's sentences in text order.
-        lead = {}
+        lead: dict[int, float] = {}
         for c in chosen:
             lead[c.doc_rank] = max(lead.get(c.doc_rank, -9.0), c.score)
         chosen.sort(key=lambda c: (-lead[c.doc_rank], c.order))
