@@ -131,10 +131,10 @@ def _ensure_index(service: Any, *, quiet: bool) -> None:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    service = _service(settings)  # first: the model loads while the heavy imports run
     from bot.render_text import render_answer
     from bot.service import QuestionError
 
-    service = _service(settings)
     _ensure_index(service, quiet=args.json)
     if args.question:
         questions = [" ".join(args.question)]

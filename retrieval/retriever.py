@@ -75,7 +75,7 @@ def chunk_to_document(view: IndexView, position: int, score: float, **extra: Any
         score=score,
         sentence_spans=snap.sentence_spans[sids.start : sids.stop],
         sentence_vectors=snap.sentence_vectors[sids.start : sids.stop],
-        sentence_terms=snap.sentence_terms[sids.start : sids.stop],
+        sentence_terms=snap.sentence_terms(position),
         **extra,
     )
     return Document(page_content=chunk.text, metadata=meta, id=chunk.id)

@@ -42,7 +42,7 @@ class CorpusSnapshot:
     sentence_vectors: np.ndarray  # (n, dim) float16, unit length
     chunk_sentences: np.ndarray  # (chunks, 2): first sentence, count
     lexical: LexicalIndex
-    sentence_terms: list[frozenset[str]] = field(default_factory=list)
+    _sentence_terms: dict[int, list[frozenset[str]]] = field(default_factory=dict)
     loaded_seconds: float = 0.0
     by_id: dict[str, int] = field(default_factory=dict)
     documents: dict[str, list[int]] = field(default_factory=dict)  # source -> chunk positions
@@ -79,12 +79,7 @@ class CorpusSnapshot:
             ]
         )
         dim = store.embedder.dim
-        sentence_terms = [
-            frozenset(terms(chunks[c].text[start:end]))
-            for c, (start, end) in zip(s_chunk, s_spans, strict=True)
-        ]
         return cls(
-            sentence_terms=sentence_terms,
             chunks=chunks,
             sentence_chunk=np.asarray(s_chunk, dtype=np.int32),
             sentence_spans=np.asarray(s_spans, dtype=np.int32).reshape(-1, 2),
@@ -112,6 +107,19 @@ class CorpusSnapshot:
     def sentence_ids(self, chunk_position: int) -> range:
         first, count = self.chunk_sentences[chunk_position]
         return range(int(first), int(first) + int(count))
+
+    def sentence_terms(self, chunk_position: int) -> list[frozenset[str]]:
+        """Terms of each sentence of a chunk, computed on first use (queries touch few chunks)."""
+        cached = self._sentence_terms.get(chunk_position)
+        if cached is None:
+            text = self.chunks[chunk_position].text
+            ids = self.sentence_ids(chunk_position)
+            cached = [
+                frozenset(terms(text[int(s) : int(e)]))
+                for s, e in self.sentence_spans[ids.start : ids.stop]
+            ]
+            self._sentence_terms[chunk_position] = cached  # a benign race: same value
+        return cached
 
     def sentence_text(self, sid: int) -> str:
         chunk = self.chunks[int(self.sentence_chunk[sid])]

@@ -20,6 +20,7 @@ from retrieval.embedding.adapters import BotEmbeddingFunction, LangChainEmbeddin
 from retrieval.ports import Embedder
 
 _BATCH = 500
+_PAGE = 2000  # rows per read: one large get() trips SQLite's limit on query variables
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,9 @@ class ChromaStore:
         """What is indexed, per source document."""
         if not self.exists():
             return {}
-        got = self.chunks.get(include=["metadatas"])
         docs: dict[str, DocumentEntry] = {}
         counts: dict[str, int] = {}
-        for meta in got["metadatas"] or []:
+        for _, _, meta in self._read(self.chunks, ["metadatas"]):
             source = str(meta["source"])
             counts[source] = counts.get(source, 0) + 1
             if source not in docs:
@@ -155,14 +155,33 @@ class ChromaStore:
             s: DocumentEntry(**{**d.__dict__, "chunks": counts[s]}) for s, d in sorted(docs.items())
         }
 
+    @staticmethod
+    def _read(collection: Any, include: list[str]) -> Iterable[tuple[str, Any, Any]]:
+        """(id, document, metadata) of every record, a page at a time."""
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=_PAGE, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            docs = got.get("documents") or [None] * len(ids)
+            metas = got.get("metadatas") or [None] * len(ids)
+            yield from zip(ids, docs, metas, strict=True)
+            if len(ids) < _PAGE:
+                return
+            offset += len(ids)
+
     def all_chunks(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-        got = self.chunks.get(include=["documents", "metadatas"])
-        return list(got["ids"]), list(got["documents"]), [dict(m) for m in got["metadatas"]]
+        ids, texts, metas = [], [], []
+        for cid, text, meta in self._read(self.chunks, ["documents", "metadatas"]):
+            ids.append(str(cid))
+            texts.append(str(text))
+            metas.append(dict(meta))
+        return ids, texts, metas
 
     def all_sentence_vectors(self) -> dict[str, tuple[list[tuple[int, int]], np.ndarray]]:
-        got = self.sentences.get(include=["metadatas"])
         out = {}
-        for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
+        for cid, _, meta in self._read(self.sentences, ["metadatas"]):
             spans = [tuple(s) for s in json.loads(str(meta["spans"]))]
             out[cid] = (spans, decode_vectors(str(meta["vectors"]), self.embedder.dim))
         return out  # type: ignore[return-value]

@@ -101,17 +101,25 @@ def _stem(word: str) -> str:
     return word
 
 
-def terms(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Lower-cased, lightly stemmed word terms for lexical matching."""
-    out = []
-    for m in _WORD.finditer(text.lower()):
-        w = m.group(0).strip("'’-").replace("’", "'")
+_TERM_CACHE: dict[str, str] = {}  # word -> term ("" for a stopword); vocabularies are small
+_TERM_CACHE_MAX = 200_000
+
+
+def _term(word: str) -> str:
+    term = _TERM_CACHE.get(word)
+    if term is None:
+        w = word.strip("'’-").replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
-        if not w or (not keep_stopwords and w in STOPWORDS):
-            continue
-        out.append(_stem(w))
-    return out
+        term = "" if not w or w in STOPWORDS else _stem(w)
+        if len(_TERM_CACHE) < _TERM_CACHE_MAX:
+            _TERM_CACHE[word] = term
+    return term
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, lightly stemmed word terms for lexical matching, stopwords dropped."""
+    return [t for t in map(_term, _WORD.findall(text.lower())) if t]
 
 
 def iter_words(text: str) -> Iterator[str]:

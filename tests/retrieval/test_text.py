@@ -111,7 +111,3 @@ def test_terms_match_past_tense_to_the_base_form_a_question_uses() -> None:
 
 def test_terms_keep_numbers_and_lower_case() -> None:
     assert terms("AGOA 2025 US$300") == ["agoa", "2025", "us", "300"]
-
-
-def test_terms_can_keep_stopwords() -> None:
-    assert terms("The mission in Haiti", keep_stopwords=True) == ["the", "mission", "in", "haiti"]
