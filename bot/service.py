@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from retrieval.chain import Composer, build_answer_chain
 from retrieval.compose import ABSTAIN_MESSAGE
-from retrieval.followup import standalone_question
+from retrieval.followup import QuestionRewriter
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, IndexStats, SourceInfo, Turn
 from retrieval.retriever import HybridRetriever, IndexHolder, chunk_to_document
@@ -51,6 +51,7 @@ class QAService:
         *,
         corpus_dir: Path,
         max_question_chars: int = 2000,
+        rewriter: QuestionRewriter | None = None,
     ) -> None:
         self.holder = holder
         self.indexer = indexer
@@ -59,6 +60,7 @@ class QAService:
         self.summarizer = summarizer
         self.corpus_dir = corpus_dir
         self.max_question_chars = max_question_chars
+        self.rewriter = rewriter or QuestionRewriter()
         self.chain = build_answer_chain(retriever, composer)
         self._reindex_lock = threading.Lock()
 
@@ -120,7 +122,7 @@ class QAService:
         """A cited answer (or an abstention). Raises QuestionError for empty/too long input."""
         started = time.perf_counter()
         question = self.check_question(question)
-        query = standalone_question(question, history)
+        query = self.rewriter.rewrite(question, history)
         answer: Answer = self.chain.invoke({"question": question, "query": query})
         timings = dict(answer.timings_ms)
         timings["total"] = (time.perf_counter() - started) * 1000

@@ -56,17 +56,19 @@ def build_chroma_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def build_llm_composer(settings: Settings, fallback: ExtractiveComposer) -> Any:
-    """The LLM answer step when BOT_LLM is set, else None."""
+def build_llm_composer(settings: Settings, fallback: ExtractiveComposer) -> tuple[Any, Any]:
+    """(answer step, question rewriter) using the LLM when BOT_LLM is set, else (None, None)."""
     if settings.llm == "none":
-        return None
+        return None, None
+    from retrieval.followup import QuestionRewriter
     from retrieval.llm import LLMComposer, chat_model_generator
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     generator = chat_model_generator(
         settings.llm, base_url=settings.llm_base_url, api_key=key, timeout=settings.llm_timeout
     )
-    return LLMComposer(generator, fallback, timeout=settings.llm_timeout)
+    composer = LLMComposer(generator, fallback, timeout=settings.llm_timeout)
+    return composer, QuestionRewriter(generator, timeout=min(settings.llm_timeout, 10.0))
 
 
 def start_embedder(settings: Settings) -> Future[Embedder]:
@@ -116,7 +118,8 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
             max_sentences=settings.max_answer_sentences,
         ),
     )
-    composer = build_llm_composer(settings, extractive) or extractive
+    llm_composer, rewriter = build_llm_composer(settings, extractive)
+    composer = llm_composer or extractive
     indexer = Indexer(
         store,
         embedder,
@@ -133,6 +136,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
         composer,  # answers and summaries come from the same step (LLM or extractive)
         corpus_dir=settings.corpus_dir,
         max_question_chars=settings.max_question_chars,
+        rewriter=rewriter,
     )
     service.load()
     return service

@@ -7,11 +7,15 @@ previous standalone question into it.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
 from retrieval.models import Turn
+from retrieval.ports import Generator
 from retrieval.text import STOPWORDS, iter_words, proper_nouns, terms
+
+log = logging.getLogger(__name__)
 
 _LEADS = re.compile(
     r"^\s*(and|but|so|also|then|what about|how about|why|and why|and when|and how)\b", re.I
@@ -64,3 +68,42 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     if not carried:
         return question
     return f"{question.rstrip()} ({' '.join(carried)})"
+
+
+REWRITE_SYSTEM = """\
+You rewrite the last question of a conversation so that it can be understood on its own.
+Replace pronouns and vague references with what they refer to in the earlier turns.
+Keep the question's meaning and language. If it already stands alone, return it unchanged.
+Reply with the rewritten question only: one line, no quotes, no explanation, no answer."""
+
+_MAX_REWRITE_CHARS = 400
+
+
+class QuestionRewriter:
+    """Follow-ups made standalone: by an LLM when one is configured, else by carrying terms.
+
+    The LLM's rewrite is used only when it looks like a question (one line,
+    short); on any error or time-out the term-carrying rewrite is used.
+    """
+
+    def __init__(self, generator: Generator | None = None, *, timeout: float = 10.0) -> None:
+        self.generator = generator
+        self.timeout = timeout
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
+        fallback = standalone_question(question, history)
+        if self.generator is None or not history:
+            return fallback
+        turns = "\n".join(
+            f"User: {t.question}\nBot: {' '.join(t.answer.split())[:500]}" for t in history[-4:]
+        )
+        user = f"<conversation>\n{turns}\n</conversation>\nLast question: {question}"
+        try:
+            reply = self.generator.generate(REWRITE_SYSTEM, user, timeout=self.timeout)
+        except Exception as exc:  # any failure: fall back, never fail the answer
+            log.warning("question rewrite failed (%s); carrying terms instead", type(exc).__name__)
+            return fallback
+        rewritten = " ".join(reply.strip().strip('"“”').split())
+        if not rewritten or "\n" in reply.strip() or len(rewritten) > _MAX_REWRITE_CHARS:
+            return fallback
+        return rewritten
