@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     dense_weight: float = _env("BOT_DENSE_WEIGHT", default=1.0, ge=0)
     lexical_weight: float = _env("BOT_LEXICAL_WEIGHT", default=1.0, ge=0)
     top_k: int = _env("BOT_TOP_K", default=6, ge=1, le=50)
-    max_chunks_per_doc: int = _env("BOT_MAX_CHUNKS_PER_DOC", default=3, ge=1)
+    max_chunks_per_doc: int = _env("BOT_MAX_CHUNKS_PER_DOC", default=2, ge=1)
     min_sentence_score: float = _env("BOT_MIN_SENTENCE_SCORE", default=0.5, ge=-1, le=2)
     max_answer_sentences: int = _env("BOT_MAX_ANSWER_SENTENCES", default=3, ge=1, le=10)
 

@@ -41,7 +41,7 @@ class RetrievalParams:
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     top_k: int = 6
-    max_chunks_per_doc: int = 3
+    max_chunks_per_doc: int = 2
 
 
 class QueryEmbeddingCache:

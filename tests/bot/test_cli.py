@@ -179,3 +179,20 @@ def test_missing_corpus_is_a_clear_error(cli_env: dict[str, str], tmp_path: Path
     out = bot(cli_env, "index", "--corpus", str(tmp_path / "nope"))
     assert out.returncode == 2
     assert "corpus folder not found" in out.stderr
+
+
+def test_edit_and_delete_are_synced(cli_env: dict[str, str]) -> None:
+    corpus = Path(cli_env["BOT_CORPUS_DIR"])
+    assert bot(cli_env, "index", "--json").returncode == 0
+    (corpus / "haiti.md").write_text(HAITI.replace("25 June 2024", "26 June 2024"))
+    (corpus / "railway.md").unlink()
+
+    stats = json.loads(bot(cli_env, "index", "--json").stdout)
+    assert (stats["added"], stats["updated"], stats["deleted"], stats["unchanged"]) == (0, 1, 1, 0)
+
+    answer = json.loads(bot(cli_env, "ask", "--json", "When did the police arrive in Haiti?").stdout)
+    assert "26 June 2024" in answer["answer"] and "25 June" not in answer["answer"]
+    sources = json.loads(bot(cli_env, "sources", "--json").stdout)
+    assert [s["title"] for s in sources] == ["Haiti mission"]
+    gone = json.loads(bot(cli_env, "ask", "--json", "Who financed the railway?").stdout)
+    assert all(c["title"] != "The railway" for c in gone["citations"])
