@@ -190,7 +190,9 @@ def test_edit_and_delete_are_synced(cli_env: dict[str, str]) -> None:
     stats = json.loads(bot(cli_env, "index", "--json").stdout)
     assert (stats["added"], stats["updated"], stats["deleted"], stats["unchanged"]) == (0, 1, 1, 0)
 
-    answer = json.loads(bot(cli_env, "ask", "--json", "When did the police arrive in Haiti?").stdout)
+    answer = json.loads(
+        bot(cli_env, "ask", "--json", "When did the police arrive in Haiti?").stdout
+    )
     assert "26 June 2024" in answer["answer"] and "25 June" not in answer["answer"]
     sources = json.loads(bot(cli_env, "sources", "--json").stdout)
     assert [s["title"] for s in sources] == ["Haiti mission"]
