@@ -140,3 +140,17 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
     )
     service.load()
     return service
+
+
+def build_core(settings: Settings, *, embedder: Embedder | None = None) -> Any:
+    """The BotCore both chat adapters share: service, feedback store, limits."""
+    from bot.core import BotCore
+    from bot.feedback import FeedbackStore
+
+    service = build_service(settings, embedder=embedder)
+    return BotCore(
+        service,
+        FeedbackStore(settings.data_dir / "bot_state.sqlite3"),
+        rate_limit_per_minute=settings.rate_limit_per_minute,
+        max_upload_bytes=int(settings.max_document_mb * 1_000_000),
+    )

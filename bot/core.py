@@ -1,0 +1,96 @@
+"""What both chat adapters call: the QA service plus chat concerns (limits, threads,
+feedback, uploads). Adapters turn a platform event into one call here and render
+the result; nothing in here knows Slack or Discord.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.conversations import Conversations
+from bot.feedback import FeedbackStore
+from bot.limits import RateLimiter, slow_down_message
+from bot.service import QAService, QuestionError, ReindexInProgress
+from bot.uploads import StoredUpload, check_upload, store_upload
+from retrieval.indexer import Progress
+from retrieval.models import Answer, IndexStats, SourceInfo
+
+log = logging.getLogger(__name__)
+
+__all__ = ["BotCore", "ChatAnswer", "QuestionError", "RateLimited", "ReindexInProgress"]
+
+
+class RateLimited(QuestionError):
+    """The user asked too often; str() is a friendly "slow down" message."""
+
+
+@dataclass(frozen=True)
+class ChatAnswer:
+    answer: Answer
+    answer_id: int  # for feedback and "show quotes" buttons
+
+
+class BotCore:
+    """Thread-safe; adapters call it from worker threads, never on their event loop."""
+
+    def __init__(
+        self,
+        service: QAService,
+        feedback: FeedbackStore,
+        *,
+        rate_limit_per_minute: int = 5,
+        max_upload_bytes: int = 20_000_000,
+    ) -> None:
+        self.service = service
+        self.feedback = feedback
+        self.limiter = RateLimiter(rate_limit_per_minute)
+        self.conversations = Conversations()
+        self.max_upload_bytes = max_upload_bytes
+
+    def ask(
+        self, platform: str, user: str, question: str, conversation: str | None = None
+    ) -> ChatAnswer:
+        """Answer with the conversation's earlier turns. Raises QuestionError / RateLimited."""
+        question = self.service.check_question(question)
+        wait = self.limiter.check(f"{platform}:{user}")
+        if wait:
+            raise RateLimited(slow_down_message(wait))
+        history = self.conversations.history(conversation) if conversation else []
+        answer = self.service.ask(question, history)
+        if conversation:
+            self.conversations.add(conversation, question, answer.answer)
+        answer_id = self.feedback.remember(platform, user, answer)
+        return ChatAnswer(answer, answer_id)
+
+    def summarize(self, topic: str | None = None) -> Answer:
+        return self.service.summarize(topic)
+
+    def sources(self) -> list[SourceInfo]:
+        return self.service.sources()
+
+    def reindex(self, platform: str, actor: str, progress: Progress | None = None) -> IndexStats:
+        """Raises ReindexInProgress when one is running."""
+        log.info("re-index requested on %s by %s", platform, actor)
+        return self.service.reindex(f"{platform}:{actor}", progress)
+
+    def check_upload(self, name: str, size: int) -> None:
+        """Refuse a file by name and declared size before downloading it (UploadError)."""
+        check_upload(name, size, self.max_upload_bytes)
+
+    def add_upload(
+        self, platform: str, actor: str, name: str, data: bytes, progress: Progress | None = None
+    ) -> tuple[StoredUpload, IndexStats]:
+        """Store an uploaded document in the corpus and index it. Raises UploadError."""
+        if self.service.reindex_running:
+            raise ReindexInProgress("a re-index is already running; try again when it finishes")
+        stored = store_upload(Path(self.service.corpus_dir), name, data, self.max_upload_bytes)
+        log.info("upload on %s by %s stored as %s", platform, actor, stored.path.name)
+        return stored, self.reindex(platform, actor, progress)
+
+    def vote(self, answer_id: int, user: str, vote: int) -> bool:
+        return self.feedback.vote(answer_id, user, vote)
+
+    def stored_answer(self, answer_id: int) -> Answer | None:
+        return self.feedback.answer(answer_id)

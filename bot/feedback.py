@@ -1,0 +1,109 @@
+"""👍/👎 feedback on answers, stored with the question, answer and user (SQLite)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.models import Answer
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    id: int
+    platform: str
+    user: str
+    question: str
+    answer: str
+    vote: int  # +1 or -1
+    created_at: float
+
+
+class FeedbackStore:
+    """Thread-safe store in one SQLite file (default: BOT_DATA_DIR/bot_state.sqlite3)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute(
+                """CREATE TABLE IF NOT EXISTS answers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    platform TEXT NOT NULL, user TEXT NOT NULL, question TEXT NOT NULL,
+                    answer_json TEXT NOT NULL, created_at REAL NOT NULL)"""
+            )
+            self._db.execute(
+                """CREATE TABLE IF NOT EXISTS feedback (
+                    answer_id INTEGER NOT NULL REFERENCES answers(id),
+                    user TEXT NOT NULL, vote INTEGER NOT NULL, created_at REAL NOT NULL,
+                    PRIMARY KEY (answer_id, user))"""
+            )
+
+    def remember(self, platform: str, user: str, answer: Answer) -> int:
+        """Keep an answer so a later button press can refer to it; returns its id."""
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT INTO answers (platform, user, question, answer_json, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (platform, user, answer.question, json.dumps(answer.to_dict()), time.time()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def answer(self, answer_id: int) -> Answer | None:
+        """The stored answer (question, text, citations) or None."""
+        from retrieval.models import Citation
+
+        with self._lock:
+            row = self._db.execute(
+                "SELECT answer_json FROM answers WHERE id = ?", (answer_id,)
+            ).fetchone()
+        if not row:
+            return None
+        d = json.loads(row[0])
+        return Answer(
+            question=d["question"],
+            answer=d["answer"],
+            abstained=d["abstained"],
+            mode=d["mode"],
+            citations=[Citation(**c) for c in d["citations"]],
+        )
+
+    def vote(self, answer_id: int, user: str, vote: int) -> bool:
+        """Record (or change) a user's vote on an answer. False if the answer is unknown."""
+        if vote not in (1, -1):
+            raise ValueError("vote must be +1 or -1")
+        with self._lock:
+            known = self._db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone()
+            if not known:
+                return False
+            self._db.execute(
+                "INSERT INTO feedback (answer_id, user, vote, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(answer_id, user) DO UPDATE SET vote = excluded.vote,"
+                " created_at = excluded.created_at",
+                (answer_id, user, vote, time.time()),
+            )
+            return True
+
+    def records(self) -> list[FeedbackRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.id, a.platform, f.user, a.question, a.answer_json, f.vote, f.created_at"
+                " FROM feedback f JOIN answers a ON a.id = f.answer_id ORDER BY f.created_at"
+            ).fetchall()
+        return [
+            FeedbackRecord(r[0], r[1], r[2], r[3], json.loads(r[4])["answer"], r[5], r[6])
+            for r in rows
+        ]
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            up, down = self._db.execute(
+                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0) FROM feedback"
+            ).fetchone()
+        return {"up": int(up), "down": int(down)}
