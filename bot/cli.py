@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="run the chat adapters (none named: configured ones, else the console)"
     )
     s.add_argument("platforms", nargs="*", choices=["slack", "discord", []], metavar="PLATFORM")
+    s.add_argument("--host", default="127.0.0.1", help="Slack HTTP mode bind address")
+    s.add_argument("--port", type=int, default=3000, help="Slack HTTP mode port")
 
     s = sub.add_parser("eval", help="evaluate answer quality on tests/eval")
     s.add_argument("--json", action="store_true")
@@ -196,16 +198,21 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    platforms = args.platforms or settings.platforms_configured()
+    platforms = list(dict.fromkeys(args.platforms)) or settings.platforms_configured()
     if not platforms:
         log.info("no platform token set: starting the console chat")
         return cmd_chat(settings, args)
-    print(
-        f"error: the {', '.join(platforms)} adapter is not available in this version;"
-        " unset its tokens to use the console chat",
-        file=sys.stderr,
-    )
-    return 2
+    from bot.platforms import missing_settings, serve_platforms
+
+    missing = missing_settings(settings, platforms)
+    if missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 2
+    from bot.wiring import build_core
+
+    core = build_core(settings)
+    _ensure_index(core.service, quiet=False)
+    return serve_platforms(core, settings, platforms, host=args.host, port=args.port)
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
