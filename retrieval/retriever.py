@@ -8,6 +8,7 @@ go back to the store and a whole answer reads one consistent index.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -51,14 +52,17 @@ class QueryEmbeddingCache:
         self.embedder = embedder
         self._size = size
         self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, text: str) -> np.ndarray:
-        vec = self._cache.get(text)
+        with self._lock:
+            vec = self._cache.get(text)
         if vec is None:
-            vec = self.embedder.embed([text])[0]
-            if len(self._cache) >= self._size:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[text] = vec
+            vec = self.embedder.embed([text])[0]  # outside the lock: threads embed in parallel
+            with self._lock:
+                if len(self._cache) >= self._size:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[text] = vec
         return vec
 
 
