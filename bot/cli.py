@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="Slack HTTP mode bind address")
     s.add_argument("--port", type=int, default=3000, help="Slack HTTP mode port")
 
+    s = sub.add_parser("audit", help="who re-indexed or uploaded what, when, and the result")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--limit", type=int, default=50, help="newest N entries (default 50)")
+
     s = sub.add_parser("eval", help="evaluate answer quality on tests/eval")
     s.add_argument("--json", action="store_true")
     s.add_argument("--output", type=Path, help="also write the report as JSON here")
@@ -98,15 +102,19 @@ def _service(settings: Settings) -> Any:
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.core import ReindexInProgress
     from bot.render_text import render_stats
+    from bot.wiring import build_core
 
     if args.corpus:
         settings = settings.model_copy(update={"corpus_dir": args.corpus})
-    service = _service(settings)
+    core = build_core(settings)
     update, close = _progress(not args.json)
     try:
-        stats = service.reindex("cli", update)
-    except FileNotFoundError as exc:
+        stats = core.reindex("cli", getpass.getuser(), update)
+    except (FileNotFoundError, ReindexInProgress) as exc:
         close()
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -115,6 +123,20 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         _print_json(stats.to_dict())
     else:
         print(render_stats(stats))
+    return 0
+
+
+def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.wiring import open_audit_log
+
+    entries = open_audit_log(settings).entries(args.limit)
+    if args.json:
+        _print_json([e.to_dict() for e in entries])
+        return 0
+    if not entries:
+        print("No re-index or upload has been recorded yet.")
+    for e in entries:
+        print(f"{e.at}  {e.platform:<7} {e.actor:<16} {e.action:<7} {e.detail}  => {e.result}")
     return 0
 
 
@@ -234,6 +256,7 @@ COMMANDS = {
     "sources": cmd_sources,
     "chat": cmd_chat,
     "serve": cmd_serve,
+    "audit": cmd_audit,
     "eval": cmd_eval,
     "bench": cmd_bench,
 }

@@ -9,11 +9,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.audit import AuditLog
 from bot.conversations import Conversations
 from bot.feedback import FeedbackStore
 from bot.limits import RateLimiter, slow_down_message
 from bot.service import QAService, QuestionError, ReindexInProgress
-from bot.uploads import StoredUpload, check_upload, store_upload
+from bot.uploads import StoredUpload, UploadError, check_upload, store_upload
 from retrieval.indexer import Progress
 from retrieval.models import Answer, IndexStats, SourceInfo
 
@@ -42,9 +43,11 @@ class BotCore:
         *,
         rate_limit_per_minute: int = 5,
         max_upload_bytes: int = 20_000_000,
+        audit: AuditLog | None = None,
     ) -> None:
         self.service = service
         self.feedback = feedback
+        self.audit = audit
         self.limiter = RateLimiter(rate_limit_per_minute)
         self.conversations = Conversations()
         self.max_upload_bytes = max_upload_bytes
@@ -71,9 +74,24 @@ class BotCore:
         return self.service.sources()
 
     def reindex(self, platform: str, actor: str, progress: Progress | None = None) -> IndexStats:
-        """Raises ReindexInProgress when one is running."""
+        """Raises ReindexInProgress when one is running. Every attempt is audited."""
         log.info("re-index requested on %s by %s", platform, actor)
-        return self.service.reindex(f"{platform}:{actor}", progress)
+        return self._audited(platform, actor, "reindex", str(self.service.corpus_dir), progress)
+
+    def _audited(
+        self, platform: str, actor: str, action: str, detail: str, progress: Progress | None
+    ) -> IndexStats:
+        try:
+            stats = self.service.reindex(f"{platform}:{actor}", progress)
+        except Exception as exc:
+            self._record(platform, actor, action, detail, f"failed: {exc}")
+            raise
+        self._record(platform, actor, action, detail, summarize_stats(stats))
+        return stats
+
+    def _record(self, platform: str, actor: str, action: str, detail: str, result: str) -> None:
+        if self.audit is not None:
+            self.audit.record(platform, actor, action, detail, result)
 
     def check_upload(self, name: str, size: int) -> None:
         """Refuse a file by name and declared size before downloading it (UploadError)."""
@@ -85,12 +103,28 @@ class BotCore:
         """Store an uploaded document in the corpus and index it. Raises UploadError."""
         if self.service.reindex_running:
             raise ReindexInProgress("a re-index is already running; try again when it finishes")
-        stored = store_upload(Path(self.service.corpus_dir), name, data, self.max_upload_bytes)
+        try:
+            stored = store_upload(Path(self.service.corpus_dir), name, data, self.max_upload_bytes)
+        except UploadError as exc:
+            self._record(platform, actor, "upload", name[:200], f"refused: {exc}")
+            raise
         log.info("upload on %s by %s stored as %s", platform, actor, stored.path.name)
-        return stored, self.reindex(platform, actor, progress)
+        detail = f"{name[:200]} -> {stored.path.name}"
+        return stored, self._audited(platform, actor, "upload", detail, progress)
 
     def vote(self, answer_id: int, user: str, vote: int) -> bool:
         return self.feedback.vote(answer_id, user, vote)
 
     def stored_answer(self, answer_id: int) -> Answer | None:
         return self.feedback.answer(answer_id)
+
+
+def summarize_stats(stats: IndexStats) -> str:
+    """One line for logs, the audit log and chat progress messages."""
+    line = (
+        f"{stats.added} added, {stats.updated} updated, {stats.deleted} deleted, "
+        f"{stats.unchanged} unchanged; {stats.chunks} chunks in {stats.seconds:.1f}s"
+    )
+    if stats.skipped:
+        line += f"; {len(stats.skipped)} skipped"
+    return line

@@ -22,6 +22,7 @@ from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, IndexStats, SourceInfo, Turn
 from retrieval.retriever import HybridRetriever, IndexHolder, chunk_to_document
 from retrieval.text import terms
+from retrieval.writelock import IndexLocked
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class QuestionError(ValueError):
 
 
 class ReindexInProgress(RuntimeError):
-    """Another re-index is running; only one runs at a time."""
+    """Another re-index is running (here or in another process); only one runs at a time."""
 
 
 class QAService:
@@ -85,7 +86,10 @@ class QAService:
             raise ReindexInProgress("a re-index is already running; try again when it finishes")
         try:
             log.info("re-index started by %s", actor)
-            stats = self.indexer.sync(self.corpus_dir, progress)
+            try:
+                stats = self.indexer.sync(self.corpus_dir, progress)
+            except IndexLocked as exc:
+                raise ReindexInProgress(str(exc)) from None
             self.holder.reload()
             log.info(
                 "re-index by %s done: +%d ~%d -%d =%d, %d chunks, %d skipped, %.1fs",

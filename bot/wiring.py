@@ -127,6 +127,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
         chunk_overlap=settings.chunk_overlap,
         max_document_bytes=int(settings.max_document_mb * 1_000_000),
         source_root=source_root(),
+        lock_path=settings.data_dir / "index.lock",
     )
     service = QAService(
         holder,
@@ -144,13 +145,22 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
 
 def build_core(settings: Settings, *, embedder: Embedder | None = None) -> Any:
     """The BotCore both chat adapters share: service, feedback store, limits."""
+    from bot.audit import AuditLog
     from bot.core import BotCore
     from bot.feedback import FeedbackStore
 
     service = build_service(settings, embedder=embedder)
+    state = settings.data_dir / "bot_state.sqlite3"
     return BotCore(
         service,
-        FeedbackStore(settings.data_dir / "bot_state.sqlite3"),
+        FeedbackStore(state),
+        audit=AuditLog(state),
         rate_limit_per_minute=settings.rate_limit_per_minute,
         max_upload_bytes=int(settings.max_document_mb * 1_000_000),
     )
+
+
+def open_audit_log(settings: Settings) -> Any:
+    from bot.audit import AuditLog
+
+    return AuditLog(settings.data_dir / "bot_state.sqlite3")

@@ -27,6 +27,7 @@ from retrieval.loaders import (
 from retrieval.models import IndexStats, SkippedDocument
 from retrieval.ports import Embedder
 from retrieval.store import ChromaStore, ChunkRecord
+from retrieval.writelock import writer_lock
 
 CHUNKER_VERSION = "1"
 Progress = Callable[[str, int, int], None]
@@ -61,6 +62,7 @@ class Indexer:
         chunk_overlap: int = 30,
         max_document_bytes: int | None = 20_000_000,
         source_root: Path | None = None,
+        lock_path: Path | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -68,6 +70,7 @@ class Indexer:
         self.chunk_overlap = chunk_overlap
         self.max_document_bytes = max_document_bytes
         self.source_root = source_root.resolve() if source_root else None
+        self.lock_path = lock_path
         self._splitter = make_splitter(embedder.count_tokens, chunk_tokens, chunk_overlap)
 
     def fingerprint(self) -> str:
@@ -100,7 +103,17 @@ class Indexer:
         return found
 
     def sync(self, corpus_dir: Path, progress: Progress | None = None) -> IndexStats:
-        """Bring the store in line with corpus_dir. Raises FileNotFoundError if it is missing."""
+        """Bring the store in line with corpus_dir.
+
+        Raises FileNotFoundError if the folder is missing, IndexLocked if another
+        process is writing the same index.
+        """
+        if self.lock_path is None:
+            return self._sync(corpus_dir, progress)
+        with writer_lock(self.lock_path):
+            return self._sync(corpus_dir, progress)
+
+    def _sync(self, corpus_dir: Path, progress: Progress | None) -> IndexStats:
         started = time.perf_counter()
         if not corpus_dir.is_dir():
             raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")

@@ -198,3 +198,24 @@ def test_edit_and_delete_are_synced(cli_env: dict[str, str]) -> None:
     assert [s["title"] for s in sources] == ["Haiti mission"]
     gone = json.loads(bot(cli_env, "ask", "--json", "Who financed the railway?").stdout)
     assert all(c["title"] != "The railway" for c in gone["citations"])
+
+
+def test_second_writer_fails_fast_with_the_lock_message(cli_env: dict[str, str]) -> None:
+    from retrieval.writelock import writer_lock
+
+    data = Path(cli_env["BOT_DATA_DIR"])
+    with writer_lock(data / "index.lock"):
+        out = bot(cli_env, "index", "--json")
+    assert out.returncode == 2
+    assert "being written by pid" in out.stderr and "one writer at a time" in out.stderr
+    assert bot(cli_env, "index", "--json").returncode == 0  # free again once released
+
+
+def test_audit_lists_reindex_runs(cli_env: dict[str, str]) -> None:
+    assert bot(cli_env, "index").returncode == 0
+    entries = json.loads(bot(cli_env, "audit", "--json").stdout)
+    assert len(entries) == 1
+    entry = entries[0]
+    assert (entry["platform"], entry["action"]) == ("cli", "reindex")
+    assert entry["result"].startswith("2 added, 0 updated, 0 deleted, 0 unchanged")
+    assert entry["detail"] == cli_env["BOT_CORPUS_DIR"] and entry["actor"]

@@ -99,3 +99,17 @@ def test_upload_is_indexed_and_answerable(core) -> None:  # type: ignore[no-unty
     assert stats.added == 1 and stored.path.name.endswith("-railway.md")
     answer = core.ask("slack", "U2", "When did the railway open?").answer
     assert "31 May 2017" in answer.answer
+
+
+def test_reindex_and_uploads_are_audited(core) -> None:  # type: ignore[no-untyped-def]
+    core.add_upload("discord", "U7", "notes.md", b"# Notes\n\nThe railway opened in 2017.\n")
+    with pytest.raises(UploadError):
+        core.add_upload("discord", "U8", "../evil.exe", b"MZ")
+    entries = core.audit.entries()
+    assert [(e.platform, e.actor, e.action) for e in entries] == [
+        ("test", "admin", "reindex"),
+        ("discord", "U7", "upload"),
+        ("discord", "U8", "upload"),
+    ]
+    assert "notes.md -> " in entries[1].detail and entries[1].result.startswith("1 added")
+    assert entries[2].result.startswith("refused: I can only add")
