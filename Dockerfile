@@ -19,9 +19,9 @@ COPY bot ./bot
 RUN pip install -c constraints.txt .
 COPY docs_corpus ./docs_corpus
 
-RUN useradd --create-home --uid 10001 bot \
+RUN groupadd --gid 10001 bot && useradd --create-home --uid 10001 --gid 10001 bot \
     && mkdir -p /data && chown bot:bot /data
-USER bot
+USER 10001:10001
 VOLUME ["/data"]
 
-CMD ["python", "-m", "bot", "serve"]
+CMD ["python", "-m", "bot", "serve", "--host", "0.0.0.0"]

@@ -33,6 +33,7 @@ test: $(DEV) lint typecheck
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
 
 typecheck: $(DEV)
 	$(VENV)/bin/mypy
