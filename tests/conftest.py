@@ -76,3 +76,15 @@ def corpus_service(tmp_path_factory: pytest.TempPathFactory, minilm):
     service = build_service(make_settings(data), embedder=minilm)
     service.reindex("test-session")
     return service
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real `chroma run` on 127.0.0.1 for the whole session (skipped without the CLI)."""
+    from tests.fakes.chroma_server import ChromaServer, chroma_cli
+
+    if chroma_cli() is None:
+        pytest.skip("the `chroma` CLI is not installed, so server mode cannot be tested")
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db").start()
+    yield server
+    server.stop()

@@ -111,3 +111,19 @@ def test_timings_are_reported(tmp_path: Path, corpus: Path) -> None:
     elapsed = (time.perf_counter() - started) * 1000
     assert {"retrieve", "compose", "total"} <= set(answer.timings_ms)
     assert 0 < answer.timings_ms["total"] <= elapsed + 1
+
+
+def test_server_mode_end_to_end(tmp_path: Path, corpus: Path, chroma_server) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp_path / "d", corpus, chroma_url=chroma_server.url)
+    service = build_service(settings, embedder=HashEmbedder())
+    stats = service.reindex("tester")
+    assert stats.added == 2
+    answer = service.ask("When did the railway open?")
+    assert answer.citations and answer.citations[0].title == "Railway"
+    # A second process (here: a second service) sees the same index through the server.
+    other = build_service(
+        make_settings(tmp_path / "other", corpus, chroma_url=chroma_server.url),
+        embedder=HashEmbedder(),
+    )
+    assert [s.title for s in other.sources()] == ["Haiti", "Railway"]
+    assert not (tmp_path / "d" / "chroma").exists()  # nothing embedded on local disk

@@ -229,3 +229,21 @@ class TestEmbeddedChromaStore(StoreContract):
         yield open_client
         for client in clients:
             client.close()
+
+
+class TestChromaServerStore(StoreContract):
+    """The same contract against a real `chroma run` server (BOT_CHROMA_URL mode)."""
+
+    @pytest.fixture
+    def open_client(self, chroma_server: Any) -> Iterator[ClientFactory]:
+        def open_client() -> Any:
+            return chromadb.HttpClient(
+                host="127.0.0.1",
+                port=chroma_server.port,
+                settings=Settings(anonymized_telemetry=False),
+            )
+
+        first = open_client()
+        for collection in first.list_collections():  # each test starts from an empty server
+            first.delete_collection(getattr(collection, "name", collection))
+        yield open_client
