@@ -1,0 +1,74 @@
+"""Answering stages on the full index: warm asks, memory, LangChain overhead, accuracy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.bench.context import BenchContext
+from bot.bench.machine import peak_rss_mb, rss_mb
+from bot.bench.timing import latency_figures, median, time_calls, timed
+from bot.evaluation import evaluate
+from retrieval.followup import standalone_question
+
+
+def stage_warm_ask(ctx: BenchContext) -> dict[str, Any]:
+    questions = ctx.timed_questions
+    millis, answers = time_calls(ctx.service.ask, questions, warmup=ctx.options.warmup)
+    return {
+        "warmup": ctx.options.warmup,
+        **latency_figures(questions, millis),
+        "retrieve_p50_ms": median([a.timings_ms.get("retrieve", 0.0) for a in answers]),
+        "compose_p50_ms": median([a.timings_ms.get("compose", 0.0) for a in answers]),
+        "abstained": sum(a.abstained for a in answers),
+    }
+
+
+def stage_memory(ctx: BenchContext) -> dict[str, Any]:
+    return {"peak_rss_mb": peak_rss_mb(), "rss_mb": rss_mb()}
+
+
+def stage_chain_overhead(ctx: BenchContext) -> dict[str, Any]:
+    """The same questions through `service.chain` and through retrieve + answer directly."""
+    service = ctx.service
+    via_chain, direct, diffs = [], [], []
+    for i, q in enumerate(ctx.timed_questions):
+        question = service.check_question(q)
+        query = standalone_question(question, ())
+
+        def chain(question: str = question, query: str = query) -> None:
+            service.chain.invoke({"question": question, "query": query})
+
+        def plain(question: str = question, query: str = query) -> None:
+            docs = service.retriever.retrieve(service.holder.get(), query)
+            service.composer.answer(question, query, docs)
+
+        order: list[Callable[[], None]] = [chain, plain] if i % 2 == 0 else [plain, chain]
+        took = {}
+        for run in order:
+            seconds, _ = timed(run)
+            took[run] = seconds * 1000
+        via_chain.append(took[chain])
+        direct.append(took[plain])
+        diffs.append(took[chain] - took[plain])
+    return {
+        "questions": len(diffs),
+        "chain_p50_ms": median(via_chain),
+        "direct_p50_ms": median(direct),
+        "overhead_ms": median(diffs),
+    }
+
+
+def stage_accuracy(ctx: BenchContext) -> dict[str, Any]:
+    report = evaluate(ctx.service, ctx.eval_questions)
+    total = report.in_corpus + report.out_of_corpus
+    right = report.answer_accuracy * report.in_corpus + report.ooc_abstention * report.out_of_corpus
+    return {
+        "in_corpus": report.in_corpus,
+        "out_of_corpus": report.out_of_corpus,
+        "in_corpus_accuracy": report.answer_accuracy,
+        "overall_accuracy": right / total if total else 0.0,
+        "ooc_abstention": report.ooc_abstention,
+        "hit_at_1": report.hit_at_1,
+        "citation_faithfulness": report.citation_faithfulness,
+    }
