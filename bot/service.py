@@ -69,12 +69,19 @@ class QAService:
     def load(self) -> None:
         """Load the stored index into memory (call once at start-up)."""
         view = self.holder.reload()
+        if self.holder.warning:
+            log.warning("%s", self.holder.warning)
         log.info(
             "index loaded: %d chunks, %d documents in %.0f ms",
             len(view.snapshot.chunks),
             len(view.snapshot.documents),
             view.snapshot.loaded_seconds * 1000,
         )
+
+    @property
+    def index_warning(self) -> str:
+        """Non-empty when the newest index could not be opened and an older one serves."""
+        return self.holder.warning
 
     @property
     def is_indexed(self) -> bool:

@@ -84,6 +84,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
     pending = start_embedder(settings) if embedder is None else None
     from bot.service import QAService
     from retrieval.compose import ComposeParams, ExtractiveComposer
+    from retrieval.generations import Generations
     from retrieval.indexer import Indexer
     from retrieval.retriever import (
         HybridRetriever,
@@ -91,14 +92,13 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
         QueryEmbeddingCache,
         RetrievalParams,
     )
-    from retrieval.store import ChromaStore
 
     client = build_chroma_client(settings)
     if pending is not None:
         embedder = pending.result()
     assert embedder is not None
-    store = ChromaStore(client, embedder)
-    holder = IndexHolder(store)
+    generations = Generations(client, embedder)
+    holder = IndexHolder(generations)
     embed_query = QueryEmbeddingCache(embedder)
     params = RetrievalParams(
         dense_k=settings.dense_k,
@@ -121,7 +121,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
     llm_composer, rewriter = build_llm_composer(settings, extractive)
     composer = llm_composer or extractive
     indexer = Indexer(
-        store,
+        generations,
         embedder,
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.chunking import ChunkDraft, chunk_document, make_splitter
+from retrieval.generations import Generations
 from retrieval.loaders import (
     LOADER_VERSION,
     SUPPORTED_SUFFIXES,
@@ -26,7 +27,7 @@ from retrieval.loaders import (
 )
 from retrieval.models import IndexStats, SkippedDocument
 from retrieval.ports import Embedder
-from retrieval.store import ChromaStore, ChunkRecord
+from retrieval.store import ChromaStore, ChunkRecord, DocumentEntry
 from retrieval.writelock import writer_lock
 
 CHUNKER_VERSION = "1"
@@ -55,7 +56,7 @@ class Indexer:
 
     def __init__(
         self,
-        store: ChromaStore,
+        target: ChromaStore | Generations,
         embedder: Embedder,
         *,
         chunk_tokens: int = 200,
@@ -64,7 +65,7 @@ class Indexer:
         source_root: Path | None = None,
         lock_path: Path | None = None,
     ) -> None:
-        self.store = store
+        self.target = target
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
@@ -113,17 +114,93 @@ class Indexer:
         with writer_lock(self.lock_path):
             return self._sync(corpus_dir, progress)
 
+    def _served(self) -> ChromaStore | None:
+        """The store queries read now: the current generation, or the single store."""
+        if isinstance(self.target, Generations):
+            current = self.target.current()
+            return self.target.store(current) if current else None
+        return self.target
+
     def _sync(self, corpus_dir: Path, progress: Progress | None) -> IndexStats:
         started = time.perf_counter()
         if not corpus_dir.is_dir():
             raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
         stats = IndexStats()
         fingerprint = self.fingerprint()
-        if self.store.fingerprint() != fingerprint:
-            stats.rebuilt = self.store.exists()
-            self.store.reset(fingerprint)
-        indexed = self.store.manifest()
+        served = self._served()
+        same_build = served is not None and served.fingerprint() == fingerprint
+        stats.rebuilt = served is not None and served.exists() and not same_build
+        indexed = served.manifest() if served is not None and same_build else {}
+        pending, seen = self._plan(corpus_dir, indexed, stats, progress)
+        removed = sorted(set(indexed) - seen)
+        stats.deleted = len(removed)
 
+        if isinstance(self.target, Generations):
+            store = self._build_generation(
+                self.target, served, fingerprint, indexed, seen, pending, removed, stats, progress
+            )
+        else:
+            store = self.target
+            if not same_build:
+                store.reset(fingerprint)
+            for source in removed:
+                store.delete_document(source)
+            self._embed_and_write(store, pending, stats, progress)
+        stats.chunks = store.count() if store is not None else 0
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _build_generation(
+        self,
+        generations: Generations,
+        served: ChromaStore | None,
+        fingerprint: str,
+        indexed: dict[str, DocumentEntry],
+        seen: set[str],
+        pending: list[_Pending],
+        removed: list[str],
+        stats: IndexStats,
+        progress: Progress | None,
+    ) -> ChromaStore | None:
+        """Build, check and publish a new generation; None changed: keep serving the old."""
+        if served is not None and indexed and not pending and not removed:
+            generations.cleanup()  # leftovers of an interrupted run
+            stats.generation = generations.current() or ""
+            return served
+        generation = generations.new()
+        store = generations.store(generation)
+        store.reset(fingerprint)
+        keep = (set(indexed) & seen) - {p.doc.source for p in pending}
+        copied = served.export(keep) if served is not None and keep else []
+        store.add_chunks(copied)
+        self._embed_and_write(store, pending, stats, progress)
+        expected = len(copied) + sum(len(p.drafts) for p in pending)
+        problem = self._check(store, expected)
+        if problem:
+            generations.drop(generation)
+            raise RuntimeError(f"the new index failed its check ({problem}); still serving the old")
+        generations.publish(generation)
+        generations.cleanup()
+        stats.generation = generation
+        return store
+
+    def _check(self, store: ChromaStore, expected: int) -> str:
+        """'' when the store holds what was written and answers a query."""
+        count = store.count()
+        if count != expected:
+            return f"{count} chunks stored, {expected} expected"
+        if count and not store.dense_search(self.embedder.embed(["probe"])[0], 1, size=count):
+            return "a probe query found nothing"
+        return ""
+
+    def _plan(
+        self,
+        corpus_dir: Path,
+        indexed: dict[str, DocumentEntry],
+        stats: IndexStats,
+        progress: Progress | None,
+    ) -> tuple[list[_Pending], set[str]]:
+        """Documents to (re-)embed, and every source present in the corpus folder."""
         seen: set[str] = set()
         pending: list[_Pending] = []
         files = self.discover(corpus_dir)
@@ -160,18 +237,14 @@ class Indexer:
                     SkippedDocument(source, "invisible characters removed before indexing")
                 )
             pending.append(_Pending(doc, drafts, is_new=previous is None))
-
-        for source in sorted(set(indexed) - seen):
-            self.store.delete_document(source)
-            stats.deleted += 1
-
-        self._embed_and_write(pending, stats, progress)
-        stats.chunks = self.store.count()
-        stats.seconds = time.perf_counter() - started
-        return stats
+        return pending, seen
 
     def _embed_and_write(
-        self, pending: list[_Pending], stats: IndexStats, progress: Progress | None
+        self,
+        store: ChromaStore,
+        pending: list[_Pending],
+        stats: IndexStats,
+        progress: Progress | None,
     ) -> None:
         total = sum(len(p.drafts) for p in pending)
         done = 0
@@ -219,8 +292,8 @@ class Indexer:
                 for d, v in zip(item.drafts, vectors, strict=True)
             ]
             # Replace, not merge: a shorter new version must not keep stale tail chunks.
-            self.store.delete_document(doc.source)
-            self.store.add_chunks(records)
+            store.delete_document(doc.source)
+            store.add_chunks(records)
             stats.embedded_chunks += len(records)
             if item.is_new:
                 stats.added += 1

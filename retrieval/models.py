@@ -95,6 +95,7 @@ class IndexStats:
     seconds: float = 0.0
     embedded_chunks: int = 0
     rebuilt: bool = False
+    generation: str = ""  # the index generation serving after this run (generations mode)
 
     def to_dict(self) -> dict[str, Any]:
         return {

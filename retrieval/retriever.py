@@ -8,6 +8,7 @@ go back to the store and a whole answer reads one consistent index.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,10 +20,13 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from retrieval.generations import Generations
 from retrieval.ports import Embedder
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.store import ChromaStore
 from retrieval.text import proper_nouns, terms
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -157,17 +161,46 @@ class HybridRetriever(BaseRetriever):
 
 
 class IndexHolder:
-    """The current `IndexView`; swapped atomically when a re-index completes."""
+    """The current `IndexView`; swapped atomically when a re-index completes.
 
-    def __init__(self, store: ChromaStore, generation: str = "") -> None:
-        self._view = IndexView(store, CorpusSnapshot.empty(store.embedder.dim), generation)
+    Built on a single `ChromaStore`, or on `Generations`: then it serves the
+    newest generation that opens, falling back to the previous one (and saying
+    so in `warning`) when the newest cannot be read.
+    """
+
+    def __init__(self, source: ChromaStore | Generations) -> None:
+        self.source = source
+        self.warning = ""
+        empty_store = source if isinstance(source, ChromaStore) else source.store("empty")
+        self._view = IndexView(empty_store, CorpusSnapshot.empty(source.embedder.dim))
 
     def get(self) -> IndexView:
         return self._view
 
-    def reload(self, store: ChromaStore | None = None, generation: str = "") -> IndexView:
-        """Read the store's current contents into a new snapshot and publish it."""
-        store = store or self._view.store
-        view = IndexView(store, CorpusSnapshot.load(store), generation)
-        self._view = view  # one reference assignment: readers see old or new, never a mix
-        return view
+    def _candidates(self) -> list[tuple[str, ChromaStore]]:
+        if isinstance(self.source, ChromaStore):
+            return [("", self.source)]
+        return self.source.candidates()
+
+    def reload(self) -> IndexView:
+        """Read the served index into a new snapshot and publish it."""
+        failures: list[str] = []
+        for generation, store in self._candidates():
+            try:
+                snapshot = CorpusSnapshot.load(store)
+            except Exception as exc:  # a damaged generation must not take the bot down
+                log.error("cannot open index generation %s: %s", generation or "-", exc)
+                failures.append(f"{generation}: {type(exc).__name__}")
+                continue
+            self.warning = (
+                f"The newest index ({', '.join(failures)}) could not be opened; "
+                f"answering from the previous one ({generation}). Re-index to repair it."
+                if failures
+                else ""
+            )
+            view = IndexView(store, snapshot, generation)
+            self._view = view  # one reference assignment: readers see old or new, never a mix
+            return view
+        if failures:
+            self.warning = f"No index generation could be opened ({', '.join(failures)})."
+        return self._view

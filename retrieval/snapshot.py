@@ -17,6 +17,10 @@ from retrieval.store import ChromaStore
 from retrieval.text import terms
 
 
+class DamagedIndex(RuntimeError):
+    """The stored index is incomplete (an interrupted write, a lost collection)."""
+
+
 @dataclass(frozen=True)
 class ChunkView:
     position: int
@@ -55,6 +59,9 @@ class CorpusSnapshot:
             return cls.empty(store.embedder.dim)
         ids, texts, metas = store.all_chunks()
         vectors = store.all_sentence_vectors()
+        missing = len(set(ids) - set(vectors))
+        if missing:
+            raise DamagedIndex(f"{missing} of {len(ids)} chunks have no sentence vectors")
         order = sorted(
             range(len(ids)), key=lambda i: (str(metas[i]["source"]), int(metas[i].get("chunk", 0)))
         )

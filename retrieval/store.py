@@ -186,6 +186,36 @@ class ChromaStore:
             out[cid] = (spans, decode_vectors(str(meta["vectors"]), self.embedder.dim))
         return out  # type: ignore[return-value]
 
+    def export(self, sources: set[str]) -> list[ChunkRecord]:
+        """Every record of these documents, vectors included (to copy into a new generation)."""
+        sentences = self.all_sentence_vectors()
+        out: list[ChunkRecord] = []
+        offset = 0
+        while True:
+            got = self.chunks.get(
+                include=["documents", "metadatas", "embeddings"], limit=_PAGE, offset=offset
+            )
+            ids = got["ids"]
+            for cid, text, meta, vector in zip(
+                ids, got["documents"], got["metadatas"], got["embeddings"], strict=True
+            ):
+                if str(meta["source"]) not in sources:
+                    continue
+                spans, vectors = sentences.get(str(cid), ([], np.zeros((0, self.embedder.dim))))
+                out.append(
+                    ChunkRecord(
+                        id=str(cid),
+                        text=str(text),
+                        metadata=dict(meta),
+                        vector=np.asarray(vector, dtype=np.float32),
+                        sentence_spans=tuple((int(a), int(b)) for a, b in spans),
+                        sentence_vectors=np.asarray(vectors, dtype=np.float32),
+                    )
+                )
+            if len(ids) < _PAGE:
+                return out
+            offset += len(ids)
+
     def dense_search(
         self, vector: np.ndarray, k: int, *, size: int | None = None
     ) -> list[tuple[str, float]]:
