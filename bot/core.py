@@ -6,12 +6,14 @@ the result; nothing in here knows Slack or Discord.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.audit import AuditLog
 from bot.conversations import Conversations
 from bot.feedback import FeedbackStore
+from bot.health import Metrics, PlatformStatus
 from bot.limits import RateLimiter, slow_down_message
 from bot.service import QAService, QuestionError, ReindexInProgress
 from bot.uploads import StoredUpload, UploadError, check_upload, store_upload
@@ -48,6 +50,8 @@ class BotCore:
         self.service = service
         self.feedback = feedback
         self.audit = audit
+        self.metrics = Metrics()
+        self.platforms = PlatformStatus()
         self.limiter = RateLimiter(rate_limit_per_minute)
         self.conversations = Conversations()
         self.max_upload_bytes = max_upload_bytes
@@ -56,12 +60,23 @@ class BotCore:
         self, platform: str, user: str, question: str, conversation: str | None = None
     ) -> ChatAnswer:
         """Answer with the conversation's earlier turns. Raises QuestionError / RateLimited."""
-        question = self.service.check_question(question)
-        wait = self.limiter.check(f"{platform}:{user}")
-        if wait:
-            raise RateLimited(slow_down_message(wait))
+        started = time.perf_counter()
+        try:
+            question = self.service.check_question(question)
+            wait = self.limiter.check(f"{platform}:{user}")
+            if wait:
+                raise RateLimited(slow_down_message(wait))
+        except QuestionError:
+            self.metrics.question(platform, "rejected")
+            raise
         history = self.conversations.history(conversation) if conversation else []
-        answer = self.service.ask(question, history)
+        try:
+            answer = self.service.ask(question, history)
+        except Exception:
+            self.metrics.question(platform, "error", time.perf_counter() - started)
+            raise
+        outcome = "abstained" if answer.abstained else "answered"
+        self.metrics.question(platform, outcome, time.perf_counter() - started)
         if conversation:
             self.conversations.add(conversation, question, answer.answer)
         answer_id = self.feedback.remember(platform, user, answer)
@@ -83,9 +98,14 @@ class BotCore:
     ) -> IndexStats:
         try:
             stats = self.service.reindex(f"{platform}:{actor}", progress)
+        except ReindexInProgress as exc:
+            self._record(platform, actor, action, detail, f"refused: {exc}")
+            raise
         except Exception as exc:
+            self.metrics.reindexed(ok=False)
             self._record(platform, actor, action, detail, f"failed: {exc}")
             raise
+        self.metrics.reindexed(ok=True)
         self._record(platform, actor, action, detail, summarize_stats(stats))
         return stats
 
@@ -113,7 +133,15 @@ class BotCore:
         return stored, self._audited(platform, actor, "upload", detail, progress)
 
     def vote(self, answer_id: int, user: str, vote: int) -> bool:
-        return self.feedback.vote(answer_id, user, vote)
+        recorded = self.feedback.vote(answer_id, user, vote)
+        if recorded:
+            self.metrics.vote(vote)
+        return recorded
+
+    def refresh_index_metrics(self) -> None:
+        view = self.service.holder.get()
+        snap = view.snapshot
+        self.metrics.index(len(snap.documents), len(snap.chunks), view.generation)
 
     def stored_answer(self, answer_id: int) -> Answer | None:
         return self.feedback.answer(answer_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable
 from typing import Any
 
@@ -30,22 +31,46 @@ def missing_settings(settings: Settings, platforms: list[str]) -> str | None:
 def serve_platforms(
     core: Any, settings: Settings, platforms: list[str], *, host: str, port: int
 ) -> int:
-    """Run until interrupted; returns the process exit code."""
-    runners: list[Awaitable[None]] = []
+    """Run the adapters and the health endpoint until interrupted; returns the exit code.
+
+    Each adapter reports `core.platforms.up(name)` once connected; one that
+    stops with an error is marked down with the reason (visible in /healthz).
+    """
+    runners: list[tuple[str, Awaitable[None]]] = []
     if "slack" in platforms:
         from bot.slack import serve_slack
 
-        runners.append(serve_slack(core, settings, host=host, port=port))
+        runners.append(("slack", serve_slack(core, settings, host=host, port=port)))
     if "discord" in platforms:
         from bot.discord import serve_discord
 
-        runners.append(serve_discord(core, settings))
+        runners.append(("discord", serve_discord(core, settings)))
+
+    async def watched(name: str, runner: Awaitable[None]) -> None:
+        core.platforms.expect(name)
+        try:
+            await runner
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            core.platforms.down(name, f"stopped: {type(exc).__name__}: {exc}"[:200])
+            log.exception("the %s adapter stopped", name)
+            raise
+        core.platforms.down(name, "stopped")
 
     async def main() -> None:
-        await asyncio.gather(*runners)
+        from bot.health import serve_health
+
+        tasks = [watched(name, runner) for name, runner in runners]
+        if settings.health_port:
+            tasks.append(serve_health(core, settings.health_host, settings.health_port))
+        await asyncio.gather(*tasks)
 
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
         log.info("stopped")
+    except Exception as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     return 0

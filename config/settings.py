@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = _env("BOT_RATE_LIMIT_PER_MINUTE", default=5, ge=0)
     log_questions: bool = _env("BOT_LOG_QUESTIONS", default=False)
     log_format: Literal["text", "json"] = _env("BOT_LOG_FORMAT", default="text")
+    health_host: str = _env("BOT_HEALTH_HOST", default="127.0.0.1")
+    health_port: int = _env("BOT_HEALTH_PORT", default=8080, ge=0, le=65535)
 
     # Slack
     slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN", default=None)
