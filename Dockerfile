@@ -23,5 +23,10 @@ RUN groupadd --gid 10001 bot && useradd --create-home --uid 10001 --gid 10001 bo
     && mkdir -p /data && chown bot:bot /data
 USER 10001:10001
 VOLUME ["/data"]
+EXPOSE 3000
+
+# /healthz is served by `serve` beside the chat adapters (BOT_HEALTH_PORT, default 8080).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4).status != 200)"]
 
 CMD ["python", "-m", "bot", "serve", "--host", "0.0.0.0"]

@@ -40,3 +40,4 @@ def test_dockerfile_installs_from_the_constraints_file_as_non_root() -> None:
     assert re.search(r"^USER 10001", text, re.M)
     assert 'VOLUME ["/data"]' in text
     assert "BOT_DATA_DIR=/data" in text
+    assert re.search(r"^HEALTHCHECK .*\n?.*/healthz", text, re.M)
