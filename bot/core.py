@@ -5,6 +5,7 @@ the result; nothing in here knows Slack or Discord.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -46,10 +47,12 @@ class BotCore:
         rate_limit_per_minute: int = 5,
         max_upload_bytes: int = 20_000_000,
         audit: AuditLog | None = None,
+        log_questions: bool = False,
     ) -> None:
         self.service = service
         self.feedback = feedback
         self.audit = audit
+        self.log_questions = log_questions
         self.metrics = Metrics()
         self.platforms = PlatformStatus()
         self.limiter = RateLimiter(rate_limit_per_minute)
@@ -76,7 +79,17 @@ class BotCore:
             self.metrics.question(platform, "error", time.perf_counter() - started)
             raise
         outcome = "abstained" if answer.abstained else "answered"
-        self.metrics.question(platform, outcome, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        self.metrics.question(platform, outcome, elapsed)
+        log.info(
+            "question on %s from %s: %s -> %s, %d citations, %.0f ms",
+            platform,
+            user,
+            question_for_log(question, self.log_questions),
+            outcome,
+            len(answer.citations),
+            elapsed * 1000,
+        )
         if conversation:
             self.conversations.add(conversation, question, answer.answer)
         answer_id = self.feedback.remember(platform, user, answer)
@@ -156,3 +169,10 @@ def summarize_stats(stats: IndexStats) -> str:
     if stats.skipped:
         line += f"; {len(stats.skipped)} skipped"
     return line
+
+
+def question_for_log(question: str, verbatim: bool) -> str:
+    """The question itself only when BOT_LOG_QUESTIONS is on; otherwise a short hash."""
+    if verbatim:
+        return repr(question[:300])
+    return "sha256:" + hashlib.sha256(question.encode()).hexdigest()[:12]

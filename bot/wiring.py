@@ -155,6 +155,7 @@ def build_core(settings: Settings, *, embedder: Embedder | None = None) -> Any:
         service,
         FeedbackStore(state),
         audit=AuditLog(state),
+        log_questions=settings.log_questions,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         max_upload_bytes=int(settings.max_document_mb * 1_000_000),
     )

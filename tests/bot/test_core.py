@@ -113,3 +113,13 @@ def test_reindex_and_uploads_are_audited(core) -> None:  # type: ignore[no-untyp
     ]
     assert "notes.md -> " in entries[1].detail and entries[1].result.startswith("1 added")
     assert entries[2].result.startswith("refused: I can only add")
+
+
+def test_questions_are_logged_as_hashes_unless_asked(core, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level("INFO", logger="bot.core")
+    core.ask("slack", "U1", "When did police arrive in Haiti?")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "When did police arrive" not in logged and "sha256:" in logged
+    core.log_questions = True
+    core.ask("slack", "U2", "When did police arrive in Haiti?")
+    assert "When did police arrive" in caplog.records[-1].getMessage()
