@@ -7,7 +7,6 @@ a user can act on; the indexer turns that into a skipped entry, never a crash.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -166,31 +165,24 @@ class _HTMLText(HTMLParser):
 
 
 def _pdf_sections(raw: bytes) -> tuple[str, list[Section], bool]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from retrieval.pdf_worker import PdfFailed, parse_pdf
 
     try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted:
-            raise DocumentError("encrypted PDF")
-        title = ""
-        if reader.metadata and reader.metadata.title:
-            title = str(reader.metadata.title)
-        sections = []
-        invisible = False
-        for number, page in enumerate(reader.pages, start=1):
-            cleaned, removed = clean_text(page.extract_text() or "")
-            invisible = invisible or removed
-            text = normalise_space(cleaned)
-            if text:
-                sections.append(Section(f"Page {number}", text, page=number))
-    except DocumentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise DocumentError(f"unreadable PDF: {exc.__class__.__name__}: {exc}"[:200]) from None
-    except Exception as exc:  # pypdf raises assorted errors on malformed files
-        raise DocumentError(f"unreadable PDF: {exc.__class__.__name__}"[:200]) from None
-    return title, sections, invisible
+        parsed = parse_pdf(raw)
+    except PdfFailed as exc:
+        reason = str(exc)
+        if reason.startswith("unreadable PDF: encrypted"):
+            reason = "encrypted PDF"
+        raise DocumentError(reason) from None
+    sections = []
+    invisible = False
+    for number, page_text in enumerate(parsed["pages"], start=1):
+        cleaned, removed = clean_text(page_text)
+        invisible = invisible or removed
+        text = normalise_space(cleaned)
+        if text:
+            sections.append(Section(f"Page {number}", text, page=number))
+    return str(parsed.get("title") or ""), sections, invisible
 
 
 def load_document(path: Path, source: str, *, max_bytes: int | None = None) -> LoadedDocument:
