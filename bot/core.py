@@ -126,6 +126,10 @@ class BotCore:
         if self.audit is not None:
             self.audit.record(platform, actor, action, detail, result)
 
+    @property
+    def reindex_running(self) -> bool:
+        return self.service.reindex_running
+
     def check_upload(self, name: str, size: int) -> None:
         """Refuse a file by name and declared size before downloading it (UploadError)."""
         check_upload(name, size, self.max_upload_bytes)

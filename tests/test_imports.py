@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORM_MODULES = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
+PLATFORM_MODULES = ("discord", "slack_bolt", "slack_sdk")
 
 
 def imported_modules(path: Path) -> set[str]:

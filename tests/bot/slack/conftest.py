@@ -1,0 +1,168 @@
+"""Fixtures for the Slack adapter: a tiny corpus with hostile text, a real core (hash
+embedder, real Chroma), the fake Slack, and `serve_slack` running on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.slack import serve_slack
+from bot.wiring import build_core
+from tests.bot.slack.fake_slack import (
+    ADMIN,
+    APP_TOKEN,
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    FakeSlackAPI,
+    FakeSocketMode,
+    free_port,
+)
+from tests.conftest import make_settings
+from tests.fakes.embedder import HashEmbedder
+
+HAITI = """---
+title: "Haiti & the <Mission>"
+date: 2024-07-19
+sources:
+  - title: "UN press release"
+    url: "https://press.un.org/2023/sc15432.doc.htm?a=1&b=2"
+---
+# Haiti & the <Mission>
+
+## Arrival
+{arrival}
+
+## Funding
+The United States pledged 300 million dollars for the Haiti mission.
+""".format(
+    arrival="Kenyan police officers arrived in Haiti on 25 June 2024 & were greeted by "
+    "<!channel> and <@U999> at the <gate>."
+)
+
+RAILWAY = """---
+title: "The Standard Gauge Railway"
+date: 2017-05-31
+---
+# The Standard Gauge Railway
+
+The railway from Mombasa to Nairobi opened on 31 May 2017 @here.
+"""
+
+
+def write_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "haiti.md").write_text(HAITI)
+    (folder / "railway.md").write_text(RAILWAY)
+    return folder
+
+
+def new_core(tmp: Path, **overrides: Any) -> Any:
+    corpus = write_corpus(tmp / "corpus")
+    overrides.setdefault("rate_limit_per_minute", 0)
+    core = build_core(make_settings(tmp / "data", corpus, **overrides), embedder=HashEmbedder())
+    core.reindex("test", "setup")
+    return core
+
+
+@pytest.fixture(scope="module")
+def shared_core(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One core per module for tests that only ask (cheap to share, slow-ish to build)."""
+    return new_core(tmp_path_factory.mktemp("slack-core"))
+
+
+@pytest.fixture
+def api() -> Iterator[FakeSlackAPI]:
+    fake = FakeSlackAPI()
+    yield fake
+    fake.stop()
+
+
+def slack_settings(tmp: Path, api: FakeSlackAPI, *, socket_mode: bool = False, **kw: Any) -> Any:
+    extra: dict[str, Any] = {"slack_app_token": APP_TOKEN} if socket_mode else {}
+    return make_settings(
+        tmp / "unused-data",
+        tmp / "unused-corpus",
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api.base_url,
+        slack_admins=[ADMIN],
+        **extra,
+        **kw,
+    )
+
+
+class RunningBot:
+    """`serve_slack` on its own event loop thread; stopped by cancelling it."""
+
+    def __init__(self, core: Any, settings: Any, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}/slack/events"
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.task: Future[None] = asyncio.run_coroutine_threadsafe(
+            serve_slack(core, settings, host="127.0.0.1", port=port), self.loop
+        )
+
+    def wait_listening(self, port: int, timeout: float = 10.0) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.task.done():
+                self.task.result()  # raises what went wrong
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    return
+            time.sleep(0.02)
+        raise AssertionError("serve_slack did not start listening")
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.task.cancel)
+        try:
+            self.task.result(10)
+        except BaseException:  # cancelled, as intended
+            pass
+
+        async def drain() -> None:  # let listeners still running finish their posts
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            if pending:
+                await asyncio.wait(pending, timeout=5)
+
+        asyncio.run_coroutine_threadsafe(drain(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def start_bot(core: Any, settings: Any) -> RunningBot:
+    port = free_port()
+    bot = RunningBot(core, settings, port)
+    bot.wait_listening(port)
+    return bot
+
+
+@pytest.fixture
+def serve(api: FakeSlackAPI, tmp_path: Path) -> Iterator[Any]:
+    """serve(core, **settings) -> a RunningBot in HTTP mode talking to `api`."""
+    bots: list[RunningBot] = []
+
+    def start(core: Any, **kw: Any) -> RunningBot:
+        bots.append(start_bot(core, slack_settings(tmp_path, api, **kw)))
+        return bots[-1]
+
+    yield start
+    for bot in bots:
+        bot.stop()
+
+
+@pytest.fixture
+def socket_mode(api: FakeSlackAPI) -> Iterator[FakeSocketMode]:
+    sm = FakeSocketMode()
+    api.socket_mode_url = sm.url
+    yield sm
+    sm.stop()

@@ -1,0 +1,95 @@
+"""Request verification, Slack's retries, the 3-second ack rule, and Web API rate limits."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from slack_sdk.signature import SignatureVerifier
+
+from tests.bot.slack.fake_slack import (
+    FORM,
+    SIGNING_SECRET,
+    button_payload,
+    command_payload,
+    event_payload,
+    form,
+    interactive_form,
+    mention,
+    post_signed,
+)
+from tests.bot.slack.helpers import StubCore
+
+
+def test_unsigned_forged_stale_and_tampered_requests_get_401_and_run_nothing(api, serve) -> None:
+    core = StubCore()
+    bot = serve(core)
+    now = int(time.time())
+    bodies = [
+        (json.dumps(event_payload(mention("hi there", ts="1.1"), "S1")), "application/json"),
+        (form(command_payload(api, "ask hi there")), FORM),
+        (interactive_form(button_payload(api, "feedback_up", "1")), FORM),
+    ]
+    for body, ctype in bodies:
+        stamp = str(now)
+        good_sig = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body)
+        cases: list[dict[str, Any]] = [
+            {"secret": "not-the-secret"},
+            {"signature": "v0=" + "0" * 64},
+            {"signature": "garbage"},
+            {"ts": now - 6 * 60},  # stale: more than 5 minutes old
+            {"ts": now + 6 * 60},  # from the future
+            {"signed": False},  # no signature headers at all
+            {"headers": {"X-Slack-Signature": ""}},
+        ]
+        for case in cases:
+            status, _, _ = post_signed(bot.url, body, ctype, **case)
+            assert status == 401, case
+        tampered = body.replace("hi", "rm -rf") if "hi" in body else body + "&x=1"
+        assert post_signed(bot.url, tampered, ctype, ts=now, signature=good_sig)[0] == 401
+    time.sleep(0.4)
+    assert core.asked == [] and api.calls == []  # no handler ran, not even auth.test
+
+
+def test_a_retried_event_is_answered_once(api, serve) -> None:
+    core = StubCore(block=True)
+    bot = serve(core)
+    body = json.dumps(event_payload(mention("once please", ts="2.1"), "EvRetry"))
+    assert post_signed(bot.url, body)[0] == 200
+    for n in (1, 2):
+        retry = {"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"}
+        assert post_signed(bot.url, body, headers=retry)[0] == 200
+    core.release.set()
+    api.wait_posts(1)
+    time.sleep(0.4)
+    assert len(api.posts()) == 1 and core.asked == ["once please"]
+
+
+def test_a_slow_core_still_acks_within_a_second(api, serve) -> None:
+    core = StubCore(block=True)  # ask() takes up to 5 s
+    bot = serve(core)
+    body = json.dumps(event_payload(mention("slow one", ts="3.1"), "EvSlow"))
+    status, _, event_seconds = post_signed(bot.url, body)
+    status2, ack, command_seconds = post_signed(
+        bot.url, form(command_payload(api, "ask slow two")), FORM
+    )
+    assert (status, status2, ack) == (200, 200, "")
+    assert event_seconds < 1.0 and command_seconds < 1.0
+    threading.Timer(0.5, core.release.set).start()
+    assert "Answer to slow one" in api.wait_posts(1)[0]["text"]
+    assert "Answer to slow two" in api.wait_for("/hooks/cmd")[0]["body"]["text"]
+
+
+def test_a_429_from_slack_delays_but_does_not_drop_the_answer(api, serve) -> None:
+    core = StubCore()
+    bot = serve(core)
+    api.rate_limited["chat.postMessage"] = 1  # Retry-After: 1 on the next call
+    started = time.monotonic()
+    post_signed(bot.url, json.dumps(event_payload(mention("busy?", ts="4.1"), "Ev429")))
+    [post] = api.wait_posts(1)
+    calls = api.calls_to("/api/chat.postMessage")
+    assert [c["status"] for c in calls] == [429, 200]
+    assert post["thread_ts"] == "4.1" and "Answer to busy?" in post["text"]
+    assert time.monotonic() - started >= 1.0
