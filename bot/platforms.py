@@ -54,7 +54,8 @@ def serve_platforms(
             raise
         except Exception as exc:
             core.platforms.down(name, f"stopped: {type(exc).__name__}: {exc}"[:200])
-            log.exception("the %s adapter stopped", name)
+            log.error("the %s adapter stopped: %s", name, exc)
+            log.debug("the %s adapter stopped", name, exc_info=True)
             raise
         core.platforms.down(name, "stopped")
 

@@ -1,0 +1,87 @@
+"""The Discord adapter: slash commands, mentions answered in threads, DMs, admin re-index.
+
+`serve_discord(core, settings)` is what `python -m bot serve discord` runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+import discord
+
+from bot.core import BotCore
+from bot.discord.client import QABot
+from bot.discord.commands import DiscordConfig
+from bot.discord.endpoints import discord_endpoints
+from config import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DiscordConfig", "DiscordStartError", "QABot", "discord_config", "serve_discord"]
+
+
+class DiscordStartError(RuntimeError):
+    """The bot could not connect; str() is one line saying what to fix."""
+
+
+def discord_config(settings: Settings) -> DiscordConfig:
+    """The adapter's settings; raises DiscordStartError for a malformed server ID."""
+    bad = [g for g in settings.discord_guild_ids if not g.isdigit()]
+    if bad:
+        raise DiscordStartError(
+            f"invalid setting BOT_DISCORD_GUILD_IDS: {bad[0][:30]!r} is not a numeric server ID"
+        )
+    return DiscordConfig(
+        admin_roles=frozenset(settings.discord_admin_roles),
+        guild_ids=tuple(int(g) for g in settings.discord_guild_ids),
+    )
+
+
+async def serve_discord(core: BotCore, settings: Settings, **options: Any) -> None:
+    """Connect with DISCORD_TOKEN and answer until cancelled.
+
+    Raises DiscordStartError (one line) when the token is rejected or Discord cannot
+    be reached. If the Message Content intent is not enabled for the application,
+    reconnects without it (thread follow-ups then need a mention). `options` go to
+    `discord.Client` (tests use `guild_ready_timeout`).
+    """
+    if settings.discord_token is None:
+        raise DiscordStartError("serve discord needs DISCORD_TOKEN")
+    token = settings.discord_token.get_secret_value()
+    config = discord_config(settings)
+    api = settings.discord_api_url or "https://discord.com"
+    message_content = True
+    with discord_endpoints(settings.discord_api_url, settings.discord_gateway_url):
+        while True:
+            bot = QABot(core, config, message_content=message_content, **options)
+            try:
+                async with bot:
+                    await bot.start(token)
+                return
+            except discord.LoginFailure:
+                raise DiscordStartError(
+                    "DISCORD_TOKEN was rejected by Discord (401 Unauthorized): copy the bot "
+                    "token again from the Developer Portal (Bot → Reset Token)"
+                ) from None
+            except discord.PrivilegedIntentsRequired:
+                if not message_content:
+                    raise DiscordStartError(
+                        "Discord refused the bot's intents: check Privileged Gateway Intents "
+                        "in the Developer Portal"
+                    ) from None
+                log.warning(
+                    "the Message Content intent is not enabled for this application in the "
+                    "Developer Portal; reconnecting without it (follow-ups in threads will "
+                    "need a mention)"
+                )
+                message_content = False
+            except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as exc:
+                raise DiscordStartError(f"cannot reach Discord at {api}: {exc}") from None
+            except discord.ConnectionClosed as exc:
+                raise DiscordStartError(
+                    f"Discord closed the gateway connection (code {exc.code}): {exc.reason}"
+                ) from None
+            except discord.HTTPException as exc:  # e.g. registering the commands failed
+                raise DiscordStartError(f"Discord refused a start-up request: {exc}") from None

@@ -1,0 +1,82 @@
+"""Questions asked in messages: mentions (answered in a new thread), follow-ups in
+that thread (no mention needed), and DMs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from bot.core import BotCore, QuestionError
+from bot.discord.models import (
+    PLATFORM,
+    MessageQuestion,
+    Where,
+    conversation_key,
+    message_question,
+)
+from bot.discord.render import APOLOGY, answer_reply, content, thread_name
+from bot.discord.respond import message_kwargs
+from bot.discord.views import answer_view
+
+log = logging.getLogger(__name__)
+
+Destination = discord.abc.Messageable
+
+
+async def _destination(
+    core: BotCore, message: discord.Message, question: MessageQuestion
+) -> tuple[Destination, discord.Message | None, str | None]:
+    """(channel to answer in, message to reply to, conversation key)."""
+    if question.where is Where.NEW_THREAD:
+        try:
+            thread = await message.create_thread(
+                name=thread_name(question.text), auto_archive_duration=1440
+            )
+        except discord.HTTPException as exc:
+            # No thread permission, or a channel type without threads: answer in place.
+            log.info("no thread for message %s (%s); replying in place", message.id, exc)
+            return message.channel, message, None
+        key = conversation_key(thread.id)
+        core.conversations.start(key)
+        return thread, None, key
+    return message.channel, message, conversation_key(message.channel.id)
+
+
+def _with_reference(kwargs: dict[str, Any], reference: discord.Message | None) -> dict[str, Any]:
+    return kwargs if reference is None else {**kwargs, "reference": reference}
+
+
+async def answer_message(core: BotCore, bot_id: int, message: discord.Message) -> None:
+    """Answer the message if it asks the bot something; errors are logged and apologised for."""
+    question = message_question(message, bot_id, core.conversations.__contains__)
+    if question is None:
+        return
+    channel: Destination = message.channel
+    reference: discord.Message | None = message
+    try:
+        channel, reference, key = await _destination(core, message, question)
+        async with channel.typing():
+            try:
+                result = await asyncio.to_thread(
+                    core.ask, PLATFORM, question.user_id, question.text, key
+                )
+            except QuestionError as exc:
+                await channel.send(**_with_reference(message_kwargs(content(str(exc))), reference))
+                return
+        view = answer_view(result.answer_id, has_quotes=bool(result.answer.citations))
+        kwargs = message_kwargs(answer_reply(result.answer), view)
+        await channel.send(**_with_reference(kwargs, reference))
+    except Exception:
+        log.exception(
+            "answering message %s by user %s in channel %s failed",
+            message.id,
+            message.author.id,
+            message.channel.id,
+        )
+        try:
+            await channel.send(APOLOGY)
+        except discord.HTTPException:
+            log.warning("could not send the apology in channel %s", message.channel.id)

@@ -1,0 +1,147 @@
+"""Run the real adapter (`serve_discord`) against the fake Discord, with a small corpus.
+
+A test fails on any REST call the fake does not know and on any error logged by
+a handler (ours or discord.py's "Ignoring exception in ..."), unless allowed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.discord import serve_discord
+from bot.wiring import build_core
+from tests.bot.discord.fake_discord import TOKEN, FakeDiscord
+from tests.conftest import make_settings
+from tests.fakes.embedder import HashEmbedder
+
+HAITI = """---
+title: "Kenya and the US: The Haiti Mission"
+date: 2024-06-25
+url: "https://example.org/haiti"
+topics: [haiti, police]
+---
+# The Haiti Mission
+
+## Arrival
+Kenyan police officers arrived in Haiti on 25 June 2024.
+"""
+
+TRADE = """---
+title: "Trade and Investment"
+date: 2024-05-23
+url: "https://example.org/trade"
+topics: [trade]
+---
+# Trade and Investment
+
+## Agreements
+Kenya and the United States launched the Strategic Trade and Investment Partnership in 2022.
+@here the partnership covers agriculture, digital trade and customs.
+"""
+
+
+def write_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "haiti.md").write_text(HAITI)
+    (folder / "trade.md").write_text(TRADE)
+    return folder
+
+
+def new_core(root: Path, **settings: Any) -> Any:
+    corpus = write_corpus(root / "corpus")
+    core = build_core(
+        make_settings(root / "data", corpus, rate_limit_per_minute=1000, **settings),
+        embedder=HashEmbedder(),
+    )
+    core.reindex("test", "setup")
+    return core
+
+
+@pytest.fixture(scope="module")
+def core(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One indexed core per test module (building one takes ~2 s)."""
+    return new_core(tmp_path_factory.mktemp("discord-core"))
+
+
+@pytest.fixture
+def fresh_core(tmp_path: Path) -> Any:
+    """A core of its own, for tests that change the corpus."""
+    return new_core(tmp_path / "fresh")
+
+
+class ErrorLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def lines(self) -> list[str]:
+        out = []
+        for r in self.records:
+            exc = f" [{r.exc_info[1]!r}]" if r.exc_info else ""
+            out.append(f"{r.name}: {r.getMessage()}{exc}")
+        return out
+
+
+Body = Callable[[FakeDiscord], Awaitable[None]]
+
+
+async def run_bot(
+    core: Any,
+    body: Body,
+    *,
+    tmp: Path,
+    fake: FakeDiscord | None = None,
+    allow_errors: bool = False,
+    **settings: Any,
+) -> ErrorLog:
+    """Start serve_discord against a fake Discord, run `body`, then stop everything."""
+    fake = await (fake or FakeDiscord()).start()
+    errors = ErrorLog()
+    logging.getLogger().addHandler(errors)
+    config = make_settings(
+        tmp / "serve-data",
+        tmp / "unused-corpus",
+        discord_token=TOKEN,
+        discord_api_url=fake.api_url,
+        discord_gateway_url=fake.gateway_url,
+        **settings,
+    )
+    task = asyncio.create_task(serve_discord(core, config, guild_ready_timeout=0.05))
+    try:
+        ready = asyncio.create_task(fake.ready.wait())
+        done, _ = await asyncio.wait({task, ready}, timeout=10, return_when="FIRST_COMPLETED")
+        if task in done:
+            task.result()  # raises what made the bot stop
+        assert ready in done, "the bot did not connect to the fake gateway"
+        await body(fake)
+        assert fake.unhandled == [], f"REST calls the fake does not know: {fake.unhandled}"
+        if not allow_errors:
+            assert errors.lines() == [], "handler errors were logged"
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 10)
+        logging.getLogger().removeHandler(errors)
+        await fake.stop()
+    return errors
+
+
+@pytest.fixture
+def bot_run(tmp_path: Path) -> Callable[..., ErrorLog]:
+    """bot_run(core, body, **settings): run one scenario in a fresh event loop."""
+
+    def run(core: Any, body: Body, **kwargs: Any) -> ErrorLog:
+        return asyncio.run(run_bot(core, body, tmp=tmp_path, **kwargs))
+
+    return run
