@@ -133,6 +133,7 @@ class QAService:
         """A cited answer (or an abstention). Raises QuestionError for empty/too long input."""
         started = time.perf_counter()
         question = self.check_question(question)
+        self.holder.refresh_if_moved()
         query = self.rewriter.rewrite(question, history)
         answer: Answer = self.chain.invoke({"question": question, "query": query})
         timings = dict(answer.timings_ms)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -171,11 +172,32 @@ class IndexHolder:
     def __init__(self, source: ChromaStore | Generations) -> None:
         self.source = source
         self.warning = ""
+        self._checked_at = time.monotonic()
         empty_store = source if isinstance(source, ChromaStore) else source.store("empty")
         self._view = IndexView(empty_store, CorpusSnapshot.empty(source.embedder.dim))
 
     def get(self) -> IndexView:
         return self._view
+
+    def refresh_if_moved(self, min_interval: float = 30.0) -> bool:
+        """Reload when another process published a newer generation (checked at most
+        every `min_interval` seconds: one small read of the pointer). True if reloaded."""
+        if isinstance(self.source, ChromaStore):
+            return False
+        now = time.monotonic()
+        if now - self._checked_at < min_interval:
+            return False
+        self._checked_at = now
+        try:
+            current = self.source.current()
+        except Exception as exc:  # a store hiccup must not fail the question being asked
+            log.warning("could not read the index pointer: %s", exc)
+            return False
+        if current and current != self._view.generation and not self.warning:
+            log.info("index generation %s published elsewhere: reloading", current)
+            self.reload()
+            return True
+        return False
 
     def _candidates(self) -> list[tuple[str, ChromaStore]]:
         if isinstance(self.source, ChromaStore):

@@ -127,3 +127,21 @@ def test_server_mode_end_to_end(tmp_path: Path, corpus: Path, chroma_server) -> 
     )
     assert [s.title for s in other.sources()] == ["Haiti", "Railway"]
     assert not (tmp_path / "d" / "chroma").exists()  # nothing embedded on local disk
+
+
+def test_a_second_bot_on_the_server_follows_a_reindex(
+    tmp_path: Path, corpus: Path, chroma_server
+) -> None:  # type: ignore[no-untyped-def]
+    first = build_service(
+        make_settings(tmp_path / "a", corpus, chroma_url=chroma_server.url), embedder=HashEmbedder()
+    )
+    first.reindex("tester")
+    second = build_service(
+        make_settings(tmp_path / "b", corpus, chroma_url=chroma_server.url), embedder=HashEmbedder()
+    )
+    assert "25 June 2024" in second.ask("When did police arrive in Haiti?").answer
+
+    (corpus / "haiti.md").write_text(DOCS["haiti.md"].replace("25 June", "27 June"))
+    first.reindex("tester")
+    second.holder._checked_at -= 60  # as if the check interval had passed
+    assert "27 June 2024" in second.ask("When did police arrive in Haiti?").answer
