@@ -63,7 +63,8 @@ def _scale_run(ctx: BenchContext, size: int, result: dict[str, Any]) -> None:
         chunks_per_second_without_embedding=stats.chunks / (stats.seconds - embedder.seconds),
     )
     progress(f"  {size:,} chunks: snapshot load, part by part")
-    result["snapshot_parts"] = snapshot_parts(service.holder.get().store)
+    served = service.holder.source.candidates()[0][1]  # the generation just published
+    result["snapshot_parts"] = snapshot_parts(served)
     del service
     gc.collect()
     progress(f"  {size:,} chunks: start-up (open the store, load the snapshot)")
