@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from bot.statedb import open_state_db
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,14 @@ class AuditLog:
     """Append-only; shares the bot's state file with the feedback store."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute(
-                """CREATE TABLE IF NOT EXISTS audit (
+        self._db = open_state_db(
+            path,
+            """CREATE TABLE IF NOT EXISTS audit (
                     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
                     platform TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-                    detail TEXT NOT NULL, result TEXT NOT NULL)"""
-            )
+                    detail TEXT NOT NULL, result TEXT NOT NULL)""",
+        )
+        self._lock = threading.Lock()
 
     def record(self, platform: str, actor: str, action: str, detail: str, result: str) -> None:
         at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

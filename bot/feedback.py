@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.statedb import open_state_db
 from retrieval.models import Answer
 
 
@@ -27,23 +27,18 @@ class FeedbackStore:
     """Thread-safe store in one SQLite file (default: BOT_DATA_DIR/bot_state.sqlite3)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute(
-                """CREATE TABLE IF NOT EXISTS answers (
+        self._db = open_state_db(
+            path,
+            """CREATE TABLE IF NOT EXISTS answers (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     platform TEXT NOT NULL, user TEXT NOT NULL, question TEXT NOT NULL,
-                    answer_json TEXT NOT NULL, created_at REAL NOT NULL)"""
-            )
-            self._db.execute(
-                """CREATE TABLE IF NOT EXISTS feedback (
+                    answer_json TEXT NOT NULL, created_at REAL NOT NULL)""",
+            """CREATE TABLE IF NOT EXISTS feedback (
                     answer_id INTEGER NOT NULL REFERENCES answers(id),
                     user TEXT NOT NULL, vote INTEGER NOT NULL, created_at REAL NOT NULL,
-                    PRIMARY KEY (answer_id, user))"""
-            )
+                    PRIMARY KEY (answer_id, user))""",
+        )
+        self._lock = threading.Lock()
 
     def remember(self, platform: str, user: str, answer: Answer) -> int:
         """Keep an answer so a later button press can refer to it; returns its id."""
