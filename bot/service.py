@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -208,6 +208,3 @@ class QAService:
                 )
             )
         return out
-
-
-ProgressFactory = Callable[[str], Progress]

@@ -127,8 +127,3 @@ class CorpusSnapshot:
             ]
             self._sentence_terms[chunk_position] = cached  # a benign race: same value
         return cached
-
-    def sentence_text(self, sid: int) -> str:
-        chunk = self.chunks[int(self.sentence_chunk[sid])]
-        start, end = self.sentence_spans[sid]
-        return chunk.text[int(start) : int(end)]
