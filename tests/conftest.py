@@ -88,3 +88,29 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db").start()
     yield server
     server.stop()
+
+
+def write_documents(folder: Path, documents: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in documents.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def make_core(
+    root: Path,
+    documents: dict[str, str],
+    *,
+    indexed_by: tuple[str, str] | None = ("test", "setup"),
+    **settings: object,
+):
+    """A BotCore over `documents` (written to root/corpus) with the fast hashing embedder,
+    indexed by (platform, actor) unless `indexed_by` is None."""
+    from bot.wiring import build_core
+    from tests.fakes.embedder import HashEmbedder
+
+    corpus = write_documents(root / "corpus", documents)
+    core = build_core(make_settings(root / "data", corpus, **settings), embedder=HashEmbedder())
+    if indexed_by is not None:
+        core.reindex(*indexed_by)
+    return core

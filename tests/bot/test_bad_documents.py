@@ -10,7 +10,7 @@ import pytest
 from bot.wiring import build_service
 from tests.conftest import make_settings
 from tests.fakes.embedder import HashEmbedder
-from tests.retrieval.fixtures.pdf import text_pdf
+from tests.retrieval.fixtures.pdf import assemble_pdf, text_pdf
 
 GOOD_MD = "# Haiti\n\n## Arrival\nKenyan police officers arrived in Haiti on 25 June 2024.\n"
 
@@ -26,16 +26,7 @@ def bomb_pdf() -> bytes:
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(payload), payload),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 6\n0000000000 65535 f \n"
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+    return assemble_pdf(objects)
 
 
 def test_bad_documents_are_skipped_and_the_rest_indexed(

@@ -11,24 +11,16 @@ from bot.feedback import FeedbackStore
 from bot.limits import RateLimiter
 from bot.service import QuestionError
 from bot.uploads import UploadError, store_upload
-from bot.wiring import build_core
-from tests.conftest import make_settings
-from tests.fakes.embedder import HashEmbedder
+from tests.conftest import make_core
 
 HAITI = "# Haiti\n\n## Arrival\nKenyan police officers arrived in Haiti on 25 June 2024.\n"
 
 
 @pytest.fixture
 def core(tmp_path: Path):  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "haiti.md").write_text(HAITI)
-    c = build_core(
-        make_settings(tmp_path / "data", corpus, rate_limit_per_minute=2),
-        embedder=HashEmbedder(),
+    return make_core(
+        tmp_path, {"haiti.md": HAITI}, indexed_by=("test", "admin"), rate_limit_per_minute=2
     )
-    c.reindex("test", "admin")
-    return c
 
 
 def test_rate_limit_per_user_and_window() -> None:

@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.health import serve_health
-from bot.wiring import build_core
-from tests.conftest import make_settings
+from tests.conftest import make_core
 from tests.fakes.chroma_server import free_port
-from tests.fakes.embedder import HashEmbedder
 
 HAITI = "# Haiti\n\n## Arrival\nKenyan police officers arrived in Haiti on 25 June 2024.\n"
 
@@ -40,13 +38,7 @@ def metric(text: str, name: str, **labels: str) -> float:
 
 @pytest.fixture
 def core(tmp_path: Path):  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "haiti.md").write_text(HAITI)
-    return build_core(
-        make_settings(tmp_path / "data", corpus, rate_limit_per_minute=2),
-        embedder=HashEmbedder(),
-    )
+    return make_core(tmp_path, {"haiti.md": HAITI}, indexed_by=None, rate_limit_per_minute=2)
 
 
 def run_with_server(core, check) -> None:  # type: ignore[no-untyped-def]

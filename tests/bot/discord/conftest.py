@@ -16,10 +16,8 @@ from typing import Any
 import pytest
 
 from bot.discord import serve_discord
-from bot.wiring import build_core
 from tests.bot.discord.fake_discord import TOKEN, FakeDiscord
-from tests.conftest import make_settings
-from tests.fakes.embedder import HashEmbedder
+from tests.conftest import make_core, make_settings, write_documents
 
 HAITI = """---
 title: "Kenya and the US: The Haiti Mission"
@@ -48,20 +46,12 @@ Kenya and the United States launched the Strategic Trade and Investment Partners
 
 
 def write_corpus(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "haiti.md").write_text(HAITI)
-    (folder / "trade.md").write_text(TRADE)
-    return folder
+    return write_documents(folder, {"haiti.md": HAITI, "trade.md": TRADE})
 
 
 def new_core(root: Path, **settings: Any) -> Any:
-    corpus = write_corpus(root / "corpus")
-    core = build_core(
-        make_settings(root / "data", corpus, rate_limit_per_minute=1000, **settings),
-        embedder=HashEmbedder(),
-    )
-    core.reindex("test", "setup")
-    return core
+    settings.setdefault("rate_limit_per_minute", 1000)
+    return make_core(root, {"haiti.md": HAITI, "trade.md": TRADE}, **settings)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from bot.slack import serve_slack
-from bot.wiring import build_core
 from tests.bot.slack.fake_slack import (
     ADMIN,
     APP_TOKEN,
@@ -25,8 +24,7 @@ from tests.bot.slack.fake_slack import (
     FakeSocketMode,
     free_port,
 )
-from tests.conftest import make_settings
-from tests.fakes.embedder import HashEmbedder
+from tests.conftest import make_core, make_settings, write_documents
 
 HAITI = """---
 title: "Haiti & the <Mission>"
@@ -58,18 +56,12 @@ The railway from Mombasa to Nairobi opened on 31 May 2017 @here.
 
 
 def write_corpus(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "haiti.md").write_text(HAITI)
-    (folder / "railway.md").write_text(RAILWAY)
-    return folder
+    return write_documents(folder, {"haiti.md": HAITI, "railway.md": RAILWAY})
 
 
 def new_core(tmp: Path, **overrides: Any) -> Any:
-    corpus = write_corpus(tmp / "corpus")
     overrides.setdefault("rate_limit_per_minute", 0)
-    core = build_core(make_settings(tmp / "data", corpus, **overrides), embedder=HashEmbedder())
-    core.reindex("test", "setup")
-    return core
+    return make_core(tmp, {"haiti.md": HAITI, "railway.md": RAILWAY}, **overrides)
 
 
 @pytest.fixture(scope="module")
