@@ -8,9 +8,13 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.service import ChatRequest, ChatService
+    from retrieval.models import Turn
 
 log = logging.getLogger("bot")
 
@@ -27,7 +31,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--corpus", type=Path, help="corpus folder (default: BOT_CORPUS_DIR)")
     s.add_argument("--json", action="store_true", help="print the stats as one JSON object")
 
-    s = sub.add_parser("ask", help="answer a question (or one per stdin line)")
+    s = sub.add_parser(
+        "ask",
+        help="answer a question (or one per stdin line)",
+        description=(
+            "Answer one question, or one per stdin line. A stdin line may also be a JSON "
+            'object for a conversation: {"question": "...", "history": [{"question": '
+            '"...", "answer": "..."}]} (earlier turns oldest first); follow-ups such as '
+            '"and when did they arrive?" are then read in the context of the history.'
+        ),
+    )
     s.add_argument("question", nargs="*", help="the question; none: read one per line from stdin")
     s.add_argument("--json", action="store_true", help="JSON output (JSON Lines for stdin)")
 
@@ -51,7 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--limit", type=int, default=50, help="newest N entries (default 50)")
 
-    s = sub.add_parser("eval", help="evaluate answer quality on tests/eval")
+    s = sub.add_parser(
+        "eval", help="answer quality on the project's and the external question sets"
+    )
+    s.add_argument(
+        "--questions", type=Path, help="folder of the sets (default: BOT_EVAL_DIR, tests/eval)"
+    )
     s.add_argument("--json", action="store_true")
     s.add_argument("--output", type=Path, help="also write the report as JSON here")
 
@@ -95,25 +113,31 @@ def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
-def _service(settings: Settings) -> Any:
+def _service(settings: Settings) -> ChatService:
     from bot.wiring import build_service
 
     return build_service(settings)
 
 
-def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+def _local(text: str = "", history: tuple[Turn, ...] = ()) -> ChatRequest:
+    """A request from whoever runs the command line: an admin, never rate limited."""
     import getpass
 
-    from bot.core import ReindexInProgress
+    from bot.service import ChatRequest
+
+    return ChatRequest("cli", getpass.getuser(), text, role="admin", history=history)
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     from bot.render_text import render_stats
-    from bot.wiring import build_core
+    from bot.service import ReindexInProgress
 
     if args.corpus:
         settings = settings.model_copy(update={"corpus_dir": args.corpus})
-    core = build_core(settings)
+    service = _service(settings)
     update, close = _progress(not args.json)
     try:
-        stats = core.reindex("cli", getpass.getuser(), update)
+        stats = service.reindex(_local(), update)
     except (FileNotFoundError, ReindexInProgress) as exc:
         close()
         print(f"error: {exc}", file=sys.stderr)
@@ -140,18 +164,42 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _ensure_index(service: Any, *, quiet: bool) -> None:
-    if service.is_indexed:
+def _ensure_index(service: ChatService, *, quiet: bool) -> None:
+    if service.index_status().indexed:
         return
     if not quiet:
-        print(f"The index is empty: indexing {service.corpus_dir} first…", file=sys.stderr)
+        print(f"The index is empty: indexing {service.engine.corpus_dir} first…", file=sys.stderr)
     update, close = _progress(not quiet)
-    stats = service.reindex("auto", update)
+    stats = service.ensure_index(update)
     close()
-    if not quiet:
+    if stats is not None and not quiet:
         from bot.render_text import render_stats
 
         print(render_stats(stats), file=sys.stderr)
+
+
+def parse_ask_line(line: str) -> tuple[str, tuple[Turn, ...]]:
+    """A stdin line of `ask`: a plain question, or a JSON object
+    `{"question": "...", "history": [{"question": "...", "answer": "..."}]}`.
+    Raises ValueError (one line) for a malformed object."""
+    from retrieval.models import Turn
+
+    stripped = line.strip()
+    if not stripped.startswith("{"):
+        return stripped, ()
+    try:
+        obj = json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg}") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
+        raise ValueError('a JSON line needs a "question" string')
+    turns = obj.get("history") or []
+    if not isinstance(turns, list) or not all(
+        isinstance(t, dict) and isinstance(t.get("question"), str) for t in turns
+    ):
+        raise ValueError('"history" must be a list of {"question", "answer"} objects')
+    history = tuple(Turn(t["question"], str(t.get("answer") or "")) for t in turns)
+    return obj["question"], history
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -161,17 +209,19 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
     _ensure_index(service, quiet=args.json)
     if args.question:
-        questions = [" ".join(args.question)]
+        lines = [" ".join(args.question)]
     else:
-        questions = [line for line in sys.stdin.read().splitlines() if line.strip()]
+        lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
     single = bool(args.question)
     status = 0
-    for q in questions:
+    for line in lines:
+        question = line
         try:
-            answer = service.ask(q)
-        except QuestionError as exc:
+            question, history = parse_ask_line(line) if not single else (line, ())
+            answer = service.ask(_local(question, history)).answer
+        except (QuestionError, ValueError) as exc:
             if args.json:
-                _print_json({"question": q, "error": str(exc)})
+                _print_json({"question": question, "error": str(exc)})
             else:
                 print(f"error: {exc}", file=sys.stderr)
             status = 1
@@ -187,10 +237,15 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
     from bot.render_text import render_answer
+    from bot.service import QuestionError
 
     service = _service(settings)
     _ensure_index(service, quiet=args.json)
-    answer = service.summarize(" ".join(args.topic) or None)
+    try:
+        answer = service.summarize(_local(" ".join(args.topic)))
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         _print_json(answer.to_summary_dict())
     else:
@@ -201,8 +256,7 @@ def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
     from bot.render_text import render_sources
 
-    service = _service(settings)
-    sources = service.sources()
+    sources = _service(settings).sources(_local())
     if args.json:
         _print_json([s.to_dict() for s in sources])
     else:
@@ -224,17 +278,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if not platforms:
         log.info("no platform token set: starting the console chat")
         return cmd_chat(settings, args)
-    from bot.platforms import missing_settings, serve_platforms
-
-    missing = missing_settings(settings, platforms)
+    missing = settings.missing_for(platforms)
     if missing:
         print(f"error: {missing}", file=sys.stderr)
         return 2
-    from bot.wiring import build_core
+    from bot.wiring import serve
 
-    core = build_core(settings)
-    _ensure_index(core.service, quiet=False)
-    return serve_platforms(core, settings, platforms, host=args.host, port=args.port)
+    service = _service(settings)
+    _ensure_index(service, quiet=False)
+    return serve(service, settings, platforms, host=args.host, port=args.port)
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
@@ -244,9 +296,24 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.bench import run_bench_command
+    """The benchmark is a developer tool beside the package (benchmarks/ in a checkout),
+    not part of it: an installed package has no bench."""
+    try:
+        import benchmarks
+    except ModuleNotFoundError as exc:
+        if exc.name != "benchmarks":
+            raise  # something the bench itself needs is missing
+        checkout = Path(__file__).resolve().parent.parent
+        if not (checkout / "benchmarks" / "__init__.py").is_file():
+            print(
+                "error: bench runs from a checkout of the repository (benchmarks/ not found)",
+                file=sys.stderr,
+            )
+            return 2
+        sys.path.insert(0, str(checkout))  # a checkout, run from another folder
+        import benchmarks
 
-    return run_bench_command(settings, args)
+    return benchmarks.run_bench_command(settings, args)
 
 
 COMMANDS = {

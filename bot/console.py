@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable
 from typing import IO
 
 from bot.render_text import render_answer, render_sources
-from bot.service import QAService, QuestionError
-from retrieval.models import Turn
+from bot.service import ChatRequest, ChatService, QuestionError
 
 HELP = """Ask a question in plain words; follow-ups keep the conversation's context.
   /summary [topic]   cited summary of a topic or document (no topic: the whole corpus)
@@ -16,19 +16,26 @@ HELP = """Ask a question in plain words; follow-ups keep the conversation's cont
   /help              this help
   /quit              leave (or Ctrl-D)"""
 
-MAX_TURNS = 6
+PLATFORM = "console"
 
 
 class ConsoleChat:
-    """A REPL over QAService; reads lines from `read` and writes to `out`."""
+    """A REPL over the ChatService, one more front end with the platforms' follow-up
+    rules; reads lines from `read` and writes to `out`."""
 
     def __init__(
-        self, service: QAService, out: IO[str], read: Callable[[str], str] = input
+        self, service: ChatService, out: IO[str], read: Callable[[str], str] = input
     ) -> None:
         self.service = service
         self.out = out
         self.read = read
-        self.history: list[Turn] = []
+        self.user = getpass.getuser()
+        self.conversation = f"{PLATFORM}:{self.user}"
+        service.start_conversation(self.conversation)
+
+    def _request(self, text: str = "") -> ChatRequest:
+        # Whoever runs the console runs the bot: the local user is an admin.
+        return ChatRequest(PLATFORM, self.user, text, self.conversation, role="admin")
 
     def handle(self, line: str) -> bool:
         """Process one input line; False when the user wants to leave."""
@@ -43,23 +50,27 @@ class ConsoleChat:
             if command == "/help":
                 self._print(HELP)
             elif command == "/sources":
-                self._print(render_sources(self.service.sources()))
+                self._print(render_sources(self.service.sources(self._request())))
             elif command == "/summary":
-                self._print(render_answer(self.service.summarize(rest or None), quotes=False))
+                try:
+                    summary = self.service.summarize(self._request(rest))
+                except QuestionError as exc:
+                    self._print(str(exc))
+                    return True
+                self._print(render_answer(summary, quotes=False))
             elif command in ("/new", "/reset"):
-                self.history.clear()
+                self.service.new_conversation(self.conversation)
+                self.service.start_conversation(self.conversation)
                 self._print("Started a new conversation.")
             else:
                 self._print(f"Unknown command {command}. Type /help for the commands.")
             return True
         try:
-            answer = self.service.ask(line, self.history)
+            result = self.service.ask(self._request(line))
         except QuestionError as exc:
             self._print(str(exc))
             return True
-        self._print(render_answer(answer))
-        if not answer.abstained:
-            self.history = [*self.history, Turn(line, answer.answer)][-MAX_TURNS:]
+        self._print(render_answer(result.answer))
         return True
 
     def run(self) -> None:
@@ -67,7 +78,7 @@ class ConsoleChat:
             import readline  # noqa: F401  (line editing and history where available)
         except ImportError:
             pass
-        docs = len(self.service.sources())
+        docs = self.service.index_status().documents
         self._print(
             f"Ask about the {docs} indexed documents. Type /help for commands, /quit to leave."
         )

@@ -33,6 +33,10 @@ class Conversations:
             self._turns.move_to_end(key)
             self._trim()
 
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._turns.pop(key, None)
+
     def history(self, key: str) -> list[Turn]:
         with self._lock:
             return list(self._turns.get(key, ()))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from retrieval.models import Answer, IndexStats, SourceInfo
+from retrieval.models import Answer, DocumentInfo, IndexStats
 
 
 def _source_line(c_title: str, section: str, date: str, page: int | None) -> str:
-    where = f" — {section}" if section and section not in ("Introduction", "Text") else ""
+    where = f" — {section}" if section else ""
     if page:
         where += f", page {page}"
     return f"{c_title}{where}" + (f" ({date})" if date else "")
@@ -32,13 +32,13 @@ def render_answer(answer: Answer, *, width: int = 88, quotes: bool = True) -> st
     return "\n".join(lines)
 
 
-def render_sources(sources: list[SourceInfo]) -> str:
+def render_sources(sources: list[DocumentInfo]) -> str:
     if not sources:
         return "No documents are indexed yet. Run `python -m bot index`."
     lines = [f"{len(sources)} documents:"]
     for i, s in enumerate(sources, 1):
         lines.append(f"  {i:>2}. {s.title} ({s.chunks} chunks{', ' + s.date if s.date else ''})")
-        lines.append(f"      {s.path}" + (f"  {s.url}" if s.url else ""))
+        lines.append(f"      {s.source}" + (f"  {s.url}" if s.url else ""))
     return "\n".join(lines)
 
 

@@ -1,210 +1,300 @@
-"""The core service every front end calls: ask, summarize, sources, reindex.
+"""The one chat service every front end calls: console, CLI, Slack and Discord.
 
-Thread-safe: adapters call it from worker threads. Queries read one index
-snapshot each; a re-index publishes a new snapshot only when it is complete.
+A front end turns its input into a `ChatRequest` (who, where, what, with which
+role), makes one call here and renders the result. The service owns what is
+the same everywhere: question checks, rate limits, conversations, metrics,
+feedback, the audit log and the permission check for admin actions. It knows
+nothing of Slack or Discord; retrieval is one facade (`AnswerEngine`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import re
-import threading
 import time
-from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Literal
 
-from retrieval.chain import Composer, build_answer_chain
-from retrieval.compose import ABSTAIN_MESSAGE
-from retrieval.followup import QuestionRewriter
-from retrieval.indexer import Indexer, Progress
-from retrieval.models import Answer, IndexStats, SourceInfo, Turn
-from retrieval.retriever import HybridRetriever, IndexHolder, chunk_to_document
-from retrieval.text import terms
-from retrieval.writelock import IndexLocked
+from bot.audit import AuditLog
+from bot.conversations import Conversations
+from bot.feedback import FeedbackStore
+from bot.limits import RateLimiter, slow_down_message
+from bot.metrics import Metrics, PlatformStatus
+from bot.uploads import StoredUpload, UploadError, check_upload, store_upload
+from retrieval.engine import AnswerEngine, IndexStatus, ReindexInProgress
+from retrieval.indexer import Progress
+from retrieval.models import Answer, DocumentInfo, IndexStats, Turn
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "ChatAnswer",
+    "ChatRequest",
+    "ChatService",
+    "NotAllowed",
+    "QuestionError",
+    "RateLimited",
+    "ReindexInProgress",
+    "Role",
+    "UploadError",
+]
 
-class Summarizer(Protocol):
-    def summarize(self, topic: str, docs: list[Any], *, by_document: bool = False) -> Answer: ...
+Role = Literal["user", "admin"]
+# Front ends run by whoever runs the process: no rate limit, no feedback rows.
+LOCAL_PLATFORMS = frozenset({"cli", "console"})
 
 
 class QuestionError(ValueError):
     """The question is empty or too long; str() tells the user what to do."""
 
 
-class ReindexInProgress(RuntimeError):
-    """Another re-index is running (here or in another process); only one runs at a time."""
+class RateLimited(QuestionError):
+    """The user asked too often; str() is a friendly "slow down" message."""
 
 
-class QAService:
-    """Answers questions from the current index and keeps the index in sync."""
+class NotAllowed(PermissionError):
+    """An admin action asked for by someone who is not an admin; str() says so."""
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One thing a user asked for, from any front end.
+
+    `conversation` keys the thread or DM whose earlier turns a follow-up uses
+    ("" for none); `history`, when given, is used instead of what the service
+    remembers for that key; `role` is decided by the front end from platform facts
+    (Slack admins, Discord roles, the local user) and enforced here.
+    """
+
+    platform: str
+    user: str
+    text: str = ""
+    conversation: str = ""
+    role: Role = "user"
+    history: tuple[Turn, ...] = ()  # earlier turns given by the caller (CLI, platform thread)
+
+    @property
+    def local(self) -> bool:
+        return self.platform in LOCAL_PLATFORMS
+
+
+@dataclass(frozen=True)
+class ChatAnswer:
+    answer: Answer
+    answer_id: int  # for feedback and "show quotes" buttons; 0 when not stored
+
+
+class ChatService:
+    """Thread-safe; platform adapters call it from worker threads, never on their loop."""
 
     def __init__(
         self,
-        holder: IndexHolder,
-        indexer: Indexer,
-        retriever: HybridRetriever,
-        composer: Composer,
-        summarizer: Summarizer,
+        engine: AnswerEngine,
         *,
-        corpus_dir: Path,
+        feedback: FeedbackStore,
+        audit: AuditLog,
+        conversations: Conversations,
+        limiter: RateLimiter,
+        metrics: Metrics,
+        platforms: PlatformStatus,
         max_question_chars: int = 2000,
-        rewriter: QuestionRewriter | None = None,
+        max_upload_bytes: int = 20_000_000,
+        log_questions: bool = False,
     ) -> None:
-        self.holder = holder
-        self.indexer = indexer
-        self.retriever = retriever
-        self.composer = composer
-        self.summarizer = summarizer
-        self.corpus_dir = corpus_dir
+        self.engine = engine
+        self.feedback = feedback
+        self.audit = audit
+        self.conversations = conversations
+        self.limiter = limiter
+        self.metrics = metrics
+        self.platforms = platforms
         self.max_question_chars = max_question_chars
-        self.rewriter = rewriter or QuestionRewriter()
-        self.chain = build_answer_chain(retriever, composer)
-        self._reindex_lock = threading.Lock()
+        self.max_upload_bytes = max_upload_bytes
+        self.log_questions = log_questions
 
-    # Index lifecycle ---------------------------------------------------------
-    def load(self) -> None:
-        """Load the stored index into memory (call once at start-up)."""
-        view = self.holder.reload()
-        if self.holder.warning:
-            log.warning("%s", self.holder.warning)
-        log.info(
-            "index loaded: %d chunks, %d documents in %.0f ms",
-            len(view.snapshot.chunks),
-            len(view.snapshot.documents),
-            view.snapshot.loaded_seconds * 1000,
+    # Checks ------------------------------------------------------------------
+    def _checked(self, request: ChatRequest, text: str, *, what: str = "question") -> str:
+        """The cleaned text, after the length and rate checks (QuestionError)."""
+        try:
+            text = " ".join(text.split())
+            if what == "question" and not text:
+                raise QuestionError("Ask a question, for example: When was the 2024 state visit?")
+            if len(text) > self.max_question_chars:
+                raise QuestionError(
+                    f"That {what} is {len(text):,} characters long; the limit is "
+                    f"{self.max_question_chars:,}. Please shorten it."
+                )
+            if not request.local:
+                wait = self.limiter.check(f"{request.platform}:{request.user}")
+                if wait:
+                    raise RateLimited(slow_down_message(wait))
+        except QuestionError:
+            self.metrics.question(request.platform, "rejected")
+            raise
+        return text
+
+    def check(self, request: ChatRequest) -> str:
+        """Run the question checks without answering (adapters call it before opening a
+        thread); counts against the rate limit like a question. Raises QuestionError."""
+        return self._checked(request, request.text)
+
+    @staticmethod
+    def _require_admin(request: ChatRequest, action: str) -> None:
+        if request.role != "admin":
+            raise NotAllowed(f"Only admins can {action}.")
+
+    # Questions ---------------------------------------------------------------
+    def ask(self, request: ChatRequest, *, checked: bool = False) -> ChatAnswer:
+        """Answer with the conversation's earlier turns. Raises QuestionError/RateLimited
+        (skipped when `checked`: the caller ran `check()` for this request already)."""
+        started = time.perf_counter()
+        question = (
+            " ".join(request.text.split()) if checked else self._checked(request, request.text)
         )
+        key = request.conversation
+        history = list(request.history) or (self.conversations.history(key) if key else [])
+        try:
+            answer = self.engine.ask(question, history)
+        except Exception:
+            self.metrics.question(request.platform, "error", time.perf_counter() - started)
+            raise
+        outcome = "abstained" if answer.abstained else "answered"
+        elapsed = time.perf_counter() - started
+        self.metrics.question(request.platform, outcome, elapsed)
+        log.info(
+            "question on %s from %s: %s -> %s, %d citations, %.0f ms",
+            request.platform,
+            request.user,
+            question_for_log(question, self.log_questions),
+            outcome,
+            len(answer.citations),
+            elapsed * 1000,
+        )
+        if key:
+            self.conversations.add(key, question, answer.answer)
+        answer_id = (
+            0 if request.local else self.feedback.remember(request.platform, request.user, answer)
+        )
+        return ChatAnswer(answer, answer_id)
 
-    @property
-    def index_warning(self) -> str:
-        """Non-empty when the newest index could not be opened and an older one serves."""
-        return self.holder.warning
+    def summarize(self, request: ChatRequest) -> Answer:
+        """Cited summary of `request.text` (a topic or document; empty: the corpus)."""
+        started = time.perf_counter()
+        topic = self._checked(request, request.text, what="topic")
+        answer = self.engine.summarize(topic or None)
+        self.metrics.question(request.platform, "summary", time.perf_counter() - started)
+        return answer
 
-    @property
-    def is_indexed(self) -> bool:
-        return bool(self.holder.get().snapshot.chunks)
+    def sources(self, request: ChatRequest) -> list[DocumentInfo]:
+        self._checked(request, "", what="request")
+        return self.engine.sources()
 
-    def reindex(self, actor: str = "cli", progress: Progress | None = None) -> IndexStats:
-        """Sync the index with the corpus folder. Raises ReindexInProgress if one is running."""
-        if not self._reindex_lock.acquire(blocking=False):
+    def start_conversation(self, key: str) -> None:
+        """Mark key (a thread) as one the bot takes part in, before any answer."""
+        self.conversations.start(key)
+
+    def in_conversation(self, key: str) -> bool:
+        return key in self.conversations
+
+    def new_conversation(self, key: str) -> None:
+        self.conversations.forget(key)
+
+    # Admin actions -------------------------------------------------------------
+    def reindex(self, request: ChatRequest, progress: Progress | None = None) -> IndexStats:
+        """Sync the index with the corpus. Raises NotAllowed, ReindexInProgress.
+        Every attempt is audited."""
+        self._require_admin(request, "re-index the documents")
+        log.info("re-index requested on %s by %s", request.platform, request.user)
+        return self._audited(request, "reindex", str(self.engine.corpus_dir), progress)
+
+    def check_upload(self, request: ChatRequest, name: str, size: int) -> None:
+        """Refuse a file by name and declared size before downloading it (UploadError,
+        NotAllowed)."""
+        self._require_admin(request, "add documents")
+        check_upload(name, size, self.max_upload_bytes)
+
+    def add_upload(
+        self, request: ChatRequest, name: str, data: bytes, progress: Progress | None = None
+    ) -> tuple[StoredUpload, IndexStats]:
+        """Store an uploaded document in the corpus and index it.
+        Raises NotAllowed, UploadError, ReindexInProgress."""
+        self._require_admin(request, "add documents")
+        if self.engine.reindex_running:
             raise ReindexInProgress("a re-index is already running; try again when it finishes")
         try:
-            log.info("re-index started by %s", actor)
-            try:
-                stats = self.indexer.sync(self.corpus_dir, progress)
-            except IndexLocked as exc:
-                raise ReindexInProgress(str(exc)) from None
-            self.holder.reload()
-            log.info(
-                "re-index by %s done: +%d ~%d -%d =%d, %d chunks, %d skipped, %.1fs",
-                actor,
-                stats.added,
-                stats.updated,
-                stats.deleted,
-                stats.unchanged,
-                stats.chunks,
-                len(stats.skipped),
-                stats.seconds,
-            )
-            return stats
-        finally:
-            self._reindex_lock.release()
+            stored = store_upload(Path(self.engine.corpus_dir), name, data, self.max_upload_bytes)
+        except UploadError as exc:
+            self._record(request, "upload", name[:200], f"refused: {exc}")
+            raise
+        log.info(
+            "upload on %s by %s stored as %s", request.platform, request.user, stored.path.name
+        )
+        detail = f"{name[:200]} -> {stored.path.name}"
+        return stored, self._audited(request, "upload", detail, progress)
+
+    def _audited(
+        self, request: ChatRequest, action: str, detail: str, progress: Progress | None
+    ) -> IndexStats:
+        try:
+            stats = self.engine.reindex(progress)
+        except ReindexInProgress as exc:
+            self._record(request, action, detail, f"refused: {exc}")
+            raise
+        except Exception as exc:
+            self.metrics.reindexed(ok=False)
+            self._record(request, action, detail, f"failed: {exc}")
+            raise
+        self.metrics.reindexed(ok=True)
+        log.info(
+            "re-index by %s:%s done: %s", request.platform, request.user, summarize_stats(stats)
+        )
+        self._record(request, action, detail, summarize_stats(stats))
+        return stats
+
+    def _record(self, request: ChatRequest, action: str, detail: str, result: str) -> None:
+        self.audit.record(request.platform, request.user, action, detail, result)
 
     @property
     def reindex_running(self) -> bool:
-        return self._reindex_lock.locked()
+        return self.engine.reindex_running
 
-    # Questions ---------------------------------------------------------------
-    def check_question(self, question: str) -> str:
-        question = " ".join(question.split())
-        if not question:
-            raise QuestionError("Ask a question, for example: When was the 2024 state visit?")
-        if len(question) > self.max_question_chars:
-            raise QuestionError(
-                f"That question is {len(question):,} characters long; the limit is "
-                f"{self.max_question_chars:,}. Please shorten it."
-            )
-        return question
+    # Feedback ------------------------------------------------------------------
+    def vote(self, answer_id: int, user: str, vote: int) -> bool:
+        recorded = self.feedback.vote(answer_id, user, vote)
+        if recorded:
+            self.metrics.vote(vote)
+        return recorded
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        """A cited answer (or an abstention). Raises QuestionError for empty/too long input."""
-        started = time.perf_counter()
-        question = self.check_question(question)
-        self.holder.refresh_if_moved()
-        query = self.rewriter.rewrite(question, history)
-        answer: Answer = self.chain.invoke({"question": question, "query": query})
-        timings = dict(answer.timings_ms)
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return replace(answer, timings_ms=timings)
+    def stored_answer(self, answer_id: int) -> Answer | None:
+        return self.feedback.answer(answer_id)
 
-    def summarize(self, topic: str | None = None) -> Answer:
-        """4–8 cited sentences on a topic or document; no topic: every document in brief."""
-        started = time.perf_counter()
-        view = self.holder.get()
-        snap = view.snapshot
-        topic = " ".join((topic or "").split())
-        if not snap.chunks:
-            return Answer(question=topic, answer=ABSTAIN_MESSAGE, abstained=True)
-        source = self._match_document(topic) if topic else None
-        if not topic:  # the whole corpus, one line per document
-            docs = [
-                chunk_to_document(view, p, 0.0) for s in snap.documents for p in snap.documents[s]
-            ]
-            answer = self.summarizer.summarize("", docs, by_document=True)
-        elif source:  # one document: its most central points
-            docs = [chunk_to_document(view, p, 0.0) for p in snap.documents[source]]
-            answer = replace(self.summarizer.summarize("", docs), question=topic)
-        else:
-            r0 = time.perf_counter()
-            docs = self.retriever.retrieve(view, topic, top_k=12, per_doc=3)
-            answer = self.summarizer.summarize(topic, docs)
-            answer.timings_ms["retrieve"] = (time.perf_counter() - r0) * 1000
-        timings = dict(answer.timings_ms)
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return replace(answer, timings_ms=timings)
+    # Health ----------------------------------------------------------------------
+    def index_status(self) -> IndexStatus:
+        status = self.engine.status()
+        self.metrics.index(status.documents, status.chunks, status.generation)
+        return status
 
-    def _match_document(self, topic: str) -> str | None:
-        """The source a topic names: its path, file name, or (nearly) its title."""
-        snap = self.holder.get().snapshot
-        lowered = topic.lower().strip()
-        for source in snap.documents:
-            if lowered in (source.lower(), Path(source).name.lower(), Path(source).stem.lower()):
-                return source
-        wanted = set(terms(topic))
-        if not wanted:
+    def ensure_index(self, progress: Progress | None = None) -> IndexStats | None:
+        """Index the corpus when nothing is indexed yet (first run); None otherwise."""
+        if self.engine.status().indexed:
             return None
-        best, best_score = None, 0.0
-        for source, positions in snap.documents.items():
-            title = str(snap.chunks[positions[0]].metadata.get("title", ""))
-            title_terms = set(terms(re.sub(r"^kenya and the us:\s*", "", title, flags=re.I)))
-            if not title_terms:
-                continue
-            score = len(wanted & title_terms) / len(wanted | title_terms)
-            if score > best_score:
-                best, best_score = source, score
-        return best if best_score >= 0.6 else None
+        return self.engine.reindex(progress)
 
-    # Sources -----------------------------------------------------------------
-    def sources(self) -> list[SourceInfo]:
-        """Indexed documents in path order, from the in-memory snapshot (no store call)."""
-        snap = self.holder.get().snapshot
-        out = []
-        for source, positions in snap.documents.items():
-            meta = snap.chunks[positions[0]].metadata
-            out.append(
-                SourceInfo(
-                    title=str(meta.get("title", "")),
-                    path=source,
-                    url=str(meta.get("url", "")),
-                    chunks=len(positions),
-                    indexed_at=str(meta.get("indexed_at", "")),
-                    date=str(meta.get("date", "")),
-                    topics=tuple(
-                        t.strip() for t in str(meta.get("topics", "")).split(",") if t.strip()
-                    ),
-                )
-            )
-        return out
+
+def summarize_stats(stats: IndexStats) -> str:
+    """One line for logs, the audit log and chat progress messages."""
+    line = (
+        f"{stats.added} added, {stats.updated} updated, {stats.deleted} deleted, "
+        f"{stats.unchanged} unchanged; {stats.chunks} chunks in {stats.seconds:.1f}s"
+    )
+    if stats.skipped:
+        line += f"; {len(stats.skipped)} skipped"
+    return line
+
+
+def question_for_log(question: str, verbatim: bool) -> str:
+    """The question itself only when BOT_LOG_QUESTIONS is on; otherwise a short hash."""
+    if verbatim:
+        return repr(question[:300])
+    return "sha256:" + hashlib.sha256(question.encode()).hexdigest()[:12]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,14 @@ from config import Settings
 # Heavy modules (chromadb, LangChain) are imported inside the builders, so that the
 # embedding model can load on another thread meanwhile: it saves ~0.5 s of cold start.
 if TYPE_CHECKING:
+    from bot.audit import AuditLog
+    from bot.discord.commands import DiscordConfig
+    from bot.service import ChatService
+    from bot.slack.app import SlackConfig
     from retrieval.compose import ExtractiveComposer
+    from retrieval.engine import AnswerEngine
+    from retrieval.followup import QuestionRewriter
+    from retrieval.llm import LLMComposer
     from retrieval.ports import Embedder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +30,11 @@ def source_root() -> Path:
     """Sources are stored relative to this: the checkout, or the working directory when
     the package is installed (the Docker image runs from /app)."""
     return PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()
+
+
+def eval_dir(settings: Settings) -> Path:
+    """Where `eval` finds its questions: BOT_EVAL_DIR, else the checkout's tests/eval."""
+    return settings.eval_dir or source_root() / "tests" / "eval"
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -56,12 +69,15 @@ def build_chroma_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def build_llm_composer(settings: Settings, fallback: ExtractiveComposer) -> tuple[Any, Any]:
+def build_llm_composer(
+    settings: Settings, fallback: ExtractiveComposer
+) -> tuple[LLMComposer, QuestionRewriter] | tuple[None, None]:
     """(answer step, question rewriter) using the LLM when BOT_LLM is set, else (None, None)."""
     if settings.llm == "none":
         return None, None
     from retrieval.followup import QuestionRewriter
-    from retrieval.llm import LLMComposer, chat_model_generator
+    from retrieval.generators import chat_model_generator
+    from retrieval.llm import LLMComposer
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     generator = chat_model_generator(
@@ -79,26 +95,20 @@ def start_embedder(settings: Settings) -> Future[Embedder]:
     return future
 
 
-def build_service(settings: Settings, *, embedder: Embedder | None = None) -> Any:
-    """A ready QAService (index loaded if present) for these settings."""
+def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> AnswerEngine:
+    """A ready AnswerEngine (index loaded if present) for these settings."""
     pending = start_embedder(settings) if embedder is None else None
-    from bot.service import QAService
     from retrieval.compose import ComposeParams, ExtractiveComposer
+    from retrieval.engine import AnswerEngine
     from retrieval.generations import Generations
     from retrieval.indexer import Indexer
-    from retrieval.retriever import (
-        HybridRetriever,
-        IndexHolder,
-        QueryEmbeddingCache,
-        RetrievalParams,
-    )
+    from retrieval.retriever import HybridSearch, IndexHolder, QueryEmbeddingCache, RetrievalParams
 
     client = build_chroma_client(settings)
     if pending is not None:
         embedder = pending.result()
     assert embedder is not None
     generations = Generations(client, embedder)
-    holder = IndexHolder(generations)
     embed_query = QueryEmbeddingCache(embedder)
     params = RetrievalParams(
         dense_k=settings.dense_k,
@@ -109,7 +119,6 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
         top_k=settings.top_k,
         max_chunks_per_doc=settings.max_chunks_per_doc,
     )
-    retriever = HybridRetriever(view=holder.get, embed_query=embed_query, params=params)
     extractive = ExtractiveComposer(
         embed_query,
         embedder.embed,
@@ -119,7 +128,6 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
         ),
     )
     llm_composer, rewriter = build_llm_composer(settings, extractive)
-    composer = llm_composer or extractive
     indexer = Indexer(
         generations,
         embedder,
@@ -129,39 +137,109 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> An
         source_root=source_root(),
         lock_path=settings.data_dir / "index.lock",
     )
-    service = QAService(
-        holder,
+    engine = AnswerEngine(
+        IndexHolder(generations),
         indexer,
-        retriever,
-        composer,
-        composer,  # answers and summaries come from the same step (LLM or extractive)
+        HybridSearch(embed_query, params),
+        llm_composer or extractive,
         corpus_dir=settings.corpus_dir,
-        max_question_chars=settings.max_question_chars,
         rewriter=rewriter,
     )
-    service.load()
-    return service
+    engine.load()
+    return engine
 
 
-def build_core(settings: Settings, *, embedder: Embedder | None = None) -> Any:
-    """The BotCore both chat adapters share: service, feedback store, limits."""
+def build_service(settings: Settings, *, embedder: Embedder | None = None) -> ChatService:
+    """The one ChatService every front end shares: engine, state, limits, metrics."""
     from bot.audit import AuditLog
-    from bot.core import BotCore
+    from bot.conversations import Conversations
     from bot.feedback import FeedbackStore
+    from bot.limits import RateLimiter
+    from bot.metrics import Metrics, PlatformStatus
+    from bot.service import ChatService
 
-    service = build_service(settings, embedder=embedder)
+    engine = build_engine(settings, embedder=embedder)
     state = settings.data_dir / "bot_state.sqlite3"
-    return BotCore(
-        service,
-        FeedbackStore(state),
+    return ChatService(
+        engine,
+        feedback=FeedbackStore(state),
         audit=AuditLog(state),
-        log_questions=settings.log_questions,
-        rate_limit_per_minute=settings.rate_limit_per_minute,
+        conversations=Conversations(),
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        metrics=Metrics(),
+        platforms=PlatformStatus(),
+        max_question_chars=settings.max_question_chars,
         max_upload_bytes=int(settings.max_document_mb * 1_000_000),
+        log_questions=settings.log_questions,
     )
 
 
-def open_audit_log(settings: Settings) -> Any:
+def open_audit_log(settings: Settings) -> AuditLog:
     from bot.audit import AuditLog
 
     return AuditLog(settings.data_dir / "bot_state.sqlite3")
+
+
+# Chat platforms ------------------------------------------------------------------
+def slack_config(settings: Settings) -> SlackConfig:
+    """Raises ValueError when SLACK_BOT_TOKEN is missing."""
+    from bot.slack.app import SlackConfig
+
+    if settings.slack_bot_token is None:
+        raise ValueError("serve slack needs SLACK_BOT_TOKEN")
+    secret, app_token = settings.slack_signing_secret, settings.slack_app_token
+    return SlackConfig(
+        bot_token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=secret.get_secret_value() if secret else "",
+        app_token=app_token.get_secret_value() if app_token else "",
+        api_url=settings.slack_api_url,
+        admins=frozenset(settings.slack_admins),
+    )
+
+
+async def run_slack(service: ChatService, config: SlackConfig, *, host: str, port: int) -> None:
+    """Build the Slack client and app inside the running loop, then serve."""
+    from bot.slack.app import build_app, build_client
+    from bot.slack.serve import serve_slack
+
+    app = build_app(service, build_client(config), config)
+    await serve_slack(app, service.platforms, app_token=config.app_token, host=host, port=port)
+
+
+def discord_config(settings: Settings) -> DiscordConfig:
+    from bot.discord.commands import DiscordConfig
+
+    return DiscordConfig(
+        admin_roles=frozenset(settings.discord_admin_roles),
+        guild_ids=tuple(int(g) for g in settings.discord_guild_ids),
+        api_url=settings.discord_api_url,
+        gateway_url=settings.discord_gateway_url,
+    )
+
+
+async def run_discord(service: ChatService, settings: Settings, **options: Any) -> None:
+    from bot.discord import DiscordStartError, serve_discord
+
+    if settings.discord_token is None:
+        raise DiscordStartError("serve discord needs DISCORD_TOKEN")
+    token = settings.discord_token.get_secret_value()
+    await serve_discord(service, discord_config(settings), service.platforms, token, **options)
+
+
+def serve(
+    service: ChatService, settings: Settings, platforms: list[str], *, host: str, port: int
+) -> int:
+    """Run the named platforms and the health endpoint; the exit code."""
+    from bot.platforms import serve_platforms
+
+    runners: list[tuple[str, Awaitable[None]]] = []
+    if "slack" in platforms:
+        runners.append(("slack", run_slack(service, slack_config(settings), host=host, port=port)))
+    if "discord" in platforms:
+        runners.append(("discord", run_discord(service, settings)))
+    extra: list[Awaitable[None]] = []
+    if settings.health_port:
+        from bot.health import serve_health
+
+        extra.append(serve_health(service, settings.health_host, settings.health_port))
+    return serve_platforms(runners, service.platforms, extra)

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     chunk_overlap: int = _env("BOT_CHUNK_OVERLAP", default=30, ge=0, le=128)
     max_document_mb: float = _env("BOT_MAX_DOCUMENT_MB", default=20.0, gt=0)
 
+    eval_dir: Path | None = _env("BOT_EVAL_DIR", default=None)
+
     # Retrieval and answers (chosen with `python -m bot eval`)
     dense_k: int = _env("BOT_DENSE_K", default=20, ge=1, le=200)
     lexical_k: int = _env("BOT_LEXICAL_K", default=20, ge=0, le=200)
@@ -113,6 +115,14 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("discord_guild_ids")
+    @classmethod
+    def _guild_ids(cls, value: list[str]) -> list[str]:
+        bad = [g for g in value if not g.isdigit()]
+        if bad:
+            raise ValueError(f"{bad[0][:30]!r} is not a numeric server ID")
+        return value
+
     @field_validator("chroma_url", "llm_base_url", "discord_api_url", "discord_gateway_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
@@ -155,6 +165,20 @@ class Settings(BaseSettings):
         return value
 
     # Derived views -------------------------------------------------------
+    def missing_for(self, platforms: list[str]) -> str | None:
+        """One line naming what a requested platform still needs, or None."""
+        if "slack" in platforms:
+            if not self.slack_bot_token:
+                return "serve slack needs SLACK_BOT_TOKEN"
+            if not (self.slack_signing_secret or self.slack_app_token):
+                return (
+                    "serve slack needs SLACK_SIGNING_SECRET (HTTP mode)"
+                    " or SLACK_APP_TOKEN (Socket Mode)"
+                )
+        if "discord" in platforms and not self.discord_token:
+            return "serve discord needs DISCORD_TOKEN"
+        return None
+
     def platforms_configured(self) -> list[str]:
         """Platforms whose tokens are set, in a stable order."""
         found = []

@@ -28,6 +28,7 @@ class ChunkDraft:
     section: str
     page: int | None
     sentences: tuple[tuple[int, int], ...]
+    url: str = ""  # the section's own source link ("" : the document's)
 
 
 def make_splitter(
@@ -61,6 +62,7 @@ def chunk_document(
                     section=section.heading,
                     page=section.page,
                     sentences=tuple(sentence_spans(text)),
+                    url=section.url,
                 )
             )
     return drafts

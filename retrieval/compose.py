@@ -13,9 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from langchain_core.documents import Document
 
-from retrieval.models import Answer, Citation
+from retrieval.models import Answer, Citation, Evidence, Passage
 from retrieval.text import sentence_spans, terms
 
 ABSTAIN_MESSAGE = (
@@ -72,7 +71,7 @@ class ComposeParams:
 @dataclass
 class _Candidate:
     doc_rank: int
-    doc: Document
+    doc: Passage
     start: int
     end: int
     vector: np.ndarray
@@ -82,25 +81,26 @@ class _Candidate:
 
     @property
     def text(self) -> str:
-        return self.doc.page_content[self.start : self.end]
+        return self.doc.text[self.start : self.end]
 
 
 def _doc_sentences(
-    docs: Sequence[Document], embed: Callable[[Sequence[str]], np.ndarray]
+    docs: Sequence[Passage], embed: Callable[[Sequence[str]], np.ndarray]
 ) -> list[_Candidate]:
-    """Candidate sentences of docs; vectors from indexing, or embedded now for foreign docs."""
+    """Candidate sentences of passages; vectors from indexing, or embedded now for
+    passages that came without them (foreign LangChain Documents)."""
     out: list[_Candidate] = []
     for rank, doc in enumerate(docs):
-        spans = doc.metadata.get("sentence_spans")
-        vectors = doc.metadata.get("sentence_vectors")
-        known_terms = doc.metadata.get("sentence_terms")
+        spans = doc.sentence_spans
+        vectors = doc.sentence_vectors
+        known_terms = doc.sentence_terms
         if spans is None or vectors is None or len(spans) != len(vectors):
-            spans = np.asarray(sentence_spans(doc.page_content), dtype=np.int32).reshape(-1, 2)
-            texts = [doc.page_content[s:e] for s, e in spans]
+            spans = np.asarray(sentence_spans(doc.text), dtype=np.int32).reshape(-1, 2)
+            texts = [doc.text[s:e] for s, e in spans]
             vectors = embed(texts) if texts else np.zeros((0, 1), np.float32)
             known_terms = None
         for i, ((start, end), vec) in enumerate(zip(spans, vectors, strict=True)):
-            text = doc.page_content[int(start) : int(end)]
+            text = doc.text[int(start) : int(end)]
             if len(text.split()) < _MIN_WORDS or _META.search(text):
                 continue
             out.append(
@@ -139,26 +139,27 @@ def _citations(selected: list[_Candidate], first: int = 1) -> tuple[str, list[Ci
         same_run = prev is not None and prev.doc is cand.doc and cand.order == prev.order + 1
         if same_run:
             last = citations[-1]
-            quote = cand.doc.page_content[_run_start(selected, cand) : cand.end]
+            quote = cand.doc.text[_run_start(selected, cand) : cand.end]
             citations[-1] = Citation(**{**last.__dict__, "quote": quote})
         else:
-            meta = cand.doc.metadata
-            page = int(meta.get("page", -1) or -1)
-            citations.append(
-                Citation(
-                    index=len(citations) + first,
-                    title=str(meta.get("title", "")),
-                    source=str(meta.get("source", "")),
-                    section=str(meta.get("section", "")),
-                    url=str(meta.get("url", "")),
-                    quote=cand.text,
-                    page=page if page >= 0 else None,
-                    date=str(meta.get("date", "")),
-                )
-            )
+            citations.append(citation_for(cand.doc, len(citations) + first, cand.text))
         parts.append(f"{cand.text} [{citations[-1].index}]")
         prev = cand
     return " ".join(parts), citations
+
+
+def citation_for(passage: Passage, index: int, quote: str) -> Citation:
+    """Citation number `index` quoting `quote` from passage."""
+    return Citation(
+        index=index,
+        title=passage.title,
+        source=passage.source,
+        section=passage.section,
+        url=passage.url,
+        quote=quote,
+        page=passage.page,
+        date=passage.date,
+    )
 
 
 def _run_start(selected: list[_Candidate], cand: _Candidate) -> int:
@@ -189,21 +190,19 @@ class ExtractiveComposer:
         self.params = params or ComposeParams()
 
     # Scoring ---------------------------------------------------------------
-    def _score(self, query: str, cands: list[_Candidate], docs: Sequence[Document]) -> None:
+    def _score(self, query: str, cands: list[_Candidate], evidence: Evidence) -> None:
         if not cands:
             return
         q = self.embed_query(query)
         sims = np.vstack([c.vector for c in cands]) @ q
         q_terms = set(terms(query))
-        idf: dict[str, float] = {}
-        for d in docs:
-            idf.update(d.metadata.get("query_idf") or {})
+        idf = evidence.query_idf
         total = sum(idf.get(t, 1.0) for t in q_terms) or 1.0
         when, how_many = bool(_WHEN.search(query)), bool(_HOW_MANY.search(query))
         defines = _definition_pattern(query)
         # A name the corpus never mentions ("Peru", "Jupiter") means the documents
         # are about something else, however similar the rest of the question is.
-        unknown = any(d.metadata.get("unknown_names") for d in docs[:1])
+        unknown = bool(evidence.unknown_names)
         penalty = self.params.unknown_name_penalty if unknown else 0.0
         for cand, sim in zip(cands, sims, strict=True):
             overlap = sum(idf.get(t, 1.0) for t in q_terms & cand.terms) / total
@@ -241,10 +240,10 @@ class ExtractiveComposer:
         return chosen
 
     # Answers ---------------------------------------------------------------
-    def answer(self, question: str, query: str, docs: Sequence[Document]) -> Answer:
-        """A cited answer to query from docs, or an abstention when evidence is weak."""
-        cands = _doc_sentences(docs, self.embed_texts)
-        self._score(query, cands, docs)
+    def answer(self, question: str, query: str, evidence: Evidence) -> Answer:
+        """A cited answer to query from the evidence, or an abstention when it is weak."""
+        cands = _doc_sentences(evidence.passages, self.embed_texts)
+        self._score(query, cands, evidence)
         ranked = sorted(cands, key=lambda c: -c.score)
         if not ranked or ranked[0].score < self.params.min_score:
             return Answer(question=question, answer=ABSTAIN_MESSAGE, abstained=True, mode=self.mode)
@@ -265,21 +264,19 @@ class ExtractiveComposer:
         return Answer(question=question, answer=text, citations=citations, mode=self.mode)
 
     # Summaries -------------------------------------------------------------
-    def summarize(
-        self, topic: str, docs: Sequence[Document], *, by_document: bool = False
-    ) -> Answer:
+    def summarize(self, topic: str, evidence: Evidence, *, by_document: bool = False) -> Answer:
         """4–8 cited sentences covering distinct points of docs (topic-weighted).
 
         With by_document, one central sentence per document, grouped by title.
         """
-        cands = _doc_sentences(docs, self.embed_texts)
+        cands = _doc_sentences(evidence.passages, self.embed_texts)
         if not cands:
             return Answer(question=topic, answer=ABSTAIN_MESSAGE, abstained=True, mode=self.mode)
         vecs = np.vstack([c.vector for c in cands])
         if by_document:
             return self._overview(topic, cands, vecs)
         if topic:
-            picked = self._on_topic(topic, cands, docs)
+            picked = self._on_topic(topic, cands, evidence)
             if not picked:
                 return Answer(
                     question=topic, answer=ABSTAIN_MESSAGE, abstained=True, mode=self.mode
@@ -297,12 +294,12 @@ class ExtractiveComposer:
         return Answer(question=topic, answer=text, citations=citations, mode=self.mode)
 
     def _on_topic(
-        self, topic: str, cands: list[_Candidate], docs: Sequence[Document]
+        self, topic: str, cands: list[_Candidate], evidence: Evidence
     ) -> list[_Candidate]:
         """Candidates about the topic: those naming it when there are enough, else the
-        most similar ones; empty when nothing in docs is about it."""
-        self._score(topic, cands, docs)
-        if docs and docs[0].metadata.get("unknown_names"):
+        most similar ones; empty when nothing in the evidence is about it."""
+        self._score(topic, cands, evidence)
+        if evidence.unknown_names:
             return []
         topic_terms = set(terms(topic))
         naming = [c for c in cands if c.terms & topic_terms]
@@ -337,14 +334,14 @@ class ExtractiveComposer:
     def _overview(self, topic: str, cands: list[_Candidate], vecs: np.ndarray) -> Answer:
         by_source: dict[str, list[int]] = {}
         for i, c in enumerate(cands):
-            by_source.setdefault(str(c.doc.metadata.get("source", "")), []).append(i)
+            by_source.setdefault(c.doc.source, []).append(i)
         lines: list[str] = []
         citations: list[Citation] = []
         for idxs in by_source.values():
             sub = vecs[idxs]
             centroid = sub.mean(axis=0)
             best = cands[idxs[int(np.argmax(sub @ centroid))]]
-            title = str(best.doc.metadata.get("title", "")) or "Untitled"
+            title = best.doc.title or "Untitled"
             text, cites = _citations([best], first=len(citations) + 1)
             citations.extend(cites)
             lines.append(f"{title}: {text}")

@@ -25,12 +25,12 @@ from retrieval.loaders import (
     LoadedDocument,
     load_document,
 )
-from retrieval.models import IndexStats, SkippedDocument
+from retrieval.models import DocumentInfo, IndexStats, SkippedDocument
 from retrieval.ports import Embedder
-from retrieval.store import ChromaStore, ChunkRecord, DocumentEntry
+from retrieval.store import ChromaStore, ChunkRecord
 from retrieval.writelock import writer_lock
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 Progress = Callable[[str, int, int], None]
 
 
@@ -51,12 +51,38 @@ class _Pending:
     is_new: bool
 
 
+@dataclass
+class SyncPlan:
+    """What one sync will do: compare the served generation with the corpus folder."""
+
+    served: ChromaStore | None
+    fingerprint: str
+    indexed: dict[str, DocumentInfo]
+    seen: set[str]
+    pending: list[_Pending]
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(set(self.indexed) - self.seen)
+
+    @property
+    def kept(self) -> set[str]:
+        """Indexed documents still in the corpus and unchanged: copied, not re-embedded."""
+        return (set(self.indexed) & self.seen) - {p.doc.source for p in self.pending}
+
+    @property
+    def changes_nothing(self) -> bool:
+        return (
+            self.served is not None and bool(self.indexed) and not self.pending and not self.removed
+        )
+
+
 class Indexer:
-    """Builds and incrementally updates one `ChromaStore` from files on disk."""
+    """Builds index generations from files on disk, re-embedding only what changed."""
 
     def __init__(
         self,
-        target: ChromaStore | Generations,
+        generations: Generations,
         embedder: Embedder,
         *,
         chunk_tokens: int = 200,
@@ -65,7 +91,7 @@ class Indexer:
         source_root: Path | None = None,
         lock_path: Path | None = None,
     ) -> None:
-        self.target = target
+        self.generations = generations
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
@@ -104,7 +130,7 @@ class Indexer:
         return found
 
     def sync(self, corpus_dir: Path, progress: Progress | None = None) -> IndexStats:
-        """Bring the store in line with corpus_dir.
+        """Bring the served index in line with corpus_dir, through a new generation.
 
         Raises FileNotFoundError if the folder is missing, IndexLocked if another
         process is writing the same index.
@@ -114,67 +140,46 @@ class Indexer:
         with writer_lock(self.lock_path):
             return self._sync(corpus_dir, progress)
 
-    def _served(self) -> ChromaStore | None:
-        """The store queries read now: the current generation, or the single store."""
-        if isinstance(self.target, Generations):
-            current = self.target.current()
-            return self.target.store(current) if current else None
-        return self.target
-
     def _sync(self, corpus_dir: Path, progress: Progress | None) -> IndexStats:
         started = time.perf_counter()
         if not corpus_dir.is_dir():
             raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
         stats = IndexStats()
-        fingerprint = self.fingerprint()
-        served = self._served()
-        same_build = served is not None and served.fingerprint() == fingerprint
-        stats.rebuilt = served is not None and served.exists() and not same_build
-        indexed = served.manifest() if served is not None and same_build else {}
-        pending, seen = self._plan(corpus_dir, indexed, stats, progress)
-        removed = sorted(set(indexed) - seen)
-        stats.deleted = len(removed)
-
-        if isinstance(self.target, Generations):
-            store = self._build_generation(
-                self.target, served, fingerprint, indexed, seen, pending, removed, stats, progress
-            )
-        else:
-            store = self.target
-            if not same_build:
-                store.reset(fingerprint)
-            for source in removed:
-                store.delete_document(source)
-            self._embed_and_write(store, pending, stats, progress)
+        plan = self.plan(corpus_dir, stats, progress)
+        stats.deleted = len(plan.removed)
+        store = self._build_generation(plan, stats, progress)
         stats.chunks = store.count() if store is not None else 0
         stats.seconds = time.perf_counter() - started
         return stats
 
+    def plan(self, corpus_dir: Path, stats: IndexStats, progress: Progress | None) -> SyncPlan:
+        """Read the corpus folder against the served generation (skips go into stats)."""
+        fingerprint = self.fingerprint()
+        current = self.generations.current()
+        served = self.generations.store(current) if current else None
+        same_build = served is not None and served.fingerprint() == fingerprint
+        stats.rebuilt = served is not None and served.exists() and not same_build
+        indexed = served.manifest() if served is not None and same_build else {}
+        pending, seen = self._read_corpus(corpus_dir, indexed, stats, progress)
+        return SyncPlan(served, fingerprint, indexed, seen, pending)
+
     def _build_generation(
-        self,
-        generations: Generations,
-        served: ChromaStore | None,
-        fingerprint: str,
-        indexed: dict[str, DocumentEntry],
-        seen: set[str],
-        pending: list[_Pending],
-        removed: list[str],
-        stats: IndexStats,
-        progress: Progress | None,
+        self, plan: SyncPlan, stats: IndexStats, progress: Progress | None
     ) -> ChromaStore | None:
         """Build, check and publish a new generation; None changed: keep serving the old."""
-        if served is not None and indexed and not pending and not removed:
+        generations = self.generations
+        if plan.changes_nothing:
             generations.cleanup()  # leftovers of an interrupted run
             stats.generation = generations.current() or ""
-            return served
+            return plan.served
         generation = generations.new()
         store = generations.store(generation)
-        store.reset(fingerprint)
-        keep = (set(indexed) & seen) - {p.doc.source for p in pending}
-        copied = served.export(keep) if served is not None and keep else []
+        store.reset(plan.fingerprint)
+        kept = plan.kept
+        copied = plan.served.export(kept) if plan.served is not None and kept else []
         store.add_chunks(copied)
-        self._embed_and_write(store, pending, stats, progress)
-        expected = len(copied) + sum(len(p.drafts) for p in pending)
+        self._embed_and_write(store, plan.pending, stats, progress)
+        expected = len(copied) + sum(len(p.drafts) for p in plan.pending)
         problem = self._check(store, expected)
         if problem:
             generations.drop(generation)
@@ -189,14 +194,16 @@ class Indexer:
         count = store.count()
         if count != expected:
             return f"{count} chunks stored, {expected} expected"
-        if count and not store.dense_search(self.embedder.embed(["probe"])[0], 1, size=count):
-            return "a probe query found nothing"
+        if count:
+            probe = store.sample_vector()
+            if probe is None or not store.dense_search(probe, 1, size=count):
+                return "a probe query found nothing"
         return ""
 
-    def _plan(
+    def _read_corpus(
         self,
         corpus_dir: Path,
-        indexed: dict[str, DocumentEntry],
+        indexed: dict[str, DocumentInfo],
         stats: IndexStats,
         progress: Progress | None,
     ) -> tuple[list[_Pending], set[str]]:
@@ -236,6 +243,7 @@ class Indexer:
                 stats.flagged.append(
                     SkippedDocument(source, "invisible characters removed before indexing")
                 )
+            stats.flagged.extend(SkippedDocument(source, w) for w in doc.warnings)
             pending.append(_Pending(doc, drafts, is_new=previous is None))
         return pending, seen
 
@@ -273,8 +281,10 @@ class Indexer:
                         "source": doc.source,
                         "title": doc.title,
                         "section": d.section,
-                        "url": doc.url,
+                        "url": d.url or doc.url,
+                        "doc_url": doc.url,
                         "date": doc.date,
+                        "as_of": doc.as_of,
                         "page": d.page if d.page is not None else -1,
                         "chunk": d.number,
                         "doc_hash": doc.content_hash,

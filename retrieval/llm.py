@@ -14,17 +14,12 @@ from __future__ import annotations
 import html
 import logging
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
-from langchain_core.documents import Document
-from langchain_core.messages import HumanMessage, SystemMessage
-
-from retrieval.compose import ExtractiveComposer
-from retrieval.models import Answer, Citation
+from retrieval.compose import ExtractiveComposer, citation_for
+from retrieval.models import Answer, Citation, Evidence, Passage
 from retrieval.ports import Generator
 from retrieval.text import sentence_spans, terms
 
@@ -32,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MAX_SOURCE_CHARS = 1500  # a 200-token chunk is ~1,000 characters; this only stops outliers
 SUMMARY_CHUNKS = 12
-OVERVIEW_DOCUMENTS = 20
+OVERVIEW_DOCUMENTS = 40
 
 NOTE_TIMEOUT = (
     "The language model did not answer in time; this answer quotes the documents directly."
@@ -93,96 +88,15 @@ def neutralise_mentions(text: str) -> str:
     return _AT_BROADCAST.sub(r"\1", text)
 
 
-# Generators ----------------------------------------------------------------
-class ChatModelGenerator:
-    """Adapts any LangChain chat model (`BaseChatModel`) to the `Generator` port.
-
-    `generate` raises TimeoutError when the model has not answered within
-    `timeout` seconds (the call is left to finish in a daemon thread; give
-    the model its own HTTP time-out so it does), and ValueError when the
-    reply has no text. Other errors of the model propagate.
-    """
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
-
-    def generate(self, system: str, user: str, *, timeout: float) -> str:
-        messages = [SystemMessage(content=system), HumanMessage(content=user)]
-        outcome: dict[str, Any] = {}
-
-        def call() -> None:
-            try:
-                outcome["message"] = self.model.invoke(messages)
-            except BaseException as exc:  # handed to the caller's thread
-                outcome["error"] = exc
-
-        worker = threading.Thread(target=call, name="llm-generate", daemon=True)
-        worker.start()
-        worker.join(timeout)
-        if worker.is_alive():
-            raise TimeoutError(f"no reply from the language model within {timeout:g} s")
-        if "error" in outcome:
-            raise outcome["error"]
-        return _message_text(outcome.get("message"))
-
-
-def _message_text(message: Any) -> str:
-    content = getattr(message, "content", None)
-    if isinstance(content, list):  # content blocks: keep the text ones
-        content = "".join(
-            b if isinstance(b, str) else str(b.get("text", ""))
-            for b in content
-            if isinstance(b, str) or (isinstance(b, dict) and b.get("type") == "text")
-        )
-    if not isinstance(content, str) or not content.strip():
-        raise ValueError("the language model returned no text")
-    return content
-
-
-def chat_model_generator(
-    spec: str, *, base_url: str | None, api_key: str | None, timeout: float
-) -> ChatModelGenerator:
-    """A `Generator` for `openai:MODEL` or `ollama:MODEL` at temperature 0.
-
-    Raises ImportError when the `llm` extra (or, for Ollama, langchain-ollama)
-    is not installed, ValueError for an unknown provider or a missing key.
-    """
-    provider, _, model = spec.partition(":")
-    try:
-        from langchain.chat_models import init_chat_model
-    except ImportError as exc:
-        raise ImportError(
-            f"BOT_LLM={spec} needs the optional LLM packages: install with pip install -e '.[llm]'"
-        ) from exc
-    kwargs: dict[str, Any]
-    if provider == "openai":
-        if not api_key and not base_url:
-            raise ValueError(
-                f"BOT_LLM={spec} needs OPENAI_API_KEY, or BOT_LLM_BASE_URL for a local "
-                "OpenAI-compatible server"
-            )
-        # No retries: a retry after a 5xx would spend the time-out the user is waiting on.
-        kwargs = {"api_key": api_key or "unused", "timeout": timeout, "max_retries": 0}
-        if base_url:
-            kwargs["base_url"] = base_url
-    elif provider == "ollama":
-        kwargs = {"base_url": base_url, "client_kwargs": {"timeout": timeout}}
-    else:
-        raise ValueError(f"unknown LLM provider {provider!r}; use openai:MODEL or ollama:MODEL")
-    chat = init_chat_model(model, model_provider=provider, temperature=0, **kwargs)
-    return ChatModelGenerator(chat)
-
-
 # Prompt --------------------------------------------------------------------
-def format_sources(docs: Sequence[Document], max_chars: int = MAX_SOURCE_CHARS) -> str:
-    """Docs as `<source id="n" title="…">…</source>` blocks, numbered from 1."""
+def format_sources(docs: Sequence[Passage], max_chars: int = MAX_SOURCE_CHARS) -> str:
+    """Passages as `<source id="n" title="…">…</source>` blocks, numbered from 1."""
     blocks = []
     for i, doc in enumerate(docs, start=1):
-        meta = doc.metadata
-        attrs = f'id="{i}" title="{_attr(meta.get("title", ""))}"'
-        for name in ("section", "date"):
-            if meta.get(name):
-                attrs += f' {name}="{_attr(meta[name])}"'
+        attrs = f'id="{i}" title="{_attr(doc.title)}"'
+        for name, value in (("section", doc.section), ("date", doc.as_of or doc.date)):
+            if value:
+                attrs += f' {name}="{_attr(value)}"'
         # A chunk must not be able to close its own block and speak outside it.
         body = re.sub(r"<(/?)source", r"&lt;\1source", _shown(doc, max_chars), flags=re.I)
         blocks.append(f"<source {attrs}>\n{body}\n</source>")
@@ -193,8 +107,8 @@ def _attr(value: object) -> str:
     return html.escape(str(value), quote=False).replace('"', "&quot;")
 
 
-def _shown(doc: Document, max_chars: int) -> str:
-    text = doc.page_content
+def _shown(doc: Passage, max_chars: int) -> str:
+    text = doc.text
     if len(text) <= max_chars:
         return text
     cut = text.rfind(" ", 0, max_chars)
@@ -211,10 +125,10 @@ class CheckedText:
     dont_know: bool
 
 
-def _quote_span(doc: Document, sentence: str, max_chars: int) -> tuple[int, int] | None:
+def _quote_span(doc: Passage, sentence: str, max_chars: int) -> tuple[int, int] | None:
     """The chunk sentence sharing most terms with sentence (None if none shares any)."""
-    text = doc.page_content
-    spans = doc.metadata.get("sentence_spans")
+    text = doc.text
+    spans = doc.sentence_spans
     pairs = (
         [(int(s), int(e)) for s, e in spans] if spans is not None else sentence_spans(text)
     ) or [(0, len(text))]
@@ -234,23 +148,8 @@ def _quote_span(doc: Document, sentence: str, max_chars: int) -> tuple[int, int]
     return best
 
 
-def _citation(index: int, doc: Document, start: int, end: int) -> Citation:
-    meta = doc.metadata
-    page = int(meta.get("page", -1) or -1)
-    return Citation(
-        index=index,
-        title=str(meta.get("title", "")),
-        source=str(meta.get("source", "")),
-        section=str(meta.get("section", "")),
-        url=str(meta.get("url", "")),
-        quote=doc.page_content[start:end],
-        page=page if page >= 0 else None,
-        date=str(meta.get("date", "")),
-    )
-
-
 def check_reply(
-    reply: str, docs: Sequence[Document], max_chars: int = MAX_SOURCE_CHARS
+    reply: str, docs: Sequence[Passage], max_chars: int = MAX_SOURCE_CHARS
 ) -> CheckedText:
     """Keep only sentences citing given sources; quote and renumber what they cite."""
     text = reply.replace("\r", "")
@@ -282,7 +181,8 @@ def check_reply(
                 key = (n, *span)
                 if key not in numbers:
                     numbers[key] = len(citations) + 1
-                    citations.append(_citation(numbers[key], docs[n - 1], *span))
+                    doc, (start, end) = docs[n - 1], span
+                    citations.append(citation_for(doc, numbers[key], doc.text[start:end]))
                 if numbers[key] not in marks:
                     marks.append(numbers[key])
             if marks and body.strip(" .,;:!?"):
@@ -333,35 +233,37 @@ class LLMComposer:
         self.timeout = timeout
         self.max_source_chars = max_source_chars
 
-    def answer(self, question: str, query: str, docs: Sequence[Document]) -> Answer:
+    def answer(self, question: str, query: str, evidence: Evidence) -> Answer:
         """A model-written answer with checked citations, else the extractive one."""
-        docs = list(docs)
+        docs = list(evidence.passages)
         if not docs:
-            return self.fallback.answer(question, query, docs)
+            return self.fallback.answer(question, query, evidence)
         user = (
             f"{format_sources(docs, self.max_source_chars)}\n\n"
             f"Question: {query}\n\nAnswer from the sources above, citing them as [n]."
         )
         return self._run(
-            question, ANSWER_SYSTEM, user, docs, lambda: self.fallback.answer(question, query, docs)
+            question,
+            ANSWER_SYSTEM,
+            user,
+            docs,
+            lambda: self.fallback.answer(question, query, evidence),
         )
 
-    def summarize(
-        self, topic: str, docs: Sequence[Document], *, by_document: bool = False
-    ) -> Answer:
+    def summarize(self, topic: str, evidence: Evidence, *, by_document: bool = False) -> Answer:
         """A model-written summary of docs (one line per document with by_document).
 
         One call over at most SUMMARY_CHUNKS chunks spread over docs (or the
         first chunk of each of at most OVERVIEW_DOCUMENTS documents); more
         documents than that, or any failure, gives the extractive summary.
         """
-        docs = list(docs)
+        docs = list(evidence.passages)
 
         def fallback() -> Answer:
-            return self.fallback.summarize(topic, docs, by_document=by_document)
+            return self.fallback.summarize(topic, evidence, by_document=by_document)
 
         if by_document:
-            shown = list({str(d.metadata.get("source", "")): d for d in docs[::-1]}.values())[::-1]
+            shown = list({d.source: d for d in docs[::-1]}.values())[::-1]
             if not shown or len(shown) > OVERVIEW_DOCUMENTS:
                 return fallback()
             system, ask = OVERVIEW_SYSTEM, "Give a one-line overview of each document."
@@ -379,7 +281,7 @@ class LLMComposer:
         question: str,
         system: str,
         user: str,
-        docs: list[Document],
+        docs: list[Passage],
         fallback: Callable[[], Answer],
     ) -> Answer:
         started = time.perf_counter()
@@ -412,7 +314,7 @@ def _with_note(answer: Answer, note: str, llm_ms: float) -> Answer:
     )
 
 
-def _spread(docs: list[Document], limit: int) -> list[Document]:
+def _spread(docs: list[Passage], limit: int) -> list[Passage]:
     """At most limit docs, evenly spaced so a long document is covered end to end."""
     if len(docs) <= limit:
         return docs

@@ -18,7 +18,8 @@ import yaml
 from retrieval.text import clean_text, normalise_space
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
+MAX_FRONT_MATTER_CHARS = 64_000  # a long source list is fine; aliases are refused
 
 
 class DocumentError(Exception):
@@ -27,9 +28,13 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True)
 class Section:
+    """A titled part of a document. `heading` is "" where the file gives none;
+    `url` is the link of the section's own source ("" : the document's)."""
+
     heading: str
     text: str
     page: int | None = None
+    url: str = ""
 
 
 @dataclass
@@ -40,9 +45,10 @@ class LoadedDocument:
     content_hash: str
     url: str = ""
     date: str = ""
+    as_of: str = ""
     topics: tuple[str, ...] = ()
     had_invisible_chars: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _title_from_path(path: Path) -> str:
@@ -67,12 +73,24 @@ def _decode(raw: bytes, path: Path) -> str:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: a few hundred bytes of nested aliases
+    ("billion laughs") would otherwise expand to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise DocumentError("malformed front matter: YAML aliases (*name) are not allowed")
+        return super().compose_node(parent, index)
+
+
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     m = _FRONT_MATTER.match(text)
     if not m:
         return {}, text
+    if len(m.group(1)) > MAX_FRONT_MATTER_CHARS:
+        raise DocumentError(f"front matter longer than {MAX_FRONT_MATTER_CHARS:,} characters")
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        meta = yaml.load(m.group(1), Loader=_NoAliasLoader) or {}
     except yaml.YAMLError as exc:
         raise DocumentError(f"malformed front matter: {str(exc).splitlines()[0]}") from None
     if not isinstance(meta, dict):
@@ -96,8 +114,70 @@ def _markdown_sections(body: str) -> tuple[str, list[Section]]:
             heading = f"{meta['h2']} › {meta['h3']}"
         text = normalise_space(part.page_content)
         if text:
-            sections.append(Section(heading or "Introduction", text))
+            sections.append(Section(heading, text))
     return h1, sections
+
+
+_SOURCES_LINE = re.compile(r"(?im)^[ \t]*\*{0,2}sources?:\*{0,2}[ \t]*(?P<ids>[^\n]*)$")
+
+
+def _source_links(meta: dict[str, Any], warnings: list[str]) -> tuple[dict[str, str], str]:
+    """(source id -> url, the first url) from front matter `sources`; problems go to
+    warnings, never raise."""
+    sources = meta.get("sources")
+    links: dict[str, str] = {}
+    first = ""
+    if sources is None:
+        return links, first
+    if not isinstance(sources, list):
+        warnings.append("front matter `sources` is not a list; ignored")
+        return links, first
+    for i, entry in enumerate(sources, start=1):
+        if not isinstance(entry, dict):
+            warnings.append(f"front matter source #{i} is not a {{title, url}} mapping; ignored")
+            continue
+        url = str(entry.get("url") or "").strip()
+        if url and not re.match(r"https?://", url):
+            warnings.append(f"front matter source #{i} has a url that is not http(s); ignored")
+            url = ""
+        first = first or url
+        sid = str(entry.get("id") or "").strip()
+        if sid:
+            links[sid] = url
+    return links, first
+
+
+def _attach_sources(
+    sections: list[Section], links: dict[str, str], warnings: list[str]
+) -> list[Section]:
+    """Take each section's `Sources: id, id` line out of its text and link the section
+    to the first named source."""
+    out = []
+    for section in sections:
+        url = ""
+        for m in _SOURCES_LINE.finditer(section.text):
+            for sid in (x.strip() for x in m.group("ids").split(",")):
+                if not sid:
+                    continue
+                if sid not in links:
+                    where = section.heading or "the introduction"
+                    warnings.append(f"section {where!r} names unknown source id {sid!r}")
+                    continue
+                url = url or links[sid]
+        text = normalise_space(_SOURCES_LINE.sub("", section.text))
+        out.append(Section(section.heading, text, section.page, url))
+    return out
+
+
+def _date_field(meta: dict[str, Any], key: str, warnings: list[str]) -> str:
+    value = meta.get(key)
+    if value is None or value == "":
+        return ""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        warnings.append(f"front matter `{key}` is not a date (YYYY-MM-DD): {text[:40]!r}; ignored")
+        return ""
+    return text
 
 
 class _HTMLText(HTMLParser):
@@ -210,33 +290,32 @@ def load_document(path: Path, source: str, *, max_bytes: int | None = None) -> L
             parser = _HTMLText()
             parser.feed(text)
             title = parser.title
-            sections = [
-                Section(h or "Introduction", normalise_space("".join(parts)))
-                for h, parts in parser.sections
-            ]
+            sections = [Section(h, normalise_space("".join(parts))) for h, parts in parser.sections]
         else:
-            title, sections = "", [Section("Text", normalise_space(text))]
+            title, sections = "", [Section("", normalise_space(text))]
+    warnings: list[str] = []
+    links, first_url = _source_links(meta, warnings)
+    if suffix in (".md", ".markdown"):
+        sections = _attach_sources(sections, links, warnings)
     sections = [s for s in sections if s.text]
     if not sections:
         raise DocumentError("no text found")
-    sources = meta.get("sources") or []
-    first_url = ""
-    if isinstance(sources, list):
-        for s in sources:
-            if isinstance(s, dict) and s.get("url"):
-                first_url = str(s["url"])
-                break
     topics = meta.get("topics") or ()
     if isinstance(topics, str):
         topics = [t.strip() for t in topics.split(",")]
+    elif not isinstance(topics, list | tuple):
+        warnings.append("front matter `topics` is not a list; ignored")
+        topics = ()
+    date = _date_field(meta, "date", warnings)
     return LoadedDocument(
         source=source,
-        title=str(meta.get("title") or title or _title_from_path(path)).strip(),
+        title=str(meta.get("title") or title or _title_from_path(path)).strip()[:300],
         sections=sections,
         content_hash=content_hash,
         url=str(meta.get("url") or first_url),
-        date=str(meta.get("date") or ""),
-        topics=tuple(str(t) for t in topics if str(t).strip()),
+        date=date,
+        as_of=_date_field(meta, "as_of", warnings) or date,
+        topics=tuple(str(t)[:60] for t in topics if str(t).strip())[:20],
         had_invisible_chars=invisible,
-        extra={"sources": sources},
+        warnings=warnings,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -40,6 +42,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     note: str = ""
     standalone_question: str = ""
+    # What the question asks that the documents do not say ("what happened in 2026");
+    # the answer text names it too. Empty for a full answer or an abstention.
+    gaps: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -54,6 +59,8 @@ class Answer:
             d["note"] = self.note
         if self.standalone_question and self.standalone_question != self.question:
             d["standalone_question"] = self.standalone_question
+        if self.gaps:
+            d["gaps"] = list(self.gaps)
         return d
 
     def to_summary_dict(self) -> dict[str, Any]:
@@ -111,22 +118,65 @@ class IndexStats:
 
 
 @dataclass(frozen=True)
-class SourceInfo:
-    """One indexed document, as `sources` lists it."""
+class DocumentInfo:
+    """One indexed document: what `sources` lists, what the indexer compares, what
+    summaries match a topic against. The one description of a document."""
 
+    source: str
     title: str
-    path: str
-    url: str
-    chunks: int
-    indexed_at: str
+    url: str = ""
     date: str = ""
+    as_of: str = ""
     topics: tuple[str, ...] = ()
+    chunks: int = 0
+    indexed_at: str = ""
+    content_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The `sources --json` shape."""
         return {
             "title": self.title,
-            "path": self.path,
+            "path": self.source,
             "url": self.url,
             "chunks": self.chunks,
             "indexed_at": self.indexed_at,
         }
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its citation fields and per-sentence data.
+
+    `sentence_spans`/`sentence_vectors`/`sentence_terms` come from indexing;
+    they are None for passages made from a foreign LangChain Document, whose
+    sentences are then split and embedded when composing.
+    """
+
+    id: str
+    text: str
+    source: str
+    title: str
+    section: str = ""
+    url: str = ""
+    date: str = ""
+    as_of: str = ""
+    page: int | None = None
+    position: int = -1
+    generation: str = ""
+    score: float = 0.0
+    dense_similarity: float = 0.0
+    lexical_score: float = 0.0
+    sentence_spans: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
+    sentence_terms: list[frozenset[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What retrieval found for one query: passages best first, plus what the query
+    itself told the retriever (term weights, names the corpus never mentions)."""
+
+    query: str
+    passages: list[Passage] = field(default_factory=list)
+    query_idf: dict[str, float] = field(default_factory=dict)
+    unknown_names: tuple[str, ...] = ()

@@ -1,9 +1,9 @@
 """Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, capped per document.
 
-`HybridRetriever` is a LangChain `BaseRetriever`: it returns Documents whose
-metadata carries everything the composer needs (citation fields, fused score,
-and the chunk's sentence spans and vectors), so the answer step never has to
-go back to the store and a whole answer reads one consistent index.
+`HybridSearch` returns typed `Passage`s carrying everything the composer needs
+(citation fields, fused score, the chunk's sentence spans and vectors), so the
+answer step never goes back to the store and a whole answer reads one
+consistent index. The LangChain `BaseRetriever` face lives in `retrieval.chain`.
 """
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from retrieval.generations import Generations
+from retrieval.models import Evidence, Passage
 from retrieval.ports import Embedder
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.store import ChromaStore
@@ -71,47 +67,48 @@ class QueryEmbeddingCache:
         return vec
 
 
-def chunk_to_document(view: IndexView, position: int, score: float, **extra: Any) -> Document:
-    """A chunk as a LangChain Document with citation fields and sentence data."""
+def passage_at(view: IndexView, position: int, score: float = 0.0, **scores: float) -> Passage:
+    """The chunk at `position` of the view's snapshot as a typed passage."""
     snap = view.snapshot
     chunk = snap.chunks[position]
     sids = snap.sentence_ids(position)
-    meta = dict(chunk.metadata)
-    meta.update(
-        chunk_id=chunk.id,
+    meta = chunk.metadata
+    return Passage(
+        id=chunk.id,
+        text=chunk.text,
+        source=chunk.source,
+        title=str(meta.get("title", "")),
+        section=str(meta.get("section", "")),
+        url=str(meta.get("url", "")),
+        date=str(meta.get("date", "")),
+        as_of=str(meta.get("as_of", "")),
+        page=chunk.page,
         position=position,
         generation=view.generation,
         score=score,
         sentence_spans=snap.sentence_spans[sids.start : sids.stop],
         sentence_vectors=snap.sentence_vectors[sids.start : sids.stop],
         sentence_terms=snap.sentence_terms(position),
-        **extra,
+        **scores,
     )
-    return Document(page_content=chunk.text, metadata=meta, id=chunk.id)
 
 
-class HybridRetriever(BaseRetriever):
-    """Dense + lexical retrieval with reciprocal rank fusion over the current index."""
+class HybridSearch:
+    """Dense + lexical retrieval with reciprocal rank fusion over one index view."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    def __init__(
+        self, embed_query: Callable[[str], np.ndarray], params: RetrievalParams | None = None
+    ) -> None:
+        self.embed_query = embed_query
+        self.params = params or RetrievalParams()
 
-    view: Callable[[], IndexView]
-    embed_query: Callable[[str], np.ndarray]
-    params: RetrievalParams = RetrievalParams()
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
-    ) -> list[Document]:
-        view = self.view()
-        return self.retrieve(view, query)
-
-    def retrieve(
+    def search(
         self, view: IndexView, query: str, *, top_k: int | None = None, per_doc: int | None = None
-    ) -> list[Document]:
-        """Fused top chunks for query, best first (empty for an empty index)."""
+    ) -> Evidence:
+        """Fused top passages for query, best first (none for an empty index)."""
         snap = view.snapshot
         if not snap.chunks:
-            return []
+            return Evidence(query)
         p = self.params
         vector = self.embed_query(query)
         query_terms = terms(query)
@@ -133,48 +130,50 @@ class HybridRetriever(BaseRetriever):
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], -lexical_score.get(kv[0], 0.0)))
         limit, cap = top_k or p.top_k, per_doc or p.max_chunks_per_doc
         per_source: dict[str, int] = {}
-        idf = {t: snap.lexical.idf(t) for t in set(query_terms)}
-        unknown_names = [
-            name
-            for name in proper_nouns(query)
-            if (t := terms(name)) and not snap.lexical.knows(t[0])
-        ]
-        docs: list[Document] = []
+        passages: list[Passage] = []
         for pos, score in ranked:
             source = snap.chunks[pos].source
             if per_source.get(source, 0) >= cap:
                 continue
             per_source[source] = per_source.get(source, 0) + 1
-            docs.append(
-                chunk_to_document(
+            passages.append(
+                passage_at(
                     view,
                     pos,
                     score,
                     dense_similarity=dense_sim.get(pos, 0.0),
                     lexical_score=lexical_score.get(pos, 0.0),
-                    query_idf=idf,
-                    unknown_names=unknown_names,
                 )
             )
-            if len(docs) >= limit:
+            if len(passages) >= limit:
                 break
-        return docs
+        unknown_names = tuple(
+            name
+            for name in proper_nouns(query)
+            if (t := terms(name)) and not snap.lexical.knows(t[0])
+        )
+        return Evidence(
+            query=query,
+            passages=passages,
+            query_idf={t: snap.lexical.idf(t) for t in set(query_terms)},
+            unknown_names=unknown_names,
+        )
 
 
 class IndexHolder:
     """The current `IndexView`; swapped atomically when a re-index completes.
 
-    Built on a single `ChromaStore`, or on `Generations`: then it serves the
-    newest generation that opens, falling back to the previous one (and saying
-    so in `warning`) when the newest cannot be read.
+    It serves the newest generation that opens, falling back to the previous
+    one (and saying so in `warning`) when the newest cannot be read.
     """
 
-    def __init__(self, source: ChromaStore | Generations) -> None:
-        self.source = source
+    def __init__(self, generations: Generations) -> None:
+        self.generations = generations
         self.warning = ""
         self._checked_at = time.monotonic()
-        empty_store = source if isinstance(source, ChromaStore) else source.store("empty")
-        self._view = IndexView(empty_store, CorpusSnapshot.empty(source.embedder.dim))
+        self._view = IndexView(
+            generations.store("empty"), CorpusSnapshot.empty(generations.embedder.dim)
+        )
 
     def get(self) -> IndexView:
         return self._view
@@ -182,14 +181,12 @@ class IndexHolder:
     def refresh_if_moved(self, min_interval: float = 30.0) -> bool:
         """Reload when another process published a newer generation (checked at most
         every `min_interval` seconds: one small read of the pointer). True if reloaded."""
-        if isinstance(self.source, ChromaStore):
-            return False
         now = time.monotonic()
         if now - self._checked_at < min_interval:
             return False
         self._checked_at = now
         try:
-            current = self.source.current()
+            current = self.generations.current()
         except Exception as exc:  # a store hiccup must not fail the question being asked
             log.warning("could not read the index pointer: %s", exc)
             return False
@@ -199,15 +196,10 @@ class IndexHolder:
             return True
         return False
 
-    def _candidates(self) -> list[tuple[str, ChromaStore]]:
-        if isinstance(self.source, ChromaStore):
-            return [("", self.source)]
-        return self.source.candidates()
-
     def reload(self) -> IndexView:
         """Read the served index into a new snapshot and publish it."""
         failures: list[str] = []
-        for generation, store in self._candidates():
+        for generation, store in self.generations.candidates():
             try:
                 snapshot = CorpusSnapshot.load(store)
             except Exception as exc:  # a damaged generation must not take the bot down

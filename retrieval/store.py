@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.embedding.adapters import BotEmbeddingFunction, LangChainEmbeddings, activate
+from retrieval.models import DocumentInfo
 from retrieval.ports import Embedder
 
 _BATCH = 500
@@ -33,16 +34,19 @@ class ChunkRecord:
     sentence_vectors: np.ndarray
 
 
-@dataclass(frozen=True)
-class DocumentEntry:
-    source: str
-    content_hash: str
-    title: str
-    url: str
-    date: str
-    chunks: int
-    indexed_at: str
-    topics: str
+def document_info(meta: dict[str, Any], *, chunks: int) -> DocumentInfo:
+    """The document a chunk's stored metadata belongs to."""
+    return DocumentInfo(
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        url=str(meta.get("doc_url", meta.get("url", ""))),
+        date=str(meta.get("date", "")),
+        as_of=str(meta.get("as_of", "")),
+        topics=tuple(t.strip() for t in str(meta.get("topics", "")).split(",") if t.strip()),
+        chunks=chunks,
+        indexed_at=str(meta.get("indexed_at", "")),
+        content_hash=str(meta.get("doc_hash", "")),
+    )
 
 
 def encode_vectors(m: np.ndarray) -> str:
@@ -131,29 +135,17 @@ class ChromaStore:
     def count(self) -> int:
         return int(self.chunks.count()) if self.exists() else 0
 
-    def manifest(self) -> dict[str, DocumentEntry]:
+    def manifest(self) -> dict[str, DocumentInfo]:
         """What is indexed, per source document."""
         if not self.exists():
             return {}
-        docs: dict[str, DocumentEntry] = {}
+        first: dict[str, dict[str, Any]] = {}
         counts: dict[str, int] = {}
         for _, _, meta in self._read(self.chunks, ["metadatas"]):
             source = str(meta["source"])
             counts[source] = counts.get(source, 0) + 1
-            if source not in docs:
-                docs[source] = DocumentEntry(
-                    source=source,
-                    content_hash=str(meta.get("doc_hash", "")),
-                    title=str(meta.get("title", "")),
-                    url=str(meta.get("url", "")),
-                    date=str(meta.get("date", "")),
-                    chunks=0,
-                    indexed_at=str(meta.get("indexed_at", "")),
-                    topics=str(meta.get("topics", "")),
-                )
-        return {
-            s: DocumentEntry(**{**d.__dict__, "chunks": counts[s]}) for s, d in sorted(docs.items())
-        }
+            first.setdefault(source, meta)
+        return {s: document_info(first[s], chunks=counts[s]) for s in sorted(first)}
 
     @staticmethod
     def _read(collection: Any, include: list[str]) -> Iterable[tuple[str, Any, Any]]:
@@ -215,6 +207,15 @@ class ChromaStore:
             if len(ids) < _PAGE:
                 return out
             offset += len(ids)
+
+    def sample_vector(self) -> np.ndarray | None:
+        """The stored vector of some chunk (None when empty): a probe for health checks
+        that costs no embedding."""
+        got = self.chunks.get(limit=1, include=["embeddings"])
+        embeddings = got.get("embeddings")
+        if embeddings is None or len(embeddings) == 0:
+            return None
+        return np.asarray(embeddings[0], dtype=np.float32)
 
     def dense_search(
         self, vector: np.ndarray, k: int, *, size: int | None = None

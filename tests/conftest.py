@@ -68,14 +68,14 @@ def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides: object
 
 
 @pytest.fixture(scope="session")
-def corpus_service(tmp_path_factory: pytest.TempPathFactory, minilm):
-    """A QAService over the default corpus, indexed once with the real model and Chroma."""
-    from bot.wiring import build_service
+def corpus_engine(tmp_path_factory: pytest.TempPathFactory, minilm):
+    """An AnswerEngine over the default corpus, indexed once with the real model and Chroma."""
+    from bot.wiring import build_engine
 
     data = tmp_path_factory.mktemp("corpus-index")
-    service = build_service(make_settings(data), embedder=minilm)
-    service.reindex("test-session")
-    return service
+    engine = build_engine(make_settings(data), embedder=minilm)
+    engine.reindex()
+    return engine
 
 
 @pytest.fixture(scope="session")
@@ -97,20 +97,51 @@ def write_documents(folder: Path, documents: dict[str, str]) -> Path:
     return folder
 
 
-def make_core(
+def admin(platform: str = "test", user: str = "setup"):
+    """A ChatRequest from an admin (re-index and upload are allowed)."""
+    from bot.service import ChatRequest
+
+    return ChatRequest(platform, user, role="admin")
+
+
+def make_service(
     root: Path,
     documents: dict[str, str],
     *,
     indexed_by: tuple[str, str] | None = ("test", "setup"),
     **settings: object,
 ):
-    """A BotCore over `documents` (written to root/corpus) with the fast hashing embedder,
-    indexed by (platform, actor) unless `indexed_by` is None."""
-    from bot.wiring import build_core
+    """A ChatService over `documents` (written to root/corpus) with the fast hashing
+    embedder, indexed by an admin (platform, user) unless `indexed_by` is None."""
+    from bot.wiring import build_service
     from tests.fakes.embedder import HashEmbedder
 
     corpus = write_documents(root / "corpus", documents)
-    core = build_core(make_settings(root / "data", corpus, **settings), embedder=HashEmbedder())
+    service = build_service(
+        make_settings(root / "data", corpus, **settings), embedder=HashEmbedder()
+    )
     if indexed_by is not None:
-        core.reindex(*indexed_by)
-    return core
+        service.reindex(admin(*indexed_by))
+    return service
+
+
+@pytest.fixture
+def corpus_chat(corpus_engine, tmp_path: Path):
+    """A ChatService of its own (fresh conversations and state) over the shared corpus engine."""
+    from bot.audit import AuditLog
+    from bot.conversations import Conversations
+    from bot.feedback import FeedbackStore
+    from bot.limits import RateLimiter
+    from bot.metrics import Metrics, PlatformStatus
+    from bot.service import ChatService
+
+    state = tmp_path / "state.sqlite3"
+    return ChatService(
+        corpus_engine,
+        feedback=FeedbackStore(state),
+        audit=AuditLog(state),
+        conversations=Conversations(),
+        limiter=RateLimiter(0),
+        metrics=Metrics(),
+        platforms=PlatformStatus(),
+    )

@@ -43,8 +43,8 @@ def test_retrieval_never_imports_bot_or_platforms() -> None:
 def test_bot_core_never_imports_platforms_or_chroma() -> None:
     core = [p for p in files("bot") if not {"slack", "discord"} & set(p.relative_to(ROOT).parts)]
     for path in core:
-        # The composition root builds the client; the benchmark builds a plain-LangChain baseline.
-        allowed_chroma = path.name == "wiring.py" or "bench" in path.relative_to(ROOT).parts
+        # The composition root builds the client.
+        allowed_chroma = path.name == "wiring.py"
         for m in imported_modules(path):
             top = m.split(".")[0]
             assert top not in PLATFORM_MODULES, f"{path.relative_to(ROOT)} imports {m}"
@@ -71,3 +71,32 @@ def test_only_wiring_reads_settings() -> None:
         if "load_settings" in path.read_text(encoding="utf-8") and path.name not in ("cli.py",):
             readers.append(path.relative_to(ROOT).as_posix())
     assert readers == [], f"settings read outside the CLI entry point: {readers}"
+
+
+def test_adapters_import_no_settings_and_no_service_internals() -> None:
+    """Adapters receive what they need from the composition root (bot.wiring) and talk
+    to the chat service only: no `config`, no retrieval internals."""
+    for sub in ("slack", "discord"):
+        for path in sorted((ROOT / "bot" / sub).rglob("*.py")):
+            for m in imported_modules(path):
+                top = m.split(".")[0]
+                assert top != "config", f"{path.relative_to(ROOT)} imports {m}"
+                assert m not in ("bot.wiring", "bot.conversations", "bot.feedback", "bot.audit"), (
+                    f"{path.relative_to(ROOT)} imports {m}"
+                )
+                if top == "retrieval":
+                    assert m == "retrieval.models", f"{path.relative_to(ROOT)} imports {m}"
+
+
+def test_runtime_package_holds_no_developer_tools() -> None:
+    assert not (ROOT / "bot" / "bench").exists()
+    for path in files("bot") + files("retrieval"):
+        bad = {m for m in imported_modules(path) if m.split(".")[0] in ("tests", "benchmarks")}
+        assert not bad or path.name == "cli.py", f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_every_module_stays_small() -> None:
+    for package in ("bot", "retrieval", "config", "benchmarks"):
+        for path in files(package):
+            lines = path.read_text(encoding="utf-8").count("\n")
+            assert lines <= 400, f"{path.relative_to(ROOT)} has {lines} lines (limit about 400)"

@@ -1,6 +1,7 @@
 """The Discord adapter: slash commands, mentions answered in threads, DMs, admin re-index.
 
-`serve_discord(core, settings)` is what `python -m bot serve discord` runs.
+`serve_discord(service, config, status, token)` is what `python -m bot serve discord`
+runs; the composition root (`bot.wiring`) builds its arguments from the settings.
 """
 
 from __future__ import annotations
@@ -11,51 +12,40 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.core import BotCore
 from bot.discord.client import QABot
 from bot.discord.commands import DiscordConfig
 from bot.discord.endpoints import discord_endpoints
-from config import Settings
+from bot.metrics import PlatformStatus
+from bot.service import ChatService
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DiscordConfig", "DiscordStartError", "QABot", "discord_config", "serve_discord"]
+__all__ = ["DiscordConfig", "DiscordStartError", "QABot", "serve_discord"]
 
 
 class DiscordStartError(RuntimeError):
     """The bot could not connect; str() is one line saying what to fix."""
 
 
-def discord_config(settings: Settings) -> DiscordConfig:
-    """The adapter's settings; raises DiscordStartError for a malformed server ID."""
-    bad = [g for g in settings.discord_guild_ids if not g.isdigit()]
-    if bad:
-        raise DiscordStartError(
-            f"invalid setting BOT_DISCORD_GUILD_IDS: {bad[0][:30]!r} is not a numeric server ID"
-        )
-    return DiscordConfig(
-        admin_roles=frozenset(settings.discord_admin_roles),
-        guild_ids=tuple(int(g) for g in settings.discord_guild_ids),
-    )
-
-
-async def serve_discord(core: BotCore, settings: Settings, **options: Any) -> None:
-    """Connect with DISCORD_TOKEN and answer until cancelled.
+async def serve_discord(
+    service: ChatService,
+    config: DiscordConfig,
+    status: PlatformStatus,
+    token: str,
+    **options: Any,
+) -> None:
+    """Connect with the bot token and answer until cancelled.
 
     Raises DiscordStartError (one line) when the token is rejected or Discord cannot
     be reached. If the Message Content intent is not enabled for the application,
     reconnects without it (thread follow-ups then need a mention). `options` go to
     `discord.Client` (tests use `guild_ready_timeout`).
     """
-    if settings.discord_token is None:
-        raise DiscordStartError("serve discord needs DISCORD_TOKEN")
-    token = settings.discord_token.get_secret_value()
-    config = discord_config(settings)
-    api = settings.discord_api_url or "https://discord.com"
+    api = config.api_url or "https://discord.com"
     message_content = True
-    with discord_endpoints(settings.discord_api_url, settings.discord_gateway_url):
+    with discord_endpoints(config.api_url, config.gateway_url):
         while True:
-            bot = QABot(core, config, message_content=message_content, **options)
+            bot = QABot(service, config, status, message_content=message_content, **options)
             try:
                 async with bot:
                     await bot.start(token)

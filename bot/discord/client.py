@@ -8,12 +8,13 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.core import BotCore
 from bot.discord.commands import DiscordConfig, build_commands
 from bot.discord.messages import answer_message
 from bot.discord.models import PLATFORM
 from bot.discord.respond import apologize, describe
 from bot.discord.views import DYNAMIC_ITEMS
+from bot.metrics import PlatformStatus
+from bot.service import ChatService
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,13 @@ class QATree(app_commands.CommandTree):
 
 
 class QABot(discord.Client):
-    """Answers slash commands, mentions, thread follow-ups and DMs from one `BotCore`."""
+    """Answers slash commands, mentions, thread follow-ups and DMs from one `ChatService`."""
 
     def __init__(
         self,
-        core: BotCore,
+        service: ChatService,
         config: DiscordConfig,
+        status: PlatformStatus,
         *,
         message_content: bool = True,
         **options: Any,
@@ -56,10 +58,11 @@ class QABot(discord.Client):
         super().__init__(
             intents=intents, allowed_mentions=discord.AllowedMentions.none(), **options
         )
-        self.core = core
+        self.service = service
+        self.platform_status = status
         self.config = config
         self.tree = QATree(self)
-        for command in build_commands(core, config):
+        for command in build_commands(service, config):
             self.tree.add_command(command)
 
     async def setup_hook(self) -> None:
@@ -67,18 +70,18 @@ class QABot(discord.Client):
         await sync_commands(self.tree, self.config.guild_ids)
 
     async def on_ready(self) -> None:
-        self.core.platforms.up(PLATFORM)
+        self.platform_status.up(PLATFORM)
         log.info("connected to Discord as %s in %d servers", self.user, len(self.guilds))
 
     async def on_resumed(self) -> None:
-        self.core.platforms.up(PLATFORM)
+        self.platform_status.up(PLATFORM)
 
     async def on_disconnect(self) -> None:
-        self.core.platforms.down(PLATFORM, "disconnected from the gateway; reconnecting")
+        self.platform_status.down(PLATFORM, "disconnected from the gateway; reconnecting")
 
     async def on_message(self, message: discord.Message) -> None:
         if self.user is not None:
-            await answer_message(self.core, self.user.id, message)
+            await answer_message(self.service, self.user.id, message)
 
 
 async def sync_commands(tree: app_commands.CommandTree, guild_ids: tuple[int, ...]) -> None:

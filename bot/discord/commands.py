@@ -1,6 +1,6 @@
 """The slash commands: /ask, /summary, /sources, /help and /reindex (admins).
 
-Each one acknowledges at once (`defer`), makes one core call on a worker thread
+Each one acknowledges at once (`defer`), makes one service call on a worker thread
 and answers with a followup. Unexpected errors go to the tree's error handler.
 """
 
@@ -16,7 +16,6 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.core import BotCore, QuestionError, ReindexInProgress
 from bot.discord.admin import REFUSAL, is_admin
 from bot.discord.models import PLATFORM, conversation_key
 from bot.discord.progress import ProgressReporter
@@ -32,8 +31,15 @@ from bot.discord.render import (
 )
 from bot.discord.respond import describe, followup
 from bot.discord.views import answer_view
-from bot.uploads import UploadError
-from retrieval.models import SourceInfo
+from bot.service import (
+    ChatRequest,
+    ChatService,
+    NotAllowed,
+    QuestionError,
+    ReindexInProgress,
+    UploadError,
+)
+from retrieval.models import DocumentInfo
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +49,23 @@ CHOICES_MAX = 25
 
 @dataclass(frozen=True)
 class DiscordConfig:
-    """What the adapter needs from the settings."""
+    """What the adapter needs to know (built from the settings by `bot.wiring`)."""
 
     admin_roles: frozenset[str] = frozenset()
     guild_ids: tuple[int, ...] = ()
     progress_interval: float = 2.0  # seconds between re-index progress edits
+    api_url: str | None = None  # a Discord-compatible REST base (self-hosted, tests)
+    gateway_url: str | None = None
 
 
-def summary_choices(sources: Sequence[SourceInfo], current: str) -> list[app_commands.Choice[str]]:
+def summary_choices(
+    sources: Sequence[DocumentInfo], current: str
+) -> list[app_commands.Choice[str]]:
     """Document titles, then topics, that contain what the user typed so far."""
     wanted = " ".join(current.lower().split())
     choices: list[app_commands.Choice[str]] = []
     seen: set[str] = set()
-    candidates = [(s.title or Path(s.path).name, Path(s.path).name) for s in sources]
+    candidates = [(s.title or Path(s.source).name, Path(s.source).name) for s in sources]
     topics = sorted({t for s in sources for t in s.topics}, key=str.lower)
     candidates += [(f"Topic: {t}", t) for t in topics]
     for name, value in candidates:
@@ -70,19 +80,22 @@ def summary_choices(sources: Sequence[SourceInfo], current: str) -> list[app_com
 
 
 def build_commands(
-    core: BotCore, config: DiscordConfig
+    service: ChatService, config: DiscordConfig
 ) -> list[app_commands.Command[Any, Any, Any]]:
-    """The commands, bound to this core (added to the tree by the client)."""
+    """The commands, bound to this service (added to the tree by the client)."""
+
+    def request(interaction: discord.Interaction, text: str = "") -> ChatRequest:
+        return ChatRequest(PLATFORM, str(interaction.user.id), text)
 
     @app_commands.command(name="ask", description="Ask a question about the documents")
     @app_commands.describe(question="Your question, in plain words")
     async def ask(interaction: discord.Interaction, question: str) -> None:
         await interaction.response.defer(thinking=True)
         key = conversation_key(interaction.channel_id or 0)
-        conversation = key if key in core.conversations else None
-        user = str(interaction.user.id)
+        conversation = key if service.in_conversation(key) else ""
+        asked = ChatRequest(PLATFORM, str(interaction.user.id), question, conversation)
         try:
-            result = await asyncio.to_thread(core.ask, PLATFORM, user, question, conversation)
+            result = await asyncio.to_thread(service.ask, asked)
         except QuestionError as exc:  # includes RateLimited
             await followup(interaction, content(str(exc)))
             return
@@ -93,19 +106,27 @@ def build_commands(
     @app_commands.describe(topic="A topic or document title (leave empty for every document)")
     async def summary(interaction: discord.Interaction, topic: str | None = None) -> None:
         await interaction.response.defer(thinking=True)
-        answer = await asyncio.to_thread(core.summarize, topic)
+        try:
+            answer = await asyncio.to_thread(service.summarize, request(interaction, topic or ""))
+        except QuestionError as exc:
+            await followup(interaction, content(str(exc)))
+            return
         await followup(interaction, summary_reply(answer))
 
     @summary.autocomplete("topic")
     async def summary_topics(
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return summary_choices(await asyncio.to_thread(core.sources), current)
+        return summary_choices(await asyncio.to_thread(service.engine.sources), current)
 
     @app_commands.command(name="sources", description="The documents the bot answers from")
     async def sources(interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True)
-        found = await asyncio.to_thread(core.sources)
+        try:
+            found = await asyncio.to_thread(service.sources, request(interaction))
+        except QuestionError as exc:
+            await followup(interaction, content(str(exc)))
+            return
         await followup(interaction, sources_reply(found))
 
     @app_commands.command(name="help", description="How to ask the bot, and its commands")
@@ -127,13 +148,15 @@ def build_commands(
             await interaction.response.send_message(REFUSAL, ephemeral=True)
             return
         await interaction.response.defer(thinking=True, ephemeral=True)
-        await run_reindex(core, interaction, file, config.progress_interval)
+        admin = ChatRequest(PLATFORM, str(interaction.user.id), role="admin")
+        await run_reindex(service, admin, interaction, file, config.progress_interval)
 
     return [ask, summary, sources, help_, reindex]
 
 
 async def run_reindex(
-    core: BotCore,
+    service: ChatService,
+    request: ChatRequest,
     interaction: discord.Interaction,
     file: discord.Attachment | None,
     interval: float,
@@ -144,26 +167,25 @@ async def run_reindex(
     async def show(text: str) -> None:
         await interaction.edit_original_response(content=clip(text, CONTENT_MAX))
 
-    actor = str(interaction.user.id)
     if file is not None:
         try:  # refuse by declared name and size before downloading anything
-            core.check_upload(file.filename, file.size)
-        except UploadError as exc:
+            service.check_upload(request, file.filename, file.size)
+        except (UploadError, NotAllowed) as exc:
             await show(f"❌ {exc}")
             return
     await show("⏳ Re-index started…")
     async with ProgressReporter(show, interval) as progress:
         try:
             if file is None:
-                stats = await asyncio.to_thread(core.reindex, PLATFORM, actor, progress)
+                stats = await asyncio.to_thread(service.reindex, request, progress)
                 outcome = stats_text(stats)
             else:
                 data = await file.read()
                 _, stats = await asyncio.to_thread(
-                    core.add_upload, PLATFORM, actor, file.filename, data, progress
+                    service.add_upload, request, file.filename, data, progress
                 )
                 outcome = stats_text(stats, uploaded=file.filename)
-        except (ReindexInProgress, UploadError) as exc:
+        except (ReindexInProgress, UploadError, NotAllowed) as exc:
             outcome = f"❌ {exc}"
         except discord.HTTPException as exc:  # the attachment could not be downloaded
             log.warning("upload download failed: %s: %s", describe(interaction), exc)

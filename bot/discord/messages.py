@@ -9,7 +9,6 @@ from typing import Any
 
 import discord
 
-from bot.core import BotCore, QuestionError
 from bot.discord.models import (
     PLATFORM,
     MessageQuestion,
@@ -20,6 +19,7 @@ from bot.discord.models import (
 from bot.discord.render import APOLOGY, answer_reply, content, thread_name
 from bot.discord.respond import message_kwargs
 from bot.discord.views import answer_view
+from bot.service import ChatRequest, ChatService, QuestionError
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ Destination = discord.abc.Messageable
 
 
 async def _destination(
-    core: BotCore, message: discord.Message, question: MessageQuestion
-) -> tuple[Destination, discord.Message | None, str | None]:
+    service: ChatService, message: discord.Message, question: MessageQuestion
+) -> tuple[Destination, discord.Message | None, str]:
     """(channel to answer in, message to reply to, conversation key)."""
     if question.where is Where.NEW_THREAD:
         try:
@@ -38,9 +38,9 @@ async def _destination(
         except discord.HTTPException as exc:
             # No thread permission, or a channel type without threads: answer in place.
             log.info("no thread for message %s (%s); replying in place", message.id, exc)
-            return message.channel, message, None
+            return message.channel, message, ""
         key = conversation_key(thread.id)
-        core.conversations.start(key)
+        service.start_conversation(key)
         return thread, None, key
     return message.channel, message, conversation_key(message.channel.id)
 
@@ -49,23 +49,26 @@ def _with_reference(kwargs: dict[str, Any], reference: discord.Message | None) -
     return kwargs if reference is None else {**kwargs, "reference": reference}
 
 
-async def answer_message(core: BotCore, bot_id: int, message: discord.Message) -> None:
-    """Answer the message if it asks the bot something; errors are logged and apologised for."""
-    question = message_question(message, bot_id, core.conversations.__contains__)
+async def answer_message(service: ChatService, bot_id: int, message: discord.Message) -> None:
+    """Answer the message if it asks the bot something; errors are logged and apologised for.
+
+    The question is checked (empty, too long, rate limit) before a thread is
+    opened for it, so refused questions never leave empty threads behind."""
+    question = message_question(message, bot_id, service.in_conversation)
     if question is None:
         return
     channel: Destination = message.channel
     reference: discord.Message | None = message
     try:
-        channel, reference, key = await _destination(core, message, question)
+        try:
+            checked = service.check(ChatRequest(PLATFORM, question.user_id, question.text))
+        except QuestionError as exc:
+            await channel.send(**_with_reference(message_kwargs(content(str(exc))), reference))
+            return
+        channel, reference, key = await _destination(service, message, question)
+        request = ChatRequest(PLATFORM, question.user_id, checked, key)
         async with channel.typing():
-            try:
-                result = await asyncio.to_thread(
-                    core.ask, PLATFORM, question.user_id, question.text, key
-                )
-            except QuestionError as exc:
-                await channel.send(**_with_reference(message_kwargs(content(str(exc))), reference))
-                return
+            result = await asyncio.to_thread(service.ask, request, checked=True)
         view = answer_view(result.answer_id, has_quotes=bool(result.answer.citations))
         kwargs = message_kwargs(answer_reply(result.answer), view)
         await channel.send(**_with_reference(kwargs, reference))

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import discord
 
 from bot.render_text import render_stats
-from retrieval.models import Answer, Citation, IndexStats, SourceInfo
+from retrieval.models import Answer, Citation, DocumentInfo, IndexStats
 
 CONTENT_MAX = 2000
 TITLE_MAX = 256
@@ -84,7 +84,7 @@ def _link(text: str, url: str) -> str:
 
 def _where(c: Citation) -> str:
     parts = []
-    if c.section and c.section not in ("Introduction", "Text"):
+    if c.section:
         parts.append(c.section)
     if c.page:
         parts.append(f"page {c.page}")
@@ -188,14 +188,14 @@ def quotes_reply(answer: Answer) -> Reply:
     return Reply(embeds=[embed])
 
 
-def sources_reply(sources: Sequence[SourceInfo]) -> Reply:
+def sources_reply(sources: Sequence[DocumentInfo]) -> Reply:
     """Numbered documents with links, dates and chunk counts."""
     if not sources:
         return content("No documents are indexed yet. An admin can run `/reindex`.")
     lines: list[str] = []
     used = 0
     for i, s in enumerate(sources, 1):
-        title = clip(s.title or s.path.rsplit("/", 1)[-1], 200)
+        title = clip(s.title or s.source.rsplit("/", 1)[-1], 200)
         chunks = f"{s.chunks} chunk{'s' if s.chunks != 1 else ''}"
         facts = ", ".join(p for p in (s.date, chunks) if p)
         line = f"**{i}.** {_link(title, s.url)} ({facts})"

@@ -2,7 +2,7 @@
 
 They are persistent dynamic items: the custom_id carries the answer id
 (`qa:quotes:42`, `qa:vote:up:42`), so a click works after a restart too; the
-answer and votes live in the core's feedback store.
+answer and votes live in the chat service's feedback store.
 """
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ from typing import Any, Protocol, cast
 
 import discord
 
-from bot.core import BotCore
 from bot.discord.render import NO_LONGER_AVAILABLE, content, quotes_reply
 from bot.discord.respond import apologize, describe, followup
+from bot.service import ChatService
 
 log = logging.getLogger(__name__)
 
 Button = discord.ui.Button[discord.ui.View]
 
 
-class HasCore(Protocol):
-    core: BotCore
+class HasService(Protocol):
+    service: ChatService
 
 
-def core_of(interaction: discord.Interaction) -> BotCore:
-    return cast(HasCore, interaction.client).core
+def service_of(interaction: discord.Interaction) -> ChatService:
+    return cast(HasService, interaction.client).service
 
 
 class QuotesButton(discord.ui.DynamicItem[Button], template=r"qa:quotes:(?P<id>[0-9]{1,18})"):
@@ -53,7 +53,7 @@ class QuotesButton(discord.ui.DynamicItem[Button], template=r"qa:quotes:(?P<id>[
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            answer = await asyncio.to_thread(core_of(interaction).stored_answer, self.answer_id)
+            answer = await asyncio.to_thread(service_of(interaction).stored_answer, self.answer_id)
             reply = quotes_reply(answer) if answer else content(NO_LONGER_AVAILABLE)
             await followup(interaction, reply, ephemeral=True)
         except Exception:
@@ -86,10 +86,10 @@ class VoteButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            core = core_of(interaction)
+            service = service_of(interaction)
             user = str(interaction.user.id)
             vote = 1 if self.up else -1
-            known = await asyncio.to_thread(core.vote, self.answer_id, user, vote)
+            known = await asyncio.to_thread(service.vote, self.answer_id, user, vote)
             text = (
                 f"Thanks, your {'👍' if self.up else '👎'} is recorded."
                 if known

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -11,20 +12,29 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import BotCore
+from bot.service import ChatService
 from bot.slack.admin import AdminCheck
 from bot.slack.blocks import FEEDBACK_DOWN, FEEDBACK_UP, SHOW_QUOTES
 from bot.slack.listeners import SlackListeners
-from config import Settings
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
-    """A Web API client on SLACK_API_URL that waits out 429s (Retry-After) instead of failing."""
-    if settings.slack_bot_token is None:
-        raise ValueError("SLACK_BOT_TOKEN is not set")
+@dataclass(frozen=True)
+class SlackConfig:
+    """What the adapter needs to know (built from the settings by `bot.wiring`).
+    The secrets are plain strings here: this object is never logged."""
+
+    bot_token: str
+    signing_secret: str = ""
+    app_token: str = ""  # set: Socket Mode; empty: HTTP mode (needs signing_secret)
+    api_url: str = "https://slack.com/api/"
+    admins: frozenset[str] = frozenset()
+
+
+def build_client(config: SlackConfig) -> AsyncWebClient:
+    """A Web API client on the configured API URL that waits out 429s (Retry-After)."""
     return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url,
+        token=config.bot_token,
+        base_url=config.api_url,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=5),
@@ -32,20 +42,14 @@ def build_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def build_app(core: BotCore, settings: Settings) -> AsyncApp:
+def build_app(service: ChatService, client: AsyncWebClient, config: SlackConfig) -> AsyncApp:
     """The bot's AsyncApp; signed-request verification is on (Socket Mode skips it)."""
-    client = build_client(settings)
-    secret = settings.slack_signing_secret
-    app = AsyncApp(
-        client=client,
-        signing_secret=secret.get_secret_value() if secret else "",
-        name="kenya-qa-bot",
-    )
+    app = AsyncApp(client=client, signing_secret=config.signing_secret, name="kenya-qa-bot")
     listeners = SlackListeners(
-        core,
-        AdminCheck(client, settings.slack_admins),
-        bot_token=client.token or "",
-        api_url=settings.slack_api_url,
+        service,
+        AdminCheck(client, config.admins),
+        bot_token=config.bot_token,
+        api_url=config.api_url,
     )
     app.event("app_mention")(listeners.on_mention)
     app.event("message")(listeners.on_message)

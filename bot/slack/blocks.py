@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from retrieval.models import Answer, Citation, IndexStats, SourceInfo
+from retrieval.models import Answer, Citation, DocumentInfo, IndexStats
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -143,7 +143,7 @@ def _source_line(c: Citation) -> str:
     title = shorten(c.title or PurePath(c.source).name or "source", 120)
     head = f"[{c.index}] {link(c.url if len(c.url) <= 1000 else '', title)}"
     tail = []
-    if c.section and c.section not in ("Introduction", "Text"):
+    if c.section:
         tail.append(escape(shorten(c.section, 80)))
     if c.page:
         tail.append(f"p. {c.page}")
@@ -215,13 +215,13 @@ def render_quotes(answer: Answer) -> Message:
     return Message(text="Quoted passages", blocks=blocks)
 
 
-def render_sources(sources: list[SourceInfo], command: str = "/kenya") -> Message:
+def render_sources(sources: list[DocumentInfo], command: str = "/kenya") -> Message:
     """The indexed documents, numbered, with links and dates."""
     if not sources:
         return notice(f"No documents are indexed yet. An admin can run `{command} reindex`.")
     lines = []
     for i, s in enumerate(sources, 1):
-        title = shorten(s.title or PurePath(s.path).name, 150)
+        title = shorten(s.title or PurePath(s.source).name, 150)
         extra = ", ".join(x for x in (escape(shorten(s.date, 30)), f"{s.chunks} chunks") if x)
         lines.append(f"{i}. {link(s.url if len(s.url) <= 1000 else '', title)} ({extra})")
     blocks = [section(f"*{len(sources)} indexed documents*")]

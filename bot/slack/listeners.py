@@ -1,8 +1,8 @@
-"""Bolt listeners: payload -> typed model -> one core call in a thread -> Block Kit.
+"""Bolt listeners: payload -> typed model -> one service call in a thread -> Block Kit.
 
 Every listener acknowledges first (events are acknowledged by Bolt before the
 listener runs; commands and buttons call `ack()` on their first line), then does
-the slow work; the core runs in worker threads so the event loop stays free.
+the slow work; the service runs in worker threads so the event loop stays free.
 """
 
 from __future__ import annotations
@@ -16,7 +16,15 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import BotCore, QuestionError, ReindexInProgress
+from bot.service import (
+    ChatRequest,
+    ChatService,
+    NotAllowed,
+    QuestionError,
+    ReindexInProgress,
+    Role,
+    UploadError,
+)
 from bot.slack.admin import AdminCheck
 from bot.slack.blocks import (
     FEEDBACK_UP,
@@ -34,7 +42,6 @@ from bot.slack.events import SeenEvents
 from bot.slack.files import download
 from bot.slack.models import ButtonPress, ChatMessage, SlashCommand, parse_message
 from bot.slack.progress import ProgressThread
-from bot.uploads import UploadError
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +54,17 @@ FAILED = "Sorry, something went wrong on my side. Please try again in a minute."
 class SlackListeners:
     """The adapter's listeners; `register()` attaches them to an AsyncApp."""
 
-    def __init__(self, core: BotCore, admins: AdminCheck, *, bot_token: str, api_url: str) -> None:
-        self.core = core
+    def __init__(
+        self, service: ChatService, admins: AdminCheck, *, bot_token: str, api_url: str
+    ) -> None:
+        self.service = service
         self.admins = admins
         self.seen = SeenEvents()
         self._bot_token = bot_token
         self._api_url = api_url
+
+    async def _role(self, user: str) -> Role:
+        return "admin" if await self.admins.is_admin(user) else "user"
 
     # Events ------------------------------------------------------------------
     async def on_mention(self, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -61,7 +73,7 @@ class SlackListeners:
         if msg is None or msg.is_dm or not self.seen.first(msg.event_id):
             return  # a DM mention arrives as message.im too and is answered there
         # The thread is a conversation from now on, even if this question is refused.
-        self.core.conversations.start(msg.conversation)
+        self.service.start_conversation(msg.conversation)
         await self._answer(client, msg, thread_ts=msg.reply_thread)
 
     async def on_message(
@@ -83,7 +95,7 @@ class SlackListeners:
             msg.files
             or not msg.thread_ts
             or msg.mentions(context.bot_user_id)  # answered as an app_mention
-            or msg.conversation not in self.core.conversations
+            or not self.service.in_conversation(msg.conversation)
             or not self.seen.first(msg.event_id)
         ):
             return
@@ -93,9 +105,8 @@ class SlackListeners:
         self, client: AsyncWebClient, msg: ChatMessage, *, thread_ts: str | None
     ) -> None:
         try:
-            result = await asyncio.to_thread(
-                self.core.ask, PLATFORM, msg.user, msg.question, msg.conversation
-            )
+            request = ChatRequest(PLATFORM, msg.user, msg.question, msg.conversation)
+            result = await asyncio.to_thread(self.service.ask, request)
             message = render_answer(result.answer, result.answer_id, DEFAULT_COMMAND)
         except QuestionError as exc:  # empty, too long, or rate limited
             message = plain(str(exc))
@@ -112,29 +123,25 @@ class SlackListeners:
                 channel=msg.channel, thread_ts=msg.ts, **message.post_args()
             )
 
-        if not await self.admins.is_admin(msg.user):
+        request = ChatRequest(PLATFORM, msg.user, role=await self._role(msg.user))
+        if request.role != "admin":
             await reply(notice("Only admins can add documents. Ask one to upload it for you."))
             return
         loop = asyncio.get_running_loop()
         for shared in msg.files:
             progress = ProgressThread(client, msg.channel, thread_ts=msg.ts)
             try:
-                self.core.check_upload(shared.name, shared.size)  # before any download
+                self.service.check_upload(request, shared.name, shared.size)  # before download
                 data = await download(
                     shared.url,
                     self._bot_token,
-                    self.core.max_upload_bytes,
+                    self.service.max_upload_bytes,
                     api_url=self._api_url,
                 )
                 stored, stats = await asyncio.to_thread(
-                    self.core.add_upload,
-                    PLATFORM,
-                    msg.user,
-                    shared.name,
-                    data,
-                    progress.callback(loop),
+                    self.service.add_upload, request, shared.name, data, progress.callback(loop)
                 )
-            except (UploadError, ReindexInProgress) as exc:
+            except (UploadError, ReindexInProgress, NotAllowed) as exc:
                 await reply(plain(f"{shared.name}: {exc}"))
                 continue
             except Exception:
@@ -163,18 +170,17 @@ class SlackListeners:
             return
         await ack()
         try:
+            request = ChatRequest(PLATFORM, cmd.user, cmd.argument)
             if cmd.sub == "ask":
-                result = await asyncio.to_thread(
-                    self.core.ask, PLATFORM, cmd.user, cmd.argument, None
-                )
+                result = await asyncio.to_thread(self.service.ask, request)
                 message = render_answer(result.answer, result.answer_id, cmd.command)
                 await respond(response_type="in_channel", **message.post_args())
             elif cmd.sub == "summary":
-                answer = await asyncio.to_thread(self.core.summarize, cmd.argument or None)
+                answer = await asyncio.to_thread(self.service.summarize, request)
                 message = render_answer(answer, None, cmd.command)
                 await respond(response_type="in_channel", **message.post_args())
             elif cmd.sub == "sources":
-                sources = await asyncio.to_thread(self.core.sources)
+                sources = await asyncio.to_thread(self.service.sources, request)
                 await respond(
                     response_type="ephemeral",
                     **render_sources(sources, cmd.command).post_args(),
@@ -190,21 +196,22 @@ class SlackListeners:
     async def _reindex(
         self, client: AsyncWebClient, respond: AsyncRespond, cmd: SlashCommand
     ) -> None:
-        if not await self.admins.is_admin(cmd.user):
+        request = ChatRequest(PLATFORM, cmd.user, role=await self._role(cmd.user))
+        if request.role != "admin":
             refusal = notice(
                 "Only admins can re-index (users in BOT_SLACK_ADMINS, workspace admins and "
                 "owners). Nothing was changed."
             )
             await respond(response_type="ephemeral", **refusal.post_args())
             return
-        if self.core.reindex_running:
+        if self.service.reindex_running:
             busy = "Not started: a re-index is already running; try again when it finishes."
             await respond(response_type="ephemeral", **plain(busy).post_args())
             return
         progress = ProgressThread(client, cmd.channel, fallback=respond)
         try:
             stats = await asyncio.to_thread(
-                self.core.reindex, PLATFORM, cmd.user, progress.callback(asyncio.get_running_loop())
+                self.service.reindex, request, progress.callback(asyncio.get_running_loop())
             )
         except ReindexInProgress as exc:
             await progress.flush()
@@ -227,17 +234,17 @@ class SlackListeners:
         press = ButtonPress.parse(body)
         answer = None
         if press.answer_id is not None:
-            answer = await asyncio.to_thread(self.core.stored_answer, press.answer_id)
+            answer = await asyncio.to_thread(self.service.stored_answer, press.answer_id)
         message = render_quotes(answer) if answer else notice("That answer is no longer stored.")
         await respond(response_type="ephemeral", replace_original=False, **message.post_args())
 
     async def on_feedback(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        """👍/👎: stored with the question, answer and user by the core."""
+        """👍/👎: stored with the question, answer and user by the service."""
         await ack()
         press = ButtonPress.parse(body)
         vote = 1 if press.action == FEEDBACK_UP else -1
         stored = press.answer_id is not None and await asyncio.to_thread(
-            self.core.vote, press.answer_id, press.user, vote
+            self.service.vote, press.answer_id, press.user, vote
         )
         text = (
             f"Thanks, your {'👍' if vote > 0 else '👎'} is recorded."

@@ -7,27 +7,24 @@ import logging
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
 
-from bot.core import BotCore
-from bot.slack.app import build_app
-from config import Settings
+from bot.metrics import PlatformStatus
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 
 
-async def serve_slack(core: BotCore, settings: Settings, *, host: str, port: int) -> None:
-    """Serve until cancelled. Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP
-    on http://host:port/slack/events with signature checks (needs SLACK_SIGNING_SECRET).
-    Raises ValueError when a needed token is missing."""
-    if settings.slack_app_token is None and settings.slack_signing_secret is None:
-        raise ValueError("serve slack needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN")
-    app = build_app(core, settings)
-    if settings.slack_app_token is not None:
-        handler = AsyncSocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
+async def serve_slack(
+    app: AsyncApp, status: PlatformStatus, *, app_token: str = "", host: str, port: int
+) -> None:
+    """Serve until cancelled. Socket Mode with an app token, otherwise HTTP on
+    http://host:port/slack/events (the app checks request signatures)."""
+    if app_token:
+        handler = AsyncSocketModeHandler(app, app_token=app_token)
         await handler.connect_async()
-        core.platforms.up("slack")
+        status.up("slack")
         log.info("Slack: connected in Socket Mode")
         try:
             await asyncio.Event().wait()
@@ -38,7 +35,7 @@ async def serve_slack(core: BotCore, settings: Settings, *, host: str, port: int
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
-        core.platforms.up("slack")
+        status.up("slack")
         log.info("Slack: HTTP mode on http://%s:%d%s", host, port, EVENTS_PATH)
         await asyncio.Event().wait()
     finally:

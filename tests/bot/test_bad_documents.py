@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.wiring import build_service
+from bot.wiring import build_engine
 from tests.conftest import make_settings
 from tests.fakes.embedder import HashEmbedder
 from tests.retrieval.fixtures.pdf import assemble_pdf, text_pdf
@@ -50,8 +50,8 @@ def test_bad_documents_are_skipped_and_the_rest_indexed(
     (corpus / "bad-front-matter.md").write_text("---\ntitle: [unclosed\n---\n\nText here.\n")
 
     settings = make_settings(tmp_path / "d", corpus, max_document_mb=1)
-    service = build_service(settings, embedder=HashEmbedder())
-    stats = service.reindex("t")
+    engine = build_engine(settings, embedder=HashEmbedder())
+    stats = engine.reindex()
 
     reasons = {Path(s.path).name: s.reason for s in stats.skipped}
     assert set(reasons) == {
@@ -74,9 +74,9 @@ def test_bad_documents_are_skipped_and_the_rest_indexed(
     assert "front matter" in reasons["bad-front-matter.md"]
     assert stats.added == 2
 
-    haiti = service.ask("When did the police arrive in Haiti?")
+    haiti = engine.ask("When did the police arrive in Haiti?")
     assert haiti.citations and haiti.citations[0].source.endswith("good.md")
-    railway = service.ask("When did the standard gauge railway open?")
+    railway = engine.ask("When did the standard gauge railway open?")
     assert railway.citations and railway.citations[0].page == 1
 
 

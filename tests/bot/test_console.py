@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from bot.console import ConsoleChat
+from tests.conftest import CORPUS
 
 
 def run(service, *lines: str) -> str:  # type: ignore[no-untyped-def]
@@ -21,9 +22,9 @@ def run(service, *lines: str) -> str:  # type: ignore[no-untyped-def]
     return out.getvalue()
 
 
-def test_question_then_follow_up_keeps_context(corpus_service) -> None:  # type: ignore[no-untyped-def]
+def test_question_then_follow_up_keeps_context(corpus_chat) -> None:  # type: ignore[no-untyped-def]
     out = io.StringIO()
-    chat = ConsoleChat(corpus_service, out)
+    chat = ConsoleChat(corpus_chat, out)
     chat.handle("When did Kenya's first police contingent arrive in Haiti?")
     first = out.getvalue()
     chat.handle("and how many officers were in it?")
@@ -31,20 +32,19 @@ def test_question_then_follow_up_keeps_context(corpus_service) -> None:  # type:
     assert "25 June 2024" in first and "Sources:" in first
     assert "[1] Kenya and the US: The Kenyan-Led Security Mission in Haiti" in first
     assert "400" in second and "Sources:" in second
-    assert len(chat.history) == 2
+    assert len(corpus_chat.conversations.history(chat.conversation)) == 2
 
 
-def test_commands(corpus_service) -> None:  # type: ignore[no-untyped-def]
-    text = run(
-        corpus_service, "/help", "/sources", "/summary Haiti", "/bogus", "/quit", "never read"
-    )
+def test_commands(corpus_chat) -> None:  # type: ignore[no-untyped-def]
+    text = run(corpus_chat, "/help", "/sources", "/summary Haiti", "/bogus", "/quit", "never read")
     assert "/summary [topic]" in text
-    assert "14 documents:" in text
+    documents = [p for p in CORPUS.rglob("*.md") if p.name != "README.md"]
+    assert f"{len(documents)} documents:" in text
     assert "Unknown command /bogus" in text
     assert "Haiti" in text and "[1]" in text
     assert "never read" not in text
 
 
-def test_out_of_corpus_question_says_so(corpus_service) -> None:  # type: ignore[no-untyped-def]
-    text = run(corpus_service, "What is the capital of Peru?")
+def test_out_of_corpus_question_says_so(corpus_chat) -> None:  # type: ignore[no-untyped-def]
+    text = run(corpus_chat, "What is the capital of Peru?")
     assert "couldn't find an answer" in text and "Sources:" not in text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.wiring import build_service
+from bot.wiring import build_engine
 from retrieval.generations import Generations
 from tests.conftest import ROOT, make_settings
 from tests.fakes.embedder import HashEmbedder
@@ -41,29 +41,29 @@ def versions(answer) -> set[str]:  # type: ignore[no-untyped-def]
 def test_noop_keeps_the_generation_and_a_change_makes_a_new_one(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     write_corpus(corpus, "one")
-    service = build_service(make_settings(tmp_path / "d", corpus), embedder=HashEmbedder())
-    first = service.reindex("t")
+    service = build_engine(make_settings(tmp_path / "d", corpus), embedder=HashEmbedder())
+    first = service.reindex()
     assert first.generation and service.holder.get().generation == first.generation
-    assert service.reindex("t").generation == first.generation  # nothing changed
+    assert service.reindex().generation == first.generation  # nothing changed
 
     write_corpus(corpus, "two")
     (corpus / "railway.md").write_text((corpus / "railway.md").read_text())  # same text
-    second = service.reindex("t")
+    second = service.reindex()
     assert second.generation != first.generation and second.updated == 2
     generations = Generations(service.holder.get().store.client, HashEmbedder())
     assert (generations.current(), generations.previous()) == (
         second.generation,
         first.generation,
     )
-    third = (write_corpus(corpus, "three"), service.reindex("t"))[1]
+    third = (write_corpus(corpus, "three"), service.reindex())[1]
     assert generations.listed() == {third.generation, second.generation}  # oldest dropped
 
 
 def test_questions_during_a_reindex_read_one_generation(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     write_corpus(corpus, "one")
-    service = build_service(make_settings(tmp_path / "d", corpus), embedder=SlowEmbedder())
-    service.reindex("t")
+    service = build_engine(make_settings(tmp_path / "d", corpus), embedder=SlowEmbedder())
+    service.reindex()
     write_corpus(corpus, "two")
 
     errors: list[BaseException] = []
@@ -81,7 +81,7 @@ def test_questions_during_a_reindex_read_one_generation(tmp_path: Path) -> None:
     threads = [threading.Thread(target=asker) for _ in range(20)]
     for t in threads:
         t.start()
-    stats = service.reindex("t")
+    stats = service.reindex()
     time.sleep(0.3)
     done.set()
     for t in threads:
@@ -95,7 +95,7 @@ def test_questions_during_a_reindex_read_one_generation(tmp_path: Path) -> None:
 CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from bot.wiring import build_service
+from bot.wiring import build_engine
 from tests.conftest import make_settings
 from tests.fakes.embedder import HashEmbedder
 from pathlib import Path
@@ -106,16 +106,16 @@ class Slow(HashEmbedder):
         time.sleep(30)
         return super().embed_spans(texts, spans)
 
-service = build_service(make_settings(Path({data!r}), Path({corpus!r})), embedder=Slow())
-service.reindex("doomed")
+service = build_engine(make_settings(Path({data!r}), Path({corpus!r})), embedder=Slow())
+service.reindex()
 """
 
 
 def test_kill_9_mid_reindex_keeps_the_previous_index(tmp_path: Path) -> None:
     corpus, data = tmp_path / "corpus", tmp_path / "d"
     write_corpus(corpus, "one")
-    service = build_service(make_settings(data, corpus), embedder=HashEmbedder())
-    before = service.reindex("t").generation
+    service = build_engine(make_settings(data, corpus), embedder=HashEmbedder())
+    before = service.reindex().generation
     del service
     write_corpus(corpus, "two")
 
@@ -129,10 +129,10 @@ def test_kill_9_mid_reindex_keeps_the_previous_index(tmp_path: Path) -> None:
     os.kill(child.pid, signal.SIGKILL)
     child.wait(10)
 
-    fresh = build_service(make_settings(data, corpus), embedder=HashEmbedder())
+    fresh = build_engine(make_settings(data, corpus), embedder=HashEmbedder())
     assert fresh.holder.get().generation == before
     assert versions(fresh.ask("What did the police do on the railway, version?")) == {"one"}
-    stats = fresh.reindex("t")  # the next run completes the work and clears the debris
+    stats = fresh.reindex()  # the next run completes the work and clears the debris
     assert stats.generation != before and stats.updated == 2
     assert versions(fresh.ask("What did the police do on the railway, version?")) == {"two"}
     generations = Generations(fresh.holder.get().store.client, HashEmbedder())
@@ -142,10 +142,10 @@ def test_kill_9_mid_reindex_keeps_the_previous_index(tmp_path: Path) -> None:
 def test_a_damaged_newest_generation_falls_back_and_says_so(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     write_corpus(corpus, "one")
-    service = build_service(make_settings(tmp_path / "d", corpus), embedder=HashEmbedder())
-    old = service.reindex("t").generation
+    service = build_engine(make_settings(tmp_path / "d", corpus), embedder=HashEmbedder())
+    old = service.reindex().generation
     write_corpus(corpus, "two")
-    new = service.reindex("t").generation
+    new = service.reindex().generation
     client = service.holder.get().store.client
     client.delete_collection(f"corpus_{new}_sentences")  # the newest cannot be loaded now
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.health import serve_health
-from tests.conftest import make_core
+from bot.service import ChatRequest
+from tests.conftest import admin, make_service
 from tests.fakes.chroma_server import free_port
 
 HAITI = "# Haiti\n\n## Arrival\nKenyan police officers arrived in Haiti on 25 June 2024.\n"
@@ -37,15 +38,15 @@ def metric(text: str, name: str, **labels: str) -> float:
 
 
 @pytest.fixture
-def core(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return make_core(tmp_path, {"haiti.md": HAITI}, indexed_by=None, rate_limit_per_minute=2)
+def service(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return make_service(tmp_path, {"haiti.md": HAITI}, indexed_by=None, rate_limit_per_minute=2)
 
 
-def run_with_server(core, check) -> None:  # type: ignore[no-untyped-def]
+def run_with_server(service, check) -> None:  # type: ignore[no-untyped-def]
     port = free_port()
 
     async def main() -> None:
-        server = asyncio.create_task(serve_health(core, "127.0.0.1", port))
+        server = asyncio.create_task(serve_health(service, "127.0.0.1", port))
         await asyncio.sleep(0.3)
         try:
             await asyncio.to_thread(check, f"http://127.0.0.1:{port}")
@@ -55,33 +56,33 @@ def run_with_server(core, check) -> None:  # type: ignore[no-untyped-def]
     asyncio.run(main())
 
 
-def test_health_reports_missing_index_and_platform_state(core) -> None:  # type: ignore[no-untyped-def]
-    core.platforms.expect("slack")
+def test_health_reports_missing_index_and_platform_state(service) -> None:  # type: ignore[no-untyped-def]
+    service.platforms.expect("slack")
 
     def check(base: str) -> None:
         status, body = fetch(base + "/healthz")
         assert status == 503
         assert json.loads(body)["problems"] == ["no index loaded", "slack: starting"]
-        core.reindex("cli", "admin")
-        core.platforms.up("slack")
+        service.reindex(admin("cli", "admin"))
+        service.platforms.up("slack")
         status, body = fetch(base + "/healthz")
         assert (status, json.loads(body)["status"]) == (200, "ok")
-        core.platforms.down("slack", "websocket closed")
+        service.platforms.down("slack", "websocket closed")
         status, body = fetch(base + "/healthz")
         assert status == 503 and "slack: websocket closed" in body
 
-    run_with_server(core, check)
+    run_with_server(service, check)
 
 
-def test_metrics_count_questions_feedback_and_index(core) -> None:  # type: ignore[no-untyped-def]
-    core.reindex("cli", "admin")
-    first = core.ask("slack", "U1", "When did police arrive in Haiti?")
-    core.ask("slack", "U1", "When did the police get to Haiti?")
+def test_metrics_count_questions_feedback_and_index(service) -> None:  # type: ignore[no-untyped-def]
+    service.reindex(admin("cli", "admin"))
+    first = service.ask(ChatRequest("slack", "U1", "When did police arrive in Haiti?"))
+    service.ask(ChatRequest("slack", "U1", "When did the police get to Haiti?"))
     with pytest.raises(Exception, match="wait"):
-        core.ask("slack", "U1", "third question in a minute")
-    core.ask("discord", "U2", "When did police arrive in Haiti?")
-    core.vote(first.answer_id, "U1", 1)
-    core.vote(first.answer_id, "U3", -1)
+        service.ask(ChatRequest("slack", "U1", "third question in a minute"))
+    service.ask(ChatRequest("discord", "U2", "When did police arrive in Haiti?"))
+    service.vote(first.answer_id, "U1", 1)
+    service.vote(first.answer_id, "U3", -1)
 
     def check(base: str) -> None:
         status, text = fetch(base + "/metrics")
@@ -94,9 +95,9 @@ def test_metrics_count_questions_feedback_and_index(core) -> None:  # type: igno
         assert metric(text, "bot_feedback_total", vote="down") == 1
         assert metric(text, "bot_index_documents") == 1
         assert metric(text, "bot_index_chunks") == 1
-        generation = core.service.holder.get().generation
+        generation = service.index_status().generation
         assert metric(text, "bot_index_generation_info", generation=generation) == 1
         assert metric(text, "bot_reindexes_total", result="ok") == 1
         assert metric(text, "bot_last_reindex_success") == 1
 
-    run_with_server(core, check)
+    run_with_server(service, check)

@@ -1,147 +1,141 @@
-"""The core service: thread safety, one re-index at a time, answers during a re-index."""
+"""The one chat service every front end calls: checks, limits, conversations, feedback,
+permissions and the audit trail of admin actions."""
 
 from __future__ import annotations
 
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from bot.service import QuestionError, ReindexInProgress
-from bot.wiring import build_service
-from tests.conftest import make_settings
-from tests.fakes.embedder import HashEmbedder
+from bot.feedback import FeedbackStore
+from bot.service import ChatRequest, NotAllowed, QuestionError, RateLimited
+from bot.uploads import UploadError
+from tests.conftest import admin, make_service
 
-DOCS = {
-    "haiti.md": "# Haiti\n\n## Arrival\nKenyan police officers arrived in Haiti on 25 June 2024 to "
-    "fight the gangs of Port-au-Prince.\n",
-    "railway.md": "# Railway\n\n## Opening\nThe standard gauge railway from Mombasa to Nairobi "
-    "opened on 31 May 2017 with Chinese loans.\n",
-}
-
-
-class SlowEmbedder(HashEmbedder):
-    """Holds every embedding call until released, to catch a re-index mid-way."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = threading.Event()
-        self.entered = threading.Event()
-
-    def embed_spans(self, texts, spans):  # type: ignore[no-untyped-def]
-        self.entered.set()
-        assert self.gate.wait(30)
-        return super().embed_spans(texts, spans)
+HAITI = "# Haiti\n\n## Arrival\nKenyan police officers arrived in Haiti on 25 June 2024.\n"
+ARRIVAL = "When did police arrive in Haiti?"
 
 
 @pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text)
-    return folder
-
-
-def test_question_limits(tmp_path: Path, corpus: Path) -> None:
-    service = build_service(
-        make_settings(tmp_path / "d", corpus, max_question_chars=50), embedder=HashEmbedder()
+def service(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return make_service(
+        tmp_path, {"haiti.md": HAITI}, indexed_by=("test", "admin"), rate_limit_per_minute=2
     )
+
+
+def ask(service, platform: str, user: str, text: str, conversation: str = ""):  # type: ignore[no-untyped-def]
+    return service.ask(ChatRequest(platform, user, text, conversation))
+
+
+def test_ask_limits_and_conversation(service) -> None:  # type: ignore[no-untyped-def]
+    first = ask(service, "slack", "U1", ARRIVAL, "C1:1")
+    assert "25 June 2024" in first.answer.answer and first.answer_id > 0
+    assert [t.question for t in service.conversations.history("C1:1")] == [ARRIVAL]
+    ask(service, "slack", "U1", "and who sent them?", "C1:1")
+    with pytest.raises(RateLimited, match="wait"):
+        ask(service, "slack", "U1", "one more?")
+    ask(service, "discord", "U1", "same id, other platform?")  # limits are per platform user
+    with pytest.raises(QuestionError):
+        ask(service, "slack", "U2", "  ")
+
+
+def test_question_length_limit(tmp_path: Path) -> None:
+    service = make_service(tmp_path, {"haiti.md": HAITI}, max_question_chars=50)
     with pytest.raises(QuestionError, match="Ask a question"):
-        service.ask("   ")
+        ask(service, "slack", "U1", "   ")
     with pytest.raises(QuestionError, match="limit is 50"):
-        service.ask("why " * 30)
+        ask(service, "slack", "U1", "why " * 30)
 
 
-def test_sources_after_reindex(tmp_path: Path, corpus: Path) -> None:
-    service = build_service(make_settings(tmp_path / "d", corpus), embedder=HashEmbedder())
-    assert service.sources() == [] and not service.is_indexed
-    stats = service.reindex("tester")
-    assert stats.added == 2
-    assert [s.title for s in service.sources()] == ["Haiti", "Railway"]
-    assert all(s.chunks == 1 and s.indexed_at for s in service.sources())
+def test_summaries_and_sources_obey_the_length_and_rate_limits(service) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(QuestionError, match="limit is 2,000"):
+        service.summarize(ChatRequest("slack", "U5", "haiti " * 2000))
+    service.summarize(ChatRequest("slack", "U6", "haiti"))
+    service.sources(ChatRequest("slack", "U6"))
+    with pytest.raises(RateLimited):
+        service.sources(ChatRequest("slack", "U6"))
 
 
-def test_one_reindex_at_a_time_and_answers_meanwhile(tmp_path: Path, corpus: Path) -> None:
-    embedder = SlowEmbedder()
-    embedder.gate.set()
-    service = build_service(make_settings(tmp_path / "d", corpus), embedder=embedder)
-    service.reindex("first")
-    before = service.ask("When did the police arrive in Haiti?")
-    assert "25 June 2024" in before.answer
-
-    (corpus / "haiti.md").write_text(DOCS["haiti.md"].replace("25 June", "26 June"))
-    embedder.gate.clear()
-    embedder.entered.clear()
-    worker = threading.Thread(target=service.reindex, args=("second",))
-    worker.start()
-    assert embedder.entered.wait(10)
-    try:
-        assert service.reindex_running
-        with pytest.raises(ReindexInProgress, match="already running"):
-            service.reindex("third")
-        # Still answering from the previous complete snapshot.
-        during = service.ask("When did the police arrive in Haiti?")
-        assert "25 June 2024" in during.answer
-    finally:
-        embedder.gate.set()
-        worker.join(30)
-    after = service.ask("When did the police arrive in Haiti?")
-    assert "26 June 2024" in after.answer and not service.reindex_running
+def test_local_front_ends_are_not_rate_limited(service) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        assert ask(service, "console", "me", ARRIVAL).answer_id == 0  # and not stored
 
 
-def test_concurrent_questions(tmp_path: Path, corpus: Path) -> None:
-    service = build_service(make_settings(tmp_path / "d", corpus), embedder=HashEmbedder())
-    service.reindex("tester")
-    questions = ["When did police arrive in Haiti?", "When did the railway open?"] * 20
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(service.ask, questions))
-    for q, a in zip(questions, answers, strict=True):
-        expected = "Haiti" if "Haiti" in q else "railway"
-        assert a.citations and expected in a.citations[0].quote
+def test_console_and_platforms_keep_the_same_conversation_rules(service) -> None:  # type: ignore[no-untyped-def]
+    for platform in ("console", "slack"):
+        key = f"{platform}:thread"
+        ask(service, platform, "U3", "What is the capital of Peru?", key)  # abstained
+        ask(service, platform, "U3", ARRIVAL, key)
+        assert len(service.conversations.history(key)) == 2
 
 
-def test_timings_are_reported(tmp_path: Path, corpus: Path) -> None:
-    service = build_service(make_settings(tmp_path / "d", corpus), embedder=HashEmbedder())
-    service.reindex("tester")
-    started = time.perf_counter()
-    answer = service.ask("When did the railway open?")
-    elapsed = (time.perf_counter() - started) * 1000
-    assert {"retrieve", "compose", "total"} <= set(answer.timings_ms)
-    assert 0 < answer.timings_ms["total"] <= elapsed + 1
+def test_given_history_is_used_instead_of_the_stored_one(service) -> None:  # type: ignore[no-untyped-def]
+    from retrieval.models import Turn
 
-
-def test_server_mode_end_to_end(tmp_path: Path, corpus: Path, chroma_server) -> None:  # type: ignore[no-untyped-def]
-    settings = make_settings(tmp_path / "d", corpus, chroma_url=chroma_server.url)
-    service = build_service(settings, embedder=HashEmbedder())
-    stats = service.reindex("tester")
-    assert stats.added == 2
-    answer = service.ask("When did the railway open?")
-    assert answer.citations and answer.citations[0].title == "Railway"
-    # A second process (here: a second service) sees the same index through the server.
-    other = build_service(
-        make_settings(tmp_path / "other", corpus, chroma_url=chroma_server.url),
-        embedder=HashEmbedder(),
+    request = ChatRequest(
+        "cli", "me", "and when did they arrive?", history=(Turn("Kenyan police in Haiti"),)
     )
-    assert [s.title for s in other.sources()] == ["Haiti", "Railway"]
-    assert not (tmp_path / "d" / "chroma").exists()  # nothing embedded on local disk
+    answer = service.ask(request).answer
+    assert answer.standalone_question != answer.question and "25 June 2024" in answer.answer
 
 
-def test_a_second_bot_on_the_server_follows_a_reindex(
-    tmp_path: Path, corpus: Path, chroma_server
-) -> None:  # type: ignore[no-untyped-def]
-    first = build_service(
-        make_settings(tmp_path / "a", corpus, chroma_url=chroma_server.url), embedder=HashEmbedder()
+def test_admin_actions_need_the_admin_role(service) -> None:  # type: ignore[no-untyped-def]
+    user = ChatRequest("slack", "U1")
+    with pytest.raises(NotAllowed):
+        service.reindex(user)
+    with pytest.raises(NotAllowed):
+        service.check_upload(user, "notes.md", 10)
+    with pytest.raises(NotAllowed):
+        service.add_upload(user, "notes.md", b"# Notes\n\nText of the notes.\n")
+    assert [e.action for e in service.audit.entries()] == ["reindex"]  # the setup one only
+
+
+def test_feedback_is_stored_with_question_answer_and_user(service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = ask(service, "discord", "U9", ARRIVAL)
+    assert service.vote(result.answer_id, "U9", 1) and service.vote(result.answer_id, "U9", -1)
+    assert not service.vote(10_000, "U9", 1)
+    records = service.feedback.records()
+    assert [(r.platform, r.user, r.question, r.vote) for r in records] == [
+        ("discord", "U9", ARRIVAL, -1)
+    ]
+    assert service.feedback.counts() == {"up": 0, "down": 1}
+    stored = service.stored_answer(result.answer_id)
+    assert stored.citations[0].quote == result.answer.citations[0].quote
+    # The store survives a restart.
+    again = FeedbackStore(tmp_path / "data" / "bot_state.sqlite3")
+    assert again.counts() == {"up": 0, "down": 1}
+
+
+def test_upload_is_indexed_and_answerable(service) -> None:  # type: ignore[no-untyped-def]
+    stored, stats = service.add_upload(
+        admin("slack", "U1"), "railway.md", b"# Railway\n\nThe railway opened on 31 May 2017.\n"
     )
-    first.reindex("tester")
-    second = build_service(
-        make_settings(tmp_path / "b", corpus, chroma_url=chroma_server.url), embedder=HashEmbedder()
-    )
-    assert "25 June 2024" in second.ask("When did police arrive in Haiti?").answer
+    assert stats.added == 1 and stored.path.name.endswith("-railway.md")
+    answer = ask(service, "slack", "U2", "When did the railway open?").answer
+    assert "31 May 2017" in answer.answer
 
-    (corpus / "haiti.md").write_text(DOCS["haiti.md"].replace("25 June", "27 June"))
-    first.reindex("tester")
-    second.holder._checked_at -= 60  # as if the check interval had passed
-    assert "27 June 2024" in second.ask("When did police arrive in Haiti?").answer
+
+def test_reindex_and_uploads_are_audited(service) -> None:  # type: ignore[no-untyped-def]
+    service.add_upload(
+        admin("discord", "U7"), "notes.md", b"# Notes\n\nThe railway opened in 2017.\n"
+    )
+    with pytest.raises(UploadError):
+        service.add_upload(admin("discord", "U8"), "../evil.exe", b"MZ")
+    entries = service.audit.entries()
+    assert [(e.platform, e.actor, e.action) for e in entries] == [
+        ("test", "admin", "reindex"),
+        ("discord", "U7", "upload"),
+        ("discord", "U8", "upload"),
+    ]
+    assert "notes.md -> " in entries[1].detail and entries[1].result.startswith("1 added")
+    assert entries[2].result.startswith("refused: I can only add")
+
+
+def test_questions_are_logged_as_hashes_unless_asked(service, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level("INFO", logger="bot.service")
+    ask(service, "slack", "U1", ARRIVAL)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "When did police arrive" not in logged and "sha256:" in logged
+    service.log_questions = True
+    ask(service, "slack", "U2", ARRIVAL)
+    assert "When did police arrive" in caplog.records[-1].getMessage()

@@ -92,11 +92,11 @@ def test_the_latest_topic_wins_over_an_older_one() -> None:
 
 
 # With the real corpus ------------------------------------------------------------
-def test_follow_up_is_answered_from_the_document_of_the_first_question(corpus_service) -> None:
-    first = corpus_service.ask(ARRIVAL.question)
+def test_follow_up_is_answered_from_the_document_of_the_first_question(corpus_engine) -> None:
+    first = corpus_engine.ask(ARRIVAL.question)
     assert HAITI in {c.source for c in first.citations}
 
-    answer = corpus_service.ask(
+    answer = corpus_engine.ask(
         "how many officers were in that first group?",
         [Turn(first.question, first.answer)],
     )
@@ -117,10 +117,10 @@ def test_follow_up_is_answered_from_the_document_of_the_first_question(corpus_se
     ],
 )
 def test_a_new_subject_after_a_haiti_question_is_not_answered_about_haiti(
-    corpus_service, question: str, expected_sources: set[str]
+    corpus_engine, question: str, expected_sources: set[str]
 ) -> None:
-    alone = corpus_service.ask(question)
-    after_haiti = corpus_service.ask(question, [ARRIVAL])
+    alone = corpus_engine.ask(question)
+    after_haiti = corpus_engine.ask(question, [ARRIVAL])
 
     assert {c.source for c in alone.citations} == expected_sources
     assert {c.source for c in after_haiti.citations} == expected_sources

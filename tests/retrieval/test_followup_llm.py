@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from retrieval.followup import QuestionRewriter
-from retrieval.llm import chat_model_generator
+from retrieval.generators import chat_model_generator
 from retrieval.models import Turn
 from tests.fakes.openai_server import FakeOpenAIServer, fake_openai_server
 
@@ -27,12 +27,12 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 @pytest.fixture
-def llm_service(corpus_service: Any, server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def llm_service(corpus_engine: Any, server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     generator = chat_model_generator(
         "openai:test-model", base_url=server.url + "/v1", api_key="sk-test", timeout=5
     )
-    monkeypatch.setattr(corpus_service, "rewriter", QuestionRewriter(generator, timeout=5))
-    return corpus_service
+    monkeypatch.setattr(corpus_engine, "rewriter", QuestionRewriter(generator, timeout=5))
+    return corpus_engine
 
 
 def test_follow_up_is_rewritten_by_the_model(llm_service: Any, server: FakeOpenAIServer) -> None:

@@ -9,10 +9,10 @@ import chromadb
 import pytest
 from chromadb.config import Settings
 
+from retrieval.generations import Generations
 from retrieval.indexer import Indexer, embedding_text
 from retrieval.models import IndexStats, SkippedDocument
-from retrieval.retriever import HybridRetriever, IndexHolder, QueryEmbeddingCache
-from retrieval.store import ChromaStore
+from retrieval.retriever import HybridSearch, IndexHolder, QueryEmbeddingCache
 from tests.fakes.embedder import HashEmbedder
 from tests.retrieval.fixtures.pdf import text_pdf
 
@@ -66,35 +66,49 @@ def client(tmp_path: Path) -> Iterator[chromadb.ClientAPI]:
     client.close()
 
 
+class Served:
+    """The index generation being served now: every sync that changes something
+    publishes a new one, so reads go to whichever the pointer names."""
+
+    def __init__(self, generations: Generations) -> None:
+        self.generations = generations
+        self.embedder = generations.embedder
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        current = self.generations.current()
+        assert current, "nothing published yet"
+        return getattr(self.generations.store(current), name)
+
+
 @pytest.fixture
-def store(client: chromadb.ClientAPI, hash_embedder: HashEmbedder) -> ChromaStore:
-    return ChromaStore(client, hash_embedder)
+def store(client: chromadb.ClientAPI, hash_embedder: HashEmbedder) -> Served:
+    return Served(Generations(client, hash_embedder))
 
 
-def indexer(store: ChromaStore, corpus: Path, **options: int) -> Indexer:
+def indexer(store: Served, corpus: Path, **options: int) -> Indexer:
     options = {"chunk_tokens": 60, "chunk_overlap": 10, **options}
-    return Indexer(store, store.embedder, source_root=corpus.parent, **options)  # type: ignore[arg-type]
+    return Indexer(store.generations, store.embedder, source_root=corpus.parent, **options)  # type: ignore[arg-type]
 
 
-def chunk_texts(store: ChromaStore, source: str | None = None) -> list[str]:
+def chunk_texts(store: Served, source: str | None = None) -> list[str]:
     _, texts, metas = store.all_chunks()
     return [t for t, m in zip(texts, metas, strict=True) if source in (None, m["source"])]
 
 
-def retrieve(store: ChromaStore, query: str) -> list[tuple[str, str]]:
+def retrieve(store: Served, query: str) -> list[tuple[str, str]]:
     """(source, chunk text) of what a question would be answered from, best first."""
-    holder = IndexHolder(store)
+    holder = IndexHolder(store.generations)
     holder.reload()
-    retriever = HybridRetriever(view=holder.get, embed_query=QueryEmbeddingCache(store.embedder))
-    return [(d.metadata["source"], d.page_content) for d in retriever.invoke(query)]
+    search = HybridSearch(QueryEmbeddingCache(store.embedder))
+    return [(p.source, p.text) for p in search.search(holder.get(), query).passages]
 
 
-def chunk_counts(store: ChromaStore) -> dict[str, int]:
+def chunk_counts(store: Served) -> dict[str, int]:
     return {source: entry.chunks for source, entry in store.manifest().items()}
 
 
 def test_first_sync_adds_every_document(
-    store: ChromaStore, corpus: Path, hash_embedder: HashEmbedder
+    store: Served, corpus: Path, hash_embedder: HashEmbedder
 ) -> None:
     stats = indexer(store, corpus).sync(corpus)
 
@@ -113,7 +127,7 @@ def test_first_sync_adds_every_document(
     )
 
 
-def test_chunks_carry_the_citation_fields(store: ChromaStore, corpus: Path) -> None:
+def test_chunks_carry_the_citation_fields(store: Served, corpus: Path) -> None:
     indexer(store, corpus).sync(corpus)
 
     _, texts, metas = store.all_chunks()
@@ -129,7 +143,7 @@ def test_chunks_carry_the_citation_fields(store: ChromaStore, corpus: Path) -> N
 
 
 def test_second_sync_embeds_nothing(
-    store: ChromaStore, corpus: Path, hash_embedder: HashEmbedder
+    store: Served, corpus: Path, hash_embedder: HashEmbedder
 ) -> None:
     first = indexer(store, corpus).sync(corpus)
     hash_embedder.embedded_texts.clear()
@@ -143,7 +157,7 @@ def test_second_sync_embeds_nothing(
 
 
 def test_changed_document_alone_is_re_embedded(
-    store: ChromaStore, corpus: Path, hash_embedder: HashEmbedder
+    store: Served, corpus: Path, hash_embedder: HashEmbedder
 ) -> None:
     indexer(store, corpus).sync(corpus)
     hash_embedder.embedded_texts.clear()
@@ -166,7 +180,7 @@ def test_changed_document_alone_is_re_embedded(
     assert retrieve(store, "Lamu port")[0][0] == "corpus/trade.md"
 
 
-def test_shorter_new_version_leaves_no_stale_chunks(store: ChromaStore, corpus: Path) -> None:
+def test_shorter_new_version_leaves_no_stale_chunks(store: Served, corpus: Path) -> None:
     indexer(store, corpus).sync(corpus)
     (corpus / "haiti.md").write_text("# The Haiti mission\n\nThe mission was authorised in 2023.\n")
 
@@ -176,7 +190,7 @@ def test_shorter_new_version_leaves_no_stale_chunks(store: ChromaStore, corpus: 
     assert chunk_counts(store)["corpus/haiti.md"] == 1
 
 
-def test_deleted_document_leaves_the_index(store: ChromaStore, corpus: Path) -> None:
+def test_deleted_document_leaves_the_index(store: Served, corpus: Path) -> None:
     indexer(store, corpus).sync(corpus)
     (corpus / "health.txt").unlink()
 
@@ -190,7 +204,7 @@ def test_deleted_document_leaves_the_index(store: ChromaStore, corpus: Path) -> 
 
 
 def test_bad_files_are_skipped_with_reasons_and_good_ones_indexed(
-    store: ChromaStore, corpus: Path
+    store: Served, corpus: Path
 ) -> None:
     (corpus / "empty.md").write_text("")
     (corpus / "scan.txt").write_bytes(b"\x00\x01\x02binary\x00")
@@ -229,7 +243,7 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_indexed(
 
 
 def test_document_that_becomes_unreadable_keeps_its_previous_version(
-    store: ChromaStore, corpus: Path
+    store: Served, corpus: Path
 ) -> None:
     indexer(store, corpus).sync(corpus)
     before = store.manifest()["corpus/health.txt"]
@@ -248,7 +262,7 @@ def test_document_that_becomes_unreadable_keeps_its_previous_version(
     assert retrieve(store, "PEPFAR HIV response")[0][0] == "corpus/health.txt"
 
 
-def test_too_large_document_is_skipped(store: ChromaStore, corpus: Path) -> None:
+def test_too_large_document_is_skipped(store: Served, corpus: Path) -> None:
     (corpus / "huge.txt").write_text("Kenya. " * 300_000)  # 2.1 MB
 
     stats = indexer(store, corpus, max_document_bytes=2_000_000).sync(corpus)
@@ -257,7 +271,7 @@ def test_too_large_document_is_skipped(store: ChromaStore, corpus: Path) -> None
     assert stats.added == 3
 
 
-def test_invisible_characters_are_flagged_but_indexed(store: ChromaStore, corpus: Path) -> None:
+def test_invisible_characters_are_flagged_but_indexed(store: Served, corpus: Path) -> None:
     (corpus / "hidden.md").write_text("# Hidden\n\nKenya\u200b signed\U000e0041 the deal.\n")
 
     stats = indexer(store, corpus).sync(corpus)
@@ -269,7 +283,7 @@ def test_invisible_characters_are_flagged_but_indexed(store: ChromaStore, corpus
 
 
 def test_changing_chunk_size_rebuilds_everything(
-    store: ChromaStore, corpus: Path, hash_embedder: HashEmbedder
+    store: Served, corpus: Path, hash_embedder: HashEmbedder
 ) -> None:
     indexer(store, corpus, chunk_tokens=60).sync(corpus)
     hash_embedder.embedded_texts.clear()
@@ -286,20 +300,18 @@ def test_changing_chunk_size_rebuilds_everything(
 def test_changing_the_embedding_model_rebuilds_everything(
     client: chromadb.ClientAPI, corpus: Path
 ) -> None:
-    indexer(ChromaStore(client, HashEmbedder(dim=64)), corpus).sync(corpus)
+    indexer(Served(Generations(client, HashEmbedder(dim=64))), corpus).sync(corpus)
     other = HashEmbedder(dim=32)
     other.model_id = "hash-test-32"
 
-    stats = indexer(ChromaStore(client, other), corpus).sync(corpus)
+    stats = indexer(Served(Generations(client, other)), corpus).sync(corpus)
 
     assert stats.rebuilt is True
     assert stats.added == 3
     assert len(other.embedded_texts) == stats.chunks
 
 
-def test_root_readme_hidden_and_underscore_paths_are_ignored(
-    store: ChromaStore, corpus: Path
-) -> None:
+def test_root_readme_hidden_and_underscore_paths_are_ignored(store: Served, corpus: Path) -> None:
     (corpus / "README.md").write_text("# About this folder\n\nPut documents here.\n")
     (corpus / ".drafts").mkdir()
     (corpus / ".drafts" / "draft.md").write_text("# Draft\n\nNot ready.\n")
@@ -319,12 +331,12 @@ def test_root_readme_hidden_and_underscore_paths_are_ignored(
     ]
 
 
-def test_missing_corpus_folder_is_an_error(store: ChromaStore, tmp_path: Path) -> None:
+def test_missing_corpus_folder_is_an_error(store: Served, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="corpus folder not found"):
         indexer(store, tmp_path / "nowhere").sync(tmp_path / "nowhere")
 
 
-def test_stats_json_has_exactly_the_documented_keys(store: ChromaStore, corpus: Path) -> None:
+def test_stats_json_has_exactly_the_documented_keys(store: Served, corpus: Path) -> None:
     (corpus / "report.docx").write_bytes(b"PK")
 
     stats = indexer(store, corpus).sync(corpus).to_dict()

@@ -12,20 +12,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from langchain_core.documents import Document
 
 from retrieval.chain import build_answer_chain
+from retrieval.generators import chat_model_generator
 from retrieval.llm import (
     NOTE_DONT_KNOW,
     NOTE_ERROR,
     NOTE_TIMEOUT,
     NOTE_UNCHECKED,
     LLMComposer,
-    chat_model_generator,
     check_reply,
     neutralise_mentions,
 )
-from retrieval.models import Answer
+from retrieval.models import Answer, Evidence, Passage
 from retrieval.ports import Generator
 from retrieval.text import sentences
 from tests.fakes.openai_server import FakeOpenAIServer, fake_openai_server
@@ -45,63 +44,69 @@ def server(llm_server: FakeOpenAIServer) -> FakeOpenAIServer:
     return llm_server
 
 
-def make_composer(
-    server: FakeOpenAIServer, corpus_service: Any, timeout: float = 10
-) -> LLMComposer:
+def make_composer(server: FakeOpenAIServer, corpus_engine: Any, timeout: float = 10) -> LLMComposer:
     generator = chat_model_generator(
         "openai:test-model", base_url=server.url + "/v1", api_key="sk-test", timeout=timeout
     )
-    return LLMComposer(generator, corpus_service.summarizer, timeout=timeout)
+    return LLMComposer(generator, corpus_engine.composer, timeout=timeout)
 
 
-def ask(composer: LLMComposer, corpus_service: Any, question: str) -> Answer:
-    chain = build_answer_chain(corpus_service.retriever, composer)
+def ask(composer: LLMComposer, corpus_engine: Any, question: str) -> Answer:
+    chain = build_answer_chain(lambda q: search(corpus_engine, q), composer)
     answer: Answer = chain.invoke({"question": question, "query": question})
     return answer
 
 
-def claim(doc: Document) -> str:
+def search(corpus_engine: Any, question: str, **options: int) -> Evidence:
+    evidence: Evidence = corpus_engine.search.search(
+        corpus_engine.holder.get(), question, **options
+    )
+    return evidence
+
+
+def claim(doc: Passage) -> str:
     """A sentence of doc, without its full stop, to build a canned answer from."""
-    return next(s for s in sentences(doc.page_content) if len(s.split()) >= 6).rstrip(".")
+    return next(s for s in sentences(doc.text) if len(s.split()) >= 6).rstrip(".")
 
 
-def retrieved(corpus_service: Any, question: str) -> list[Document]:
-    docs: list[Document] = corpus_service.retriever.invoke(question)
+def retrieved(corpus_engine: Any, question: str) -> list[Passage]:
+    docs = search(corpus_engine, question).passages
     assert len(docs) >= 2
     return docs
 
 
-def extractive(corpus_service: Any, question: str) -> Answer:
-    docs = retrieved(corpus_service, question)
-    answer: Answer = corpus_service.summarizer.answer(question, question, docs)
+def extractive(corpus_engine: Any, question: str) -> Answer:
+    answer: Answer = corpus_engine.composer.answer(
+        question, question, search(corpus_engine, question)
+    )
     return answer
 
 
 # Answers -------------------------------------------------------------------
-def test_cited_answer_keeps_citations_with_verbatim_quotes(server, corpus_service):
-    docs = retrieved(corpus_service, MNNA_QUESTION)
+def test_cited_answer_keeps_citations_with_verbatim_quotes(server, corpus_engine):
+    docs = retrieved(corpus_engine, MNNA_QUESTION)
     first, second = claim(docs[0]), claim(docs[1])
     server.enqueue(f"{first} [1]. {second} [2].")
 
-    answer = ask(make_composer(server, corpus_service), corpus_service, MNNA_QUESTION)
+    answer = ask(make_composer(server, corpus_engine), corpus_engine, MNNA_QUESTION)
 
     assert answer.mode == "llm"
     assert answer.answer == f"{first}. [1] {second}. [2]"
     assert [c.index for c in answer.citations] == [1, 2]
     for citation, doc in zip(answer.citations, docs, strict=False):
-        assert citation.title == doc.metadata["title"]
-        assert citation.source == doc.metadata["source"]
-        assert citation.quote in doc.page_content
+        assert citation.title == doc.title
+        assert citation.source == doc.source
+        assert citation.quote in doc.text
     assert answer.citations[0].quote == first + "."
     assert answer.timings_ms["llm"] > 0
     assert not answer.note and not answer.abstained
 
 
-def test_request_carries_numbered_sources_and_the_question(server, corpus_service):
-    docs = retrieved(corpus_service, MNNA_QUESTION)
+def test_request_carries_numbered_sources_and_the_question(server, corpus_engine):
+    docs = retrieved(corpus_engine, MNNA_QUESTION)
     server.enqueue(f"{claim(docs[0])} [1].")
 
-    ask(make_composer(server, corpus_service), corpus_service, MNNA_QUESTION)
+    ask(make_composer(server, corpus_engine), corpus_engine, MNNA_QUESTION)
 
     assert len(server.requests) == 1
     request = server.requests[0]
@@ -112,15 +117,15 @@ def test_request_carries_numbered_sources_and_the_question(server, corpus_servic
     user, system = request.message("user"), request.message("system")
     assert MNNA_QUESTION in user
     for n, doc in enumerate(docs, start=1):
-        assert f'<source id="{n}" title="{doc.metadata["title"]}"' in user
+        assert f'<source id="{n}" title="{doc.title}"' in user
     assert user.count("</source>") == len(docs)
-    assert docs[0].page_content[:200] in user
+    assert docs[0].text[:200] in user
     assert "[n]" not in system and "[1]" in system
     assert "data, not instructions" in system
 
 
-def test_invented_citations_uncited_sentences_and_mentions_are_removed(server, corpus_service):
-    docs = retrieved(corpus_service, MNNA_QUESTION)
+def test_invented_citations_uncited_sentences_and_mentions_are_removed(server, corpus_engine):
+    docs = retrieved(corpus_engine, MNNA_QUESTION)
     first, second = claim(docs[0]), claim(docs[1])
     server.enqueue(
         f"{first} [1]. <!channel> Kenya also joined NATO in 2025 [9]. "
@@ -128,7 +133,7 @@ def test_invented_citations_uncited_sentences_and_mentions_are_removed(server, c
         f"<!here> {second} [2][9]. Thanks <@U012345> and @here!"
     )
 
-    answer = ask(make_composer(server, corpus_service), corpus_service, MNNA_QUESTION)
+    answer = ask(make_composer(server, corpus_engine), corpus_engine, MNNA_QUESTION)
 
     assert answer.mode == "llm"
     for gone in ("[9]", "[3]", "NATO in 2025", "evil.example", "Thanks"):
@@ -137,17 +142,17 @@ def test_invented_citations_uncited_sentences_and_mentions_are_removed(server, c
         assert mention not in answer.answer
     assert first in answer.answer and second in answer.answer
     assert [c.source for c in answer.citations] == [
-        docs[0].metadata["source"],
-        docs[1].metadata["source"],
+        docs[0].source,
+        docs[1].source,
     ]
 
 
-def test_answer_without_valid_citation_falls_back_to_extractive(server, corpus_service):
+def test_answer_without_valid_citation_falls_back_to_extractive(server, corpus_engine):
     server.enqueue("Kenya is a major ally of the United States. It has been since 2024 [12].")
 
-    answer = ask(make_composer(server, corpus_service), corpus_service, MNNA_QUESTION)
+    answer = ask(make_composer(server, corpus_engine), corpus_engine, MNNA_QUESTION)
 
-    expected = extractive(corpus_service, MNNA_QUESTION)
+    expected = extractive(corpus_engine, MNNA_QUESTION)
     assert answer.mode == "extractive"
     assert answer.answer == expected.answer
     assert answer.citations == expected.citations
@@ -155,40 +160,40 @@ def test_answer_without_valid_citation_falls_back_to_extractive(server, corpus_s
     assert "llm" in answer.timings_ms
 
 
-def test_server_error_falls_back_with_a_note(server, corpus_service):
+def test_server_error_falls_back_with_a_note(server, corpus_engine):
     server.enqueue_error(500)
 
-    answer = ask(make_composer(server, corpus_service), corpus_service, MNNA_QUESTION)
+    answer = ask(make_composer(server, corpus_engine), corpus_engine, MNNA_QUESTION)
 
     assert len(server.requests) == 1  # no retry
     assert answer.mode == "extractive"
-    assert answer.answer == extractive(corpus_service, MNNA_QUESTION).answer
+    assert answer.answer == extractive(corpus_engine, MNNA_QUESTION).answer
     assert answer.note == NOTE_ERROR
     assert "127.0.0.1" not in answer.note and "sk-test" not in answer.note
 
 
-def test_connection_refused_falls_back_with_a_note(corpus_service):
+def test_connection_refused_falls_back_with_a_note(corpus_engine):
     with fake_openai_server() as gone:
         url = gone.url  # a port that was just free and is now closed
     generator = chat_model_generator(
         "openai:test-model", base_url=url + "/v1", api_key="sk-test", timeout=5
     )
-    composer = LLMComposer(generator, corpus_service.summarizer, timeout=5)
+    composer = LLMComposer(generator, corpus_engine.composer, timeout=5)
 
-    answer = ask(composer, corpus_service, MNNA_QUESTION)
+    answer = ask(composer, corpus_engine, MNNA_QUESTION)
 
     assert answer.mode == "extractive"
     assert answer.note == NOTE_ERROR
     assert answer.citations
 
 
-def test_slow_server_times_out_and_falls_back(server, corpus_service):
-    docs = retrieved(corpus_service, MNNA_QUESTION)
+def test_slow_server_times_out_and_falls_back(server, corpus_engine):
+    docs = retrieved(corpus_engine, MNNA_QUESTION)
     server.enqueue(f"{claim(docs[0])} [1].", delay=4)
-    composer = make_composer(server, corpus_service, timeout=1)
+    composer = make_composer(server, corpus_engine, timeout=1)
 
     started = time.perf_counter()
-    answer = ask(composer, corpus_service, MNNA_QUESTION)
+    answer = ask(composer, corpus_engine, MNNA_QUESTION)
     elapsed = time.perf_counter() - started
 
     assert elapsed < 1.8
@@ -199,11 +204,11 @@ def test_slow_server_times_out_and_falls_back(server, corpus_service):
     assert 900 < answer.timings_ms["llm"] < 1600
 
 
-def test_out_of_corpus_question_abstains_when_the_model_does_not_know(server, corpus_service):
+def test_out_of_corpus_question_abstains_when_the_model_does_not_know(server, corpus_engine):
     server.enqueue("I don't know.")
 
     answer = ask(
-        make_composer(server, corpus_service), corpus_service, "What is the capital of Peru?"
+        make_composer(server, corpus_engine), corpus_engine, "What is the capital of Peru?"
     )
 
     assert answer.abstained
@@ -212,56 +217,57 @@ def test_out_of_corpus_question_abstains_when_the_model_does_not_know(server, co
     assert not answer.note
 
 
-def test_dont_know_with_extractive_evidence_gives_the_extractive_answer(server, corpus_service):
+def test_dont_know_with_extractive_evidence_gives_the_extractive_answer(server, corpus_engine):
     server.enqueue("I don't know. The sources do not say [1].")
 
-    answer = ask(make_composer(server, corpus_service), corpus_service, MNNA_QUESTION)
+    answer = ask(make_composer(server, corpus_engine), corpus_engine, MNNA_QUESTION)
 
     assert answer.mode == "extractive"
-    assert answer.answer == extractive(corpus_service, MNNA_QUESTION).answer
+    assert answer.answer == extractive(corpus_engine, MNNA_QUESTION).answer
     assert answer.note == NOTE_DONT_KNOW
 
 
-def test_no_documents_means_no_model_call(server, corpus_service):
-    answer = make_composer(server, corpus_service).answer("Anything?", "Anything?", [])
+def test_no_documents_means_no_model_call(server, corpus_engine):
+    answer = make_composer(server, corpus_engine).answer("Anything?", "Anything?", Evidence(""))
 
     assert answer.abstained
     assert server.requests == []
 
 
 # Summaries -----------------------------------------------------------------
-def topic_docs(corpus_service: Any, topic: str) -> list[Document]:
-    view = corpus_service.holder.get()
-    docs: list[Document] = corpus_service.retriever.retrieve(view, topic, top_k=12, per_doc=3)
-    return docs
+def topic_docs(corpus_engine: Any, topic: str) -> Evidence:
+    return search(corpus_engine, topic, top_k=12, per_doc=3)
 
 
-def test_summary_with_the_model(server, corpus_service):
+def test_summary_with_the_model(server, corpus_engine):
     topic = "the Haiti security mission"
-    docs = topic_docs(corpus_service, topic)
+    evidence = topic_docs(corpus_engine, topic)
+    docs = evidence.passages
     first, third = claim(docs[0]), claim(docs[2])
     server.enqueue(f"{first} [1]. {third} [3]. An unsupported flourish.")
 
-    summary = make_composer(server, corpus_service).summarize(topic, docs)
+    summary = make_composer(server, corpus_engine).summarize(topic, evidence)
 
     assert summary.mode == "llm"
     assert summary.answer == f"{first}. [1] {third}. [2]"
-    assert summary.citations[1].quote in docs[2].page_content
+    assert summary.citations[1].quote in docs[2].text
     user = server.requests[0].message("user")
     assert topic in user and user.count("<source id=") == len(docs) <= 12
 
 
-def test_overview_by_document_sends_one_source_per_document(server, corpus_service):
-    view = corpus_service.holder.get()
+def test_overview_by_document_sends_one_source_per_document(server, corpus_engine):
+    view = corpus_engine.holder.get()
     snap = view.snapshot
-    from retrieval.retriever import chunk_to_document
+    from retrieval.retriever import passage_at
 
-    docs = [chunk_to_document(view, p, 0.0) for s in snap.documents for p in snap.documents[s]]
-    firsts = [chunk_to_document(view, snap.documents[s][0], 0.0) for s in snap.documents]
-    lines = [f"{d.metadata['title']}: {claim(d)} [{n}]." for n, d in enumerate(firsts, 1)]
+    docs = [passage_at(view, p) for s in snap.documents for p in snap.documents[s]]
+    firsts = [passage_at(view, snap.documents[s][0]) for s in snap.documents]
+    lines = [f"{d.title}: {claim(d)} [{n}]." for n, d in enumerate(firsts, 1)]
     server.enqueue("\n".join(lines))
 
-    summary = make_composer(server, corpus_service).summarize("", docs, by_document=True)
+    summary = make_composer(server, corpus_engine).summarize(
+        "", Evidence("", docs), by_document=True
+    )
 
     assert summary.mode == "llm"
     assert server.requests[0].message("user").count("<source id=") == len(snap.documents)
@@ -269,14 +275,14 @@ def test_overview_by_document_sends_one_source_per_document(server, corpus_servi
     assert [c.source for c in summary.citations] == list(snap.documents)
 
 
-def test_summary_falls_back_on_model_failure(server, corpus_service):
+def test_summary_falls_back_on_model_failure(server, corpus_engine):
     topic = "the Haiti security mission"
-    docs = topic_docs(corpus_service, topic)
+    evidence = topic_docs(corpus_engine, topic)
     server.enqueue_error(503)
 
-    summary = make_composer(server, corpus_service).summarize(topic, docs)
+    summary = make_composer(server, corpus_engine).summarize(topic, evidence)
 
-    expected = corpus_service.summarizer.summarize(topic, docs)
+    expected = corpus_engine.composer.summarize(topic, evidence)
     assert summary.mode == "extractive"
     assert summary.answer == expected.answer
     assert summary.note == NOTE_ERROR
@@ -317,10 +323,8 @@ def test_mentions_are_neutralised(raw, clean):
 
 def test_check_reply_renumbers_in_order_of_first_use():
     docs = [
-        Document(
-            page_content="Alpha beta gamma delta. Zeta eta theta iota.", metadata={"title": "A"}
-        ),
-        Document(page_content="Kappa lambda mu nu xi.", metadata={"title": "B"}),
+        Passage("a#0", "Alpha beta gamma delta. Zeta eta theta iota.", "a.md", "A"),
+        Passage("b#0", "Kappa lambda mu nu xi.", "b.md", "B"),
     ]
     checked = check_reply(
         "Kappa and lambda [2]. 1. Zeta with theta [1, 2]. Alpha and gamma. [1] [Source 2] mu.", docs

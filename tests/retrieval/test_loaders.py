@@ -70,7 +70,7 @@ def test_markdown_headings_become_sections(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path, "haiti.md", MD_WITH_FRONT_MATTER), "haiti.md")
 
     assert doc.sections == [
-        Section("Introduction", "Kenya agreed to lead the mission."),
+        Section("", "Kenya agreed to lead the mission."),
         Section("The court challenge", "The High Court blocked the deployment in January 2024."),
         Section(
             "The court challenge › The ruling", "Justice Mwita said the deployment was unlawful."
@@ -99,7 +99,7 @@ def test_markdown_without_front_matter_takes_its_title_from_the_first_heading(
     assert doc.title == "Field Notes from Nairobi"
     assert (doc.url, doc.date, doc.topics) == ("", "", ())
     assert doc.sections == [
-        Section("Introduction", "The talks went well."),
+        Section("", "The talks went well."),
         Section("Day two", "More talks."),
     ]
 
@@ -116,7 +116,7 @@ def test_hard_wrapped_markdown_lines_join_into_one_paragraph(tmp_path: Path) -> 
 
     assert doc.sections == [
         Section(
-            "Introduction",
+            "",
             "The first Kenyan officers landed on 25 June 2024.\n\nA second paragraph.",
         )
     ]
@@ -141,7 +141,7 @@ def test_invisible_characters_are_removed_and_reported(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path, "hidden.md", text), "hidden.md")
 
     assert doc.had_invisible_chars is True
-    assert doc.sections == [Section("Introduction", "Kenya sent police to Haiti.")]
+    assert doc.sections == [Section("", "Kenya sent police to Haiti.")]
 
 
 # Plain text ------------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_text_file_is_one_section_titled_from_the_file_name(tmp_path: Path) -> N
     assert doc.had_invisible_chars is False
     assert doc.sections == [
         Section(
-            "Text",
+            "",
             "Kenya and Haiti signed an agreement. Signed in Nairobi.\n\nA new paragraph.",
         )
     ]
@@ -174,7 +174,7 @@ def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
 
     doc = load_document(path, "notes.txt")
 
-    assert doc.sections == [Section("Text", "Kenya and Haiti signed an agreement.")]
+    assert doc.sections == [Section("", "Kenya and Haiti signed an agreement.")]
 
 
 # HTML ------------------------------------------------------------------------

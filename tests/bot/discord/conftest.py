@@ -1,4 +1,5 @@
-"""Run the real adapter (`serve_discord`) against the fake Discord, with a small corpus.
+"""Run the real adapter (`serve_discord`, started by the composition root) against the
+fake Discord, with a small corpus.
 
 A test fails on any REST call the fake does not know and on any error logged by
 a handler (ours or discord.py's "Ignoring exception in ..."), unless allowed.
@@ -15,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from bot.discord import serve_discord
+from bot.wiring import run_discord
 from tests.bot.discord.fake_discord import TOKEN, FakeDiscord
-from tests.conftest import make_core, make_settings, write_documents
+from tests.conftest import make_service, make_settings, write_documents
 
 HAITI = """---
 title: "Kenya and the US: The Haiti Mission"
@@ -49,21 +50,21 @@ def write_corpus(folder: Path) -> Path:
     return write_documents(folder, {"haiti.md": HAITI, "trade.md": TRADE})
 
 
-def new_core(root: Path, **settings: Any) -> Any:
+def new_service(root: Path, **settings: Any) -> Any:
     settings.setdefault("rate_limit_per_minute", 1000)
-    return make_core(root, {"haiti.md": HAITI, "trade.md": TRADE}, **settings)
+    return make_service(root, {"haiti.md": HAITI, "trade.md": TRADE}, **settings)
 
 
 @pytest.fixture(scope="module")
-def core(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One indexed core per test module (building one takes ~2 s)."""
-    return new_core(tmp_path_factory.mktemp("discord-core"))
+def service(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One indexed service per test module (building one takes ~2 s)."""
+    return new_service(tmp_path_factory.mktemp("discord-service"))
 
 
 @pytest.fixture
-def fresh_core(tmp_path: Path) -> Any:
-    """A core of its own, for tests that change the corpus."""
-    return new_core(tmp_path / "fresh")
+def fresh_service(tmp_path: Path) -> Any:
+    """A service of its own, for tests that change the corpus."""
+    return new_service(tmp_path / "fresh")
 
 
 class ErrorLog(logging.Handler):
@@ -86,7 +87,7 @@ Body = Callable[[FakeDiscord], Awaitable[None]]
 
 
 async def run_bot(
-    core: Any,
+    service: Any,
     body: Body,
     *,
     tmp: Path,
@@ -106,7 +107,7 @@ async def run_bot(
         discord_gateway_url=fake.gateway_url,
         **settings,
     )
-    task = asyncio.create_task(serve_discord(core, config, guild_ready_timeout=0.05))
+    task = asyncio.create_task(run_discord(service, config, guild_ready_timeout=0.05))
     try:
         ready = asyncio.create_task(fake.ready.wait())
         done, _ = await asyncio.wait({task, ready}, timeout=10, return_when="FIRST_COMPLETED")
@@ -129,9 +130,9 @@ async def run_bot(
 
 @pytest.fixture
 def bot_run(tmp_path: Path) -> Callable[..., ErrorLog]:
-    """bot_run(core, body, **settings): run one scenario in a fresh event loop."""
+    """bot_run(service, body, **settings): run one scenario in a fresh event loop."""
 
-    def run(core: Any, body: Body, **kwargs: Any) -> ErrorLog:
-        return asyncio.run(run_bot(core, body, tmp=tmp_path, **kwargs))
+    def run(service: Any, body: Body, **kwargs: Any) -> ErrorLog:
+        return asyncio.run(run_bot(service, body, tmp=tmp_path, **kwargs))
 
     return run

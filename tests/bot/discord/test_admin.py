@@ -19,16 +19,18 @@ from tests.bot.discord.fake_discord import (
 NEW_DOC = "# Embassy\n\n## Opening\nThe new embassy annex opened in Nairobi in March 2025.\n"
 
 
-def corpus_of(core: Any) -> Path:
-    return Path(core.service.corpus_dir)
+def corpus_of(service: Any) -> Path:
+    return Path(service.engine.corpus_dir)
 
 
-def indexed(core: Any) -> list[str]:
-    return sorted(Path(s.path).name for s in core.sources())
+def indexed(service: Any) -> list[str]:
+    return sorted(Path(s.source).name for s in service.engine.sources())
 
 
-def test_non_admin_is_refused_ephemerally_and_nothing_runs(fresh_core: Any, bot_run: Any) -> None:
-    (corpus_of(fresh_core) / "embassy.md").write_text(NEW_DOC)
+def test_non_admin_is_refused_ephemerally_and_nothing_runs(
+    fresh_service: Any, bot_run: Any
+) -> None:
+    (corpus_of(fresh_service) / "embassy.md").write_text(NEW_DOC)
 
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("reindex", user=ALICE)
@@ -43,13 +45,15 @@ def test_non_admin_is_refused_ephemerally_and_nothing_runs(fresh_core: Any, bot_
         assert fake.cdn_gets == []
         assert fake.matching("PATCH", "^/webhooks/") == []
 
-    bot_run(fresh_core, body)
-    assert indexed(fresh_core) == ["haiti.md", "trade.md"]
-    assert not (corpus_of(fresh_core) / "uploads").exists()
+    bot_run(fresh_service, body)
+    assert indexed(fresh_service) == ["haiti.md", "trade.md"]
+    assert not (corpus_of(fresh_service) / "uploads").exists()
 
 
-def test_manage_server_admin_reindexes_with_progress_edits(fresh_core: Any, bot_run: Any) -> None:
-    (corpus_of(fresh_core) / "embassy.md").write_text(NEW_DOC)
+def test_manage_server_admin_reindexes_with_progress_edits(
+    fresh_service: Any, bot_run: Any
+) -> None:
+    (corpus_of(fresh_service) / "embassy.md").write_text(NEW_DOC)
 
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("reindex", user=ADMIN, permissions=ADMIN_PERMS)
@@ -59,42 +63,42 @@ def test_manage_server_admin_reindexes_with_progress_edits(fresh_core: Any, bot_
         assert finished.body["content"].startswith("✅ Indexed in ")
         assert "1 added, 0 updated, 0 deleted, 2 unchanged" in finished.body["content"]
 
-    bot_run(fresh_core, body)
-    assert indexed(fresh_core) == ["embassy.md", "haiti.md", "trade.md"]
+    bot_run(fresh_service, body)
+    assert indexed(fresh_service) == ["embassy.md", "haiti.md", "trade.md"]
 
 
-def test_admin_role_from_settings_may_reindex(fresh_core: Any, bot_run: Any) -> None:
+def test_admin_role_from_settings_may_reindex(fresh_service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("reindex", user=ALICE, roles=(ROLE_ADMIN_ID,))
         _, finished = await fake.edits_of(inter, 2)
         assert "0 added, 0 updated, 0 deleted, 2 unchanged" in finished.body["content"]
 
-    bot_run(fresh_core, body, discord_admin_roles=str(ROLE_ADMIN_ID))
+    bot_run(fresh_service, body, discord_admin_roles=str(ROLE_ADMIN_ID))
 
 
-class GatedCore:
-    """The real core whose re-index waits (holding the core's lock) until released."""
+class GatedService:
+    """The real service whose re-index waits (holding the service's lock) until released."""
 
-    def __init__(self, core: Any) -> None:
-        self._core = core
+    def __init__(self, service: Any) -> None:
+        self._service = service
         self.entered = threading.Event()
         self.release = threading.Event()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._core, name)
+        return getattr(self._service, name)
 
-    def reindex(self, platform: str, actor: str, progress: Any = None) -> Any:
+    def reindex(self, request: Any, progress: Any = None) -> Any:
         def gated(stage: str, done: int, total: int) -> None:
             self.entered.set()
             assert self.release.wait(10)
             if progress:
                 progress(stage, done, total)
 
-        return self._core.reindex(platform, actor, gated)
+        return self._service.reindex(request, gated)
 
 
-def test_concurrent_reindex_is_refused(fresh_core: Any, bot_run: Any) -> None:
-    gated = GatedCore(fresh_core)
+def test_concurrent_reindex_is_refused(fresh_service: Any, bot_run: Any) -> None:
+    gated = GatedService(fresh_service)
 
     async def body(fake: FakeDiscord) -> None:
         import asyncio
@@ -117,7 +121,7 @@ def test_concurrent_reindex_is_refused(fresh_core: Any, bot_run: Any) -> None:
     bot_run(gated, body)
 
 
-def test_admin_upload_is_downloaded_stored_and_indexed(fresh_core: Any, bot_run: Any) -> None:
+def test_admin_upload_is_downloaded_stored_and_indexed(fresh_service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         upload = fake.attachment("Embassy notes.md", NEW_DOC.encode())
         inter = await fake.slash("reindex", user=ADMIN, permissions=ADMIN_PERMS, attachment=upload)
@@ -130,12 +134,12 @@ def test_admin_upload_is_downloaded_stored_and_indexed(fresh_core: Any, bot_run:
         (follow,) = await fake.followups_of(asked)
         assert "March 2025" in follow.body["embeds"][0]["description"]
 
-    bot_run(fresh_core, body)
-    (stored,) = (corpus_of(fresh_core) / "uploads").iterdir()
+    bot_run(fresh_service, body)
+    (stored,) = (corpus_of(fresh_service) / "uploads").iterdir()
     assert stored.name.endswith("-embassy-notes.md") and stored.read_text() == NEW_DOC
 
 
-def test_upload_size_and_type_are_checked_before_download(fresh_core: Any, bot_run: Any) -> None:
+def test_upload_size_and_type_are_checked_before_download(fresh_service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         big = fake.attachment("big.md", b"# Big\n\nSmall really.\n", size=50_000_000)
         inter = await fake.slash("reindex", user=ADMIN, permissions=ADMIN_PERMS, attachment=big)
@@ -147,11 +151,11 @@ def test_upload_size_and_type_are_checked_before_download(fresh_core: Any, bot_r
         assert refused.body["content"].startswith("❌ I can only add .md, .txt, .html, .pdf")
         assert fake.cdn_gets == []
 
-    bot_run(fresh_core, body)
-    assert not (corpus_of(fresh_core) / "uploads").exists()
+    bot_run(fresh_service, body)
+    assert not (corpus_of(fresh_service) / "uploads").exists()
 
 
-def test_failed_download_is_reported(fresh_core: Any, bot_run: Any) -> None:
+def test_failed_download_is_reported(fresh_service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         gone = fake.attachment("gone.md", NEW_DOC.encode())
         del fake.files[gone["url"]]  # expired CDN link
@@ -162,5 +166,5 @@ def test_failed_download_is_reported(fresh_core: Any, bot_run: Any) -> None:
             == "❌ Could not download the file from Discord (404); try again."
         )
 
-    bot_run(fresh_core, body)
-    assert not (corpus_of(fresh_core) / "uploads").exists()
+    bot_run(fresh_service, body)
+    assert not (corpus_of(fresh_service) / "uploads").exists()

@@ -8,15 +8,16 @@ from typing import Any
 import discord
 import pytest
 
-from bot.discord import DiscordStartError, serve_discord
+from bot.discord import DiscordStartError
 from bot.discord.endpoints import discord_endpoints, rest_base
+from bot.wiring import run_discord
 from tests.bot.discord.fake_discord import APP_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.conftest import make_settings
 
 COMMANDS = ["ask", "summary", "sources", "help", "reindex"]
 
 
-def test_login_identify_and_global_command_sync(core: Any, bot_run: Any) -> None:
+def test_login_identify_and_global_command_sync(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         (sync,) = await fake.wait_calls("PUT", f"^/applications/{APP_ID}/commands$")
         by_name = {c["name"]: c for c in sync.body}
@@ -36,15 +37,15 @@ def test_login_identify_and_global_command_sync(core: Any, bot_run: Any) -> None
         assert intents.guilds and intents.guild_messages and intents.dm_messages
         assert intents.message_content and not intents.members and not intents.presences
         for _ in range(100):  # on_ready follows the guilds' arrival
-            if core.platforms.snapshot().get("discord") == (True, "connected"):
+            if service.platforms.snapshot().get("discord") == (True, "connected"):
                 break
             await asyncio.sleep(0.02)
-        assert core.platforms.snapshot()["discord"] == (True, "connected")
+        assert service.platforms.snapshot()["discord"] == (True, "connected")
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_guild_ids_sync_commands_to_each_server(core: Any, bot_run: Any) -> None:
+def test_guild_ids_sync_commands_to_each_server(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         calls = await fake.wait_calls("PUT", f"^/applications/{APP_ID}/guilds/", 2)
         assert [c.path.split("/")[4] for c in calls] == [str(GUILD_ID), "999"]
@@ -52,10 +53,10 @@ def test_guild_ids_sync_commands_to_each_server(core: Any, bot_run: Any) -> None
         assert calls[1].status == 403  # not a member there: logged as a warning, start goes on
         assert fake.matching("PUT", f"^/applications/{APP_ID}/commands$") == []
 
-    bot_run(core, body, discord_guild_ids=f"{GUILD_ID},999")
+    bot_run(service, body, discord_guild_ids=f"{GUILD_ID},999")
 
 
-def test_bad_token_fails_with_one_clear_line(core: Any, tmp_path: Any) -> None:
+def test_bad_token_fails_with_one_clear_line(service: Any, tmp_path: Any) -> None:
     async def main() -> None:
         fake = await FakeDiscord().start()
         settings = make_settings(
@@ -67,7 +68,7 @@ def test_bad_token_fails_with_one_clear_line(core: Any, tmp_path: Any) -> None:
         )
         try:
             with pytest.raises(DiscordStartError) as err:
-                await asyncio.wait_for(serve_discord(core, settings), 10)
+                await asyncio.wait_for(run_discord(service, settings), 10)
         finally:
             await fake.stop()
         message = str(err.value)
@@ -77,7 +78,7 @@ def test_bad_token_fails_with_one_clear_line(core: Any, tmp_path: Any) -> None:
     asyncio.run(main())
 
 
-def test_unreachable_server_fails_with_one_clear_line(core: Any, tmp_path: Any) -> None:
+def test_unreachable_server_fails_with_one_clear_line(service: Any, tmp_path: Any) -> None:
     settings = make_settings(
         tmp_path / "d",
         tmp_path / "c",
@@ -86,16 +87,16 @@ def test_unreachable_server_fails_with_one_clear_line(core: Any, tmp_path: Any) 
         discord_gateway_url="ws://127.0.0.1:9/",
     )
     with pytest.raises(DiscordStartError, match=r"^cannot reach Discord at http://127.0.0.1:9"):
-        asyncio.run(serve_discord(core, settings))
+        asyncio.run(run_discord(service, settings))
 
 
-def test_missing_message_content_intent_reconnects_without_it(core: Any, bot_run: Any) -> None:
+def test_missing_message_content_intent_reconnects_without_it(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         assert len(fake.identifies) == 2
         first, second = (discord.Intents(i["intents"]) for i in fake.identifies)
         assert first.message_content and not second.message_content
 
-    bot_run(core, body, fake=FakeDiscord(allow_message_content=False))
+    bot_run(service, body, fake=FakeDiscord(allow_message_content=False))
 
 
 def test_the_package_does_not_shadow_the_discord_library() -> None:

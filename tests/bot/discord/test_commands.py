@@ -6,8 +6,8 @@ import asyncio
 import time
 from typing import Any
 
-from bot.core import BotCore
 from bot.discord.render import APOLOGY
+from bot.service import ChatService
 from tests.bot.discord.fake_discord import APP_ID, EPHEMERAL, FakeDiscord
 
 QUESTION = "When did Kenyan police arrive in Haiti?"
@@ -19,26 +19,26 @@ HAITI_FIELD = {
 }
 
 
-class SlowCore:
-    """The real core, with an `ask` that takes `delay` seconds (an LLM on a bad day)."""
+class SlowService:
+    """The real service, with an `ask` that takes `delay` seconds (an LLM on a bad day)."""
 
-    def __init__(self, core: BotCore, delay: float) -> None:
-        self._core, self._delay = core, delay
+    def __init__(self, service: ChatService, delay: float) -> None:
+        self._service, self._delay = service, delay
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._core, name)
+        return getattr(self._service, name)
 
     def ask(self, *args: Any, **kwargs: Any) -> Any:
         time.sleep(self._delay)
-        return self._core.ask(*args, **kwargs)
+        return self._service.ask(*args, **kwargs)
 
 
-class BrokenCore(SlowCore):
+class BrokenService(SlowService):
     def ask(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("index file vanished")
 
 
-def test_ask_defers_then_follows_up_with_the_cited_answer(core: Any, bot_run: Any) -> None:
+def test_ask_defers_then_follows_up_with_the_cited_answer(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("ask", question=QUESTION)
         callback = await fake.callback_of(inter)
@@ -57,13 +57,13 @@ def test_ask_defers_then_follows_up_with_the_cited_answer(core: Any, bot_run: An
             f"qa:vote:up:{answer_id}",
             f"qa:vote:down:{answer_id}",
         ]
-        assert core.stored_answer(int(answer_id)).question == QUESTION
+        assert service.stored_answer(int(answer_id)).question == QUESTION
         assert follow.body["allowed_mentions"] == NO_PINGS
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_summary_with_topic_and_autocomplete(core: Any, bot_run: Any) -> None:
+def test_summary_with_topic_and_autocomplete(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         typed = await fake.autocomplete("summary", "topic", "hait")
         callback = await fake.callback_of(typed)
@@ -96,10 +96,10 @@ def test_summary_with_topic_and_autocomplete(core: Any, bot_run: Any) -> None:
             "[2] Trade and Investment",
         ]
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_sources_and_help(core: Any, bot_run: Any) -> None:
+def test_sources_and_help(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("sources")
         assert (await fake.callback_of(inter)).body == {"type": 5}
@@ -121,23 +121,23 @@ def test_sources_and_help(core: Any, bot_run: Any) -> None:
         for command in ("/ask", "/summary", "/sources", "/reindex", "Show quotes"):
             assert command in embed["description"]
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_question_errors_are_answered_not_raised(core: Any, bot_run: Any) -> None:
+def test_question_errors_are_answered_not_raised(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("ask", question="x" * 2500)
         (follow,) = await fake.followups_of(inter)
         assert follow.body["content"].startswith("That question is 2,500 characters long")
         assert "embeds" not in follow.body or follow.body["embeds"] == []
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_rate_limited_user_is_told_to_wait(fresh_core: Any, bot_run: Any) -> None:
+def test_rate_limited_user_is_told_to_wait(fresh_service: Any, bot_run: Any) -> None:
     from bot.limits import RateLimiter
 
-    fresh_core.limiter = RateLimiter(1)
+    fresh_service.limiter = RateLimiter(1)
 
     async def body(fake: FakeDiscord) -> None:
         first = await fake.slash("ask", question=QUESTION)
@@ -146,25 +146,25 @@ def test_rate_limited_user_is_told_to_wait(fresh_core: Any, bot_run: Any) -> Non
         (follow,) = await fake.followups_of(second)
         assert follow.body["content"].startswith("You're asking faster than I can keep up")
 
-    bot_run(fresh_core, body)
+    bot_run(fresh_service, body)
 
 
-def test_everyone_in_a_question_pings_nobody(core: Any, bot_run: Any) -> None:
+def test_everyone_in_a_question_pings_nobody(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("ask", question="@everyone when did police arrive in Haiti?")
         (follow,) = await fake.followups_of(inter)
         assert follow.body["embeds"][0]["title"] == "@everyone when did police arrive in Haiti?"
         assert follow.body["allowed_mentions"] == NO_PINGS
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_slow_core_still_defers_at_once_and_loop_stays_free(core: Any, bot_run: Any) -> None:
+def test_slow_core_still_defers_at_once_and_loop_stays_free(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         slow = await fake.slash("ask", question=QUESTION)
         callback = await fake.callback_of(slow)
         assert callback.at - fake.interaction_at[slow["id"]] < 1.0
-        # While the core works on a thread, the event loop serves other users.
+        # While the service works on a thread, the event loop serves other users.
         helped = await fake.slash("help")
         (help_follow,) = await fake.followups_of(helped, n=1)
         assert help_follow.at - fake.interaction_at[helped["id"]] < 1.0
@@ -172,10 +172,10 @@ def test_slow_core_still_defers_at_once_and_loop_stays_free(core: Any, bot_run: 
         assert follow.at - fake.interaction_at[slow["id"]] >= 5.0
         assert follow.body["embeds"][0]["fields"] == [HAITI_FIELD]
 
-    bot_run(SlowCore(core, 5.0), body)
+    bot_run(SlowService(service, 5.0), body)
 
 
-def test_a_429_with_retry_after_is_retried(core: Any, bot_run: Any) -> None:
+def test_a_429_with_retry_after_is_retried(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         fake.rate_limit_next("POST", f"^/webhooks/{APP_ID}/", retry_after=0.3)
         inter = await fake.slash("ask", question=QUESTION)
@@ -184,10 +184,10 @@ def test_a_429_with_retry_after_is_retried(core: Any, bot_run: Any) -> None:
         assert ok.at - limited.at >= 0.3
         assert ok.body["embeds"][0]["fields"] == [HAITI_FIELD]
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_handler_error_is_logged_and_apologised_for(core: Any, bot_run: Any) -> None:
+def test_handler_error_is_logged_and_apologised_for(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("ask", question=QUESTION)
         (follow,) = await fake.followups_of(inter)
@@ -195,17 +195,17 @@ def test_handler_error_is_logged_and_apologised_for(core: Any, bot_run: Any) -> 
         assert follow.body["flags"] == EPHEMERAL
         await asyncio.sleep(0.05)
 
-    errors = bot_run(BrokenCore(core, 0), body, allow_errors=True)
+    errors = bot_run(BrokenService(service, 0), body, allow_errors=True)
     (line,) = errors.lines()
     assert line.startswith("bot.discord.client: command failed: ask by user 4000 in guild 2000")
     assert "index file vanished" in line
 
 
-def test_unknown_command_gets_an_ephemeral_note(core: Any, bot_run: Any) -> None:
+def test_unknown_command_gets_an_ephemeral_note(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("nope")
         callback = await fake.callback_of(inter)
         assert callback.body["type"] == 4 and callback.body["data"]["flags"] == EPHEMERAL
         assert "not available any more" in callback.body["data"]["content"]
 
-    bot_run(core, body)
+    bot_run(service, body)

@@ -16,7 +16,7 @@ from tests.bot.discord.fake_discord import (
 NO_PINGS = {"parse": [], "replied_user": False}
 
 
-def test_mention_thread_and_follow_up_with_history(core: Any, bot_run: Any) -> None:
+def test_mention_thread_and_follow_up_with_history(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         question = await fake.say(
             f"<@{BOT_ID}> When did Kenyan police arrive in Haiti?", mention_bot=True
@@ -40,7 +40,7 @@ def test_mention_thread_and_follow_up_with_history(core: Any, bot_run: Any) -> N
         _, again = await fake.wait_calls("POST", f"^/channels/{thread}/messages$", 2)
         assert str(again.body["message_reference"]["message_id"]) == follow_up["id"]
         assert again.body["embeds"][0]["title"] == "and who sent them?"
-        history = core.conversations.history(f"discord:{thread}")
+        history = service.conversations.history(f"discord:{thread}")
         assert [t.question for t in history] == [
             "When did Kenyan police arrive in Haiti?",
             "and who sent them?",
@@ -50,10 +50,10 @@ def test_mention_thread_and_follow_up_with_history(core: Any, bot_run: Any) -> N
         await asyncio.sleep(0.2)
         assert len(fake.matching("POST", f"^/channels/{CHANNEL_ID}/messages$")) == 0
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_dm_is_answered_directly(core: Any, bot_run: Any) -> None:
+def test_dm_is_answered_directly(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         dm = await fake.dm("What did Kenya and the US launch in 2022?")
         (answer,) = await fake.wait_calls("POST", f"^/channels/{dm['channel_id']}/messages$")
@@ -62,10 +62,10 @@ def test_dm_is_answered_directly(core: Any, bot_run: Any) -> None:
         assert embed["fields"][0]["name"] == "[1] Trade and Investment"
         assert fake.threads == []
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_bots_and_the_bot_itself_are_ignored(core: Any, bot_run: Any) -> None:
+def test_bots_and_the_bot_itself_are_ignored(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         await fake.say(f"<@{BOT_ID}> When did police arrive?", author=OTHER_BOT, mention_bot=True)
         await fake.say(f"<@{BOT_ID}> When did police arrive?", author=BOT_USER, mention_bot=True)
@@ -73,10 +73,10 @@ def test_bots_and_the_bot_itself_are_ignored(core: Any, bot_run: Any) -> None:
         await asyncio.sleep(0.3)
         assert [c for c in fake.calls if c.method == "POST"] == []
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_everyone_mention_alone_does_not_wake_the_bot(core: Any, bot_run: Any) -> None:
+def test_everyone_mention_alone_does_not_wake_the_bot(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         await fake.say("@everyone When did police arrive in Haiti?", everyone=True)
         await asyncio.sleep(0.3)
@@ -92,10 +92,10 @@ def test_everyone_mention_alone_does_not_wake_the_bot(core: Any, bot_run: Any) -
         assert answer.body["allowed_mentions"] == {"parse": []}
         assert thread.body["name"] == "@everyone When did police arrive in Haiti?"
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_no_thread_permission_replies_in_place(core: Any, bot_run: Any) -> None:
+def test_no_thread_permission_replies_in_place(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         fake.deny_threads = True
         question = await fake.say(f"<@{BOT_ID}> When did police arrive in Haiti?", mention_bot=True)
@@ -104,21 +104,21 @@ def test_no_thread_permission_replies_in_place(core: Any, bot_run: Any) -> None:
         assert answer.body["allowed_mentions"]["parse"] == []
         assert answer.body["embeds"][0]["fields"][0]["name"].startswith("[1]")
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_empty_mention_gets_the_how_to(core: Any, bot_run: Any) -> None:
+def test_empty_mention_gets_the_how_to_without_opening_a_thread(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
-        await fake.say(f"<@{BOT_ID}>", mention_bot=True)
-        (created,) = await fake.wait_calls("POST", "/threads$")
-        assert created.body["name"] == "Question"
-        (answer,) = await fake.wait_calls("POST", f"^/channels/{fake.threads[0]}/messages$")
-        assert answer.body["content"].startswith("Ask a question, for example")
+        for _ in range(3):
+            await fake.say(f"<@{BOT_ID}>", mention_bot=True)
+        answers = await fake.wait_calls("POST", f"^/channels/{CHANNEL_ID}/messages$", n=3)
+        assert all(a.body["content"].startswith("Ask a question, for example") for a in answers)
+        assert fake.matching("POST", "/threads$") == []  # refused questions open no thread
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_follow_up_without_content_is_ignored(core: Any, bot_run: Any) -> None:
+def test_follow_up_without_content_is_ignored(service: Any, bot_run: Any) -> None:
     """Without the Message Content intent, un-mentioned messages arrive empty."""
 
     async def body(fake: FakeDiscord) -> None:
@@ -129,4 +129,4 @@ def test_follow_up_without_content_is_ignored(core: Any, bot_run: Any) -> None:
         await asyncio.sleep(0.3)
         assert len(fake.matching("POST", f"^/channels/{thread}/messages$")) == 1
 
-    bot_run(core, body)
+    bot_run(service, body)

@@ -21,7 +21,7 @@ from bot.discord.render import (
     summary_reply,
     thread_name,
 )
-from retrieval.models import Answer, Citation, IndexStats, SkippedDocument, SourceInfo
+from retrieval.models import Answer, Citation, DocumentInfo, IndexStats, SkippedDocument
 
 
 def citation(i: int, **kw: Any) -> Citation:
@@ -60,7 +60,7 @@ def test_answer_embed_text_fields_and_links() -> None:
         answer="They arrived on 25 June 2024. [1] Planning began earlier. [2]",
         citations=[
             citation(1),
-            citation(2, url="", section="Introduction", date="", page=3, source="a/b.pdf"),
+            citation(2, url="", section="", date="", page=3, source="a/b.pdf"),
         ],
         note="the language model timed out; this is the extractive answer",
     )
@@ -117,7 +117,7 @@ def test_summary_sources_stats_and_names() -> None:
     ).embeds
     assert embed.title == "Summary"
     assert sources_reply([]).content == "No documents are indexed yet. An admin can run `/reindex`."
-    many = [SourceInfo(f"Title {i}", f"d/{i}.md", "", 3, "now") for i in range(500)]
+    many = [DocumentInfo(f"d/{i}.md", f"Title {i}", chunks=3, indexed_at="now") for i in range(500)]
     reply = sources_reply(many)
     check_limits(reply)
     assert reply.embeds[0].title == "500 indexed documents"
@@ -133,7 +133,9 @@ def test_summary_sources_stats_and_names() -> None:
 
 def test_summary_choices_fit_discord() -> None:
     sources = [
-        SourceInfo("T" * 150, f"docs/{i}.md", "", 1, "now", topics=("haiti", "police"))
+        DocumentInfo(
+            f"docs/{i}.md", "T" * 150, chunks=1, indexed_at="now", topics=("haiti", "police")
+        )
         for i in range(40)
     ]
     choices = summary_choices(sources, "")

@@ -20,7 +20,7 @@ async def ask(fake: FakeDiscord, question: str) -> tuple[dict[str, Any], dict[st
     return shown, buttons
 
 
-def test_show_quotes_is_ephemeral_with_the_exact_passages(core: Any, bot_run: Any) -> None:
+def test_show_quotes_is_ephemeral_with_the_exact_passages(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         shown, buttons = await ask(fake, "When did Kenyan police arrive in Haiti?")
         click = await fake.click(shown, buttons["Show quotes"])
@@ -39,10 +39,10 @@ def test_show_quotes_is_ephemeral_with_the_exact_passages(core: Any, bot_run: An
             }
         ]
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_here_in_a_document_pings_nobody(core: Any, bot_run: Any) -> None:
+def test_here_in_a_document_pings_nobody(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         shown, buttons = await ask(fake, "What does the partnership cover?")
         click = await fake.click(shown, buttons["Show quotes"])
@@ -51,10 +51,10 @@ def test_here_in_a_document_pings_nobody(core: Any, bot_run: Any) -> None:
         assert "@here" in values
         assert quotes.body["allowed_mentions"] == {"parse": []}
 
-    bot_run(core, body)
+    bot_run(service, body)
 
 
-def test_votes_are_stored_and_can_change(fresh_core: Any, bot_run: Any) -> None:
+def test_votes_are_stored_and_can_change(fresh_service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         shown, buttons = await ask(fake, "When did Kenyan police arrive in Haiti?")
         assert set(buttons) == {"Show quotes", "👍", "👎"}
@@ -68,17 +68,17 @@ def test_votes_are_stored_and_can_change(fresh_core: Any, bot_run: Any) -> None:
         await fake.followups_of(down)
         again = await fake.click(shown, buttons["👎"], user=ALICE)
         await fake.followups_of(again)
-        records = fresh_core.feedback.records()
+        records = fresh_service.feedback.records()
         assert sorted((r.user, r.vote, r.platform) for r in records) == [
             (str(ALICE_ID), -1, "discord"),
             (ADMIN["id"], -1, "discord"),
         ]
         assert {r.question for r in records} == {"When did Kenyan police arrive in Haiti?"}
 
-    bot_run(fresh_core, body)
+    bot_run(fresh_service, body)
 
 
-def test_buttons_of_an_unknown_answer_say_so(core: Any, bot_run: Any) -> None:
+def test_buttons_of_an_unknown_answer_say_so(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         shown, _ = await ask(fake, "When did Kenyan police arrive in Haiti?")
         stale = {
@@ -94,4 +94,4 @@ def test_buttons_of_an_unknown_answer_say_so(core: Any, bot_run: Any) -> None:
             (reply,) = await fake.followups_of(click)
             assert reply.body["content"].startswith("That answer is no longer available")
 
-    bot_run(core, body)
+    bot_run(service, body)

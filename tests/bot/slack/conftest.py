@@ -1,4 +1,4 @@
-"""Fixtures for the Slack adapter: a tiny corpus with hostile text, a real core (hash
+"""Fixtures for the Slack adapter: a tiny corpus with hostile text, a real service (hash
 embedder, real Chroma), the fake Slack, and `serve_slack` running on loopback."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack import serve_slack
+from bot.wiring import run_slack, slack_config
 from tests.bot.slack.fake_slack import (
     ADMIN,
     APP_TOKEN,
@@ -24,7 +24,7 @@ from tests.bot.slack.fake_slack import (
     FakeSocketMode,
     free_port,
 )
-from tests.conftest import make_core, make_settings, write_documents
+from tests.conftest import make_service, make_settings, write_documents
 
 HAITI = """---
 title: "Haiti & the <Mission>"
@@ -59,15 +59,15 @@ def write_corpus(folder: Path) -> Path:
     return write_documents(folder, {"haiti.md": HAITI, "railway.md": RAILWAY})
 
 
-def new_core(tmp: Path, **overrides: Any) -> Any:
+def new_service(tmp: Path, **overrides: Any) -> Any:
     overrides.setdefault("rate_limit_per_minute", 0)
-    return make_core(tmp, {"haiti.md": HAITI, "railway.md": RAILWAY}, **overrides)
+    return make_service(tmp, {"haiti.md": HAITI, "railway.md": RAILWAY}, **overrides)
 
 
 @pytest.fixture(scope="module")
 def shared_core(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One core per module for tests that only ask (cheap to share, slow-ish to build)."""
-    return new_core(tmp_path_factory.mktemp("slack-core"))
+    """One service per module for tests that only ask (cheap to share, slow-ish to build)."""
+    return new_service(tmp_path_factory.mktemp("slack-service"))
 
 
 @pytest.fixture
@@ -94,13 +94,13 @@ def slack_settings(tmp: Path, api: FakeSlackAPI, *, socket_mode: bool = False, *
 class RunningBot:
     """`serve_slack` on its own event loop thread; stopped by cancelling it."""
 
-    def __init__(self, core: Any, settings: Any, port: int) -> None:
+    def __init__(self, service: Any, settings: Any, port: int) -> None:
         self.url = f"http://127.0.0.1:{port}/slack/events"
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.task: Future[None] = asyncio.run_coroutine_threadsafe(
-            serve_slack(core, settings, host="127.0.0.1", port=port), self.loop
+            run_slack(service, slack_config(settings), host="127.0.0.1", port=port), self.loop
         )
 
     def wait_listening(self, port: int, timeout: float = 10.0) -> None:
@@ -131,20 +131,20 @@ class RunningBot:
         self.thread.join(5)
 
 
-def start_bot(core: Any, settings: Any) -> RunningBot:
+def start_bot(service: Any, settings: Any) -> RunningBot:
     port = free_port()
-    bot = RunningBot(core, settings, port)
+    bot = RunningBot(service, settings, port)
     bot.wait_listening(port)
     return bot
 
 
 @pytest.fixture
 def serve(api: FakeSlackAPI, tmp_path: Path) -> Iterator[Any]:
-    """serve(core, **settings) -> a RunningBot in HTTP mode talking to `api`."""
+    """serve(service, **settings) -> a RunningBot in HTTP mode talking to `api`."""
     bots: list[RunningBot] = []
 
-    def start(core: Any, **kw: Any) -> RunningBot:
-        bots.append(start_bot(core, slack_settings(tmp_path, api, **kw)))
+    def start(service: Any, **kw: Any) -> RunningBot:
+        bots.append(start_bot(service, slack_settings(tmp_path, api, **kw)))
         return bots[-1]
 
     yield start

@@ -8,8 +8,8 @@ import threading
 from typing import Any
 
 from bot.conversations import Conversations
-from bot.core import ChatAnswer
-from bot.health import PlatformStatus
+from bot.metrics import PlatformStatus
+from bot.service import ChatAnswer, ChatRequest
 from retrieval.models import Answer, Citation
 
 _LINK = re.compile(r"<https?://[^\s<>|]+\|[^<>]*>")
@@ -34,8 +34,8 @@ def all_texts(blocks: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
-class StubCore:
-    """A core whose ask() blocks until released (the "slow core"), counting calls."""
+class StubService:
+    """A chat service whose ask() blocks until released (the "slow service"), counting calls."""
 
     max_upload_bytes = 1000
 
@@ -47,7 +47,14 @@ class StubCore:
         if not block:
             self.release.set()
 
-    def ask(self, platform: str, user: str, question: str, conversation: str | None = None):
+    def start_conversation(self, key: str) -> None:
+        self.conversations.start(key)
+
+    def in_conversation(self, key: str) -> bool:
+        return key in self.conversations
+
+    def ask(self, request: ChatRequest, *, checked: bool = False) -> ChatAnswer:
+        question = request.text
         self.asked.append(question)
         self.release.wait(5)  # at most as slow as the 5 s the issue asks for
         citation = Citation(1, "Doc", "doc.md", "Intro", "https://example.org/doc", "Quote.")

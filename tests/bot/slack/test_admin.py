@@ -7,7 +7,8 @@ import threading
 import time
 from typing import Any
 
-from tests.bot.slack.conftest import new_core
+from bot.service import ChatRequest
+from tests.bot.slack.conftest import new_service
 from tests.bot.slack.fake_slack import (
     ADMIN,
     BOT_TOKEN,
@@ -32,16 +33,16 @@ def reindex(api: Any, bot: Any, user: str, hook: str, channel: str = "C111") -> 
 
 
 def test_reindex_is_for_admins_and_owners_only(api, serve, tmp_path) -> None:
-    core = new_core(tmp_path)
+    service = new_service(tmp_path)
     (tmp_path / "corpus" / "turkana.md").write_text(NEW_DOC)
-    bot = serve(core)
+    bot = serve(service)
 
     reindex(api, bot, MEMBER, "member")
     refusal = api.wait_for("/hooks/member")[0]["body"]
     assert refusal["response_type"] == "ephemeral"
     assert refusal["text"].startswith("Only admins can re-index")
     time.sleep(0.3)
-    assert api.posts() == [] and len(core.sources()) == 2  # nothing indexed
+    assert api.posts() == [] and len(service.engine.sources()) == 2  # nothing indexed
     assert api.calls_to("/api/users.info")[0]["body"]["user"] == MEMBER
 
     reindex(api, bot, ADMIN, "admin")  # listed in BOT_SLACK_ADMINS
@@ -68,7 +69,7 @@ def test_reindex_is_for_admins_and_owners_only(api, serve, tmp_path) -> None:
     }
     assert finished["text"].startswith("Re-index finished in ")
     assert "1 added, 0 updated, 0 deleted, 2 unchanged" in finished["text"]
-    assert len(core.sources()) == 3 and root["auth"] == f"Bearer {BOT_TOKEN}"
+    assert len(service.engine.sources()) == 3 and root["auth"] == f"Bearer {BOT_TOKEN}"
     assert all(c["body"]["user"] != ADMIN for c in api.calls_to("/api/users.info"))
 
     reindex(api, bot, OWNER, "owner")  # a workspace owner, found with users.info
@@ -78,17 +79,17 @@ def test_reindex_is_for_admins_and_owners_only(api, serve, tmp_path) -> None:
 
 
 def test_a_second_reindex_is_refused_while_one_runs(api, serve, tmp_path) -> None:
-    core = new_core(tmp_path)
+    service = new_service(tmp_path)
     gate, entered = threading.Event(), threading.Event()
-    sync = core.service.indexer.sync
+    sync = service.engine.indexer.sync
 
     def slow_sync(*args: Any, **kw: Any) -> Any:
         entered.set()
         gate.wait(10)
         return sync(*args, **kw)
 
-    core.service.indexer.sync = slow_sync
-    bot = serve(core)
+    service.engine.indexer.sync = slow_sync
+    bot = serve(service)
     reindex(api, bot, ADMIN, "first")
     assert entered.wait(5)
     reindex(api, bot, ADMIN, "second")
@@ -106,7 +107,7 @@ def test_a_second_reindex_is_refused_while_one_runs(api, serve, tmp_path) -> Non
 def test_reindex_progress_falls_back_to_the_user_when_the_bot_is_not_in_the_channel(
     api, serve, tmp_path
 ) -> None:
-    bot = serve(new_core(tmp_path))
+    bot = serve(new_service(tmp_path))
     reindex(api, bot, ADMIN, "lonely", channel="CNOTIN")
     hooks = api.wait_for("/hooks/lonely", 3)
     texts = [h["body"]["text"] for h in hooks]
@@ -136,9 +137,9 @@ def file_share(api: Any, user: str, name: str, size: int, ts: str) -> str:
 
 
 def test_admin_upload_is_downloaded_with_the_bot_token_and_indexed(api, serve, tmp_path) -> None:
-    core = new_core(tmp_path)
+    service = new_service(tmp_path)
     api.files["turkana.md"] = NEW_DOC.encode()
-    bot = serve(core)
+    bot = serve(service)
     assert (
         post_signed(bot.url, file_share(api, ADMIN, "turkana.md", len(NEW_DOC), "800.1"))[0] == 200
     )
@@ -156,16 +157,18 @@ def test_admin_upload_is_downloaded_with_the_bot_token_and_indexed(api, serve, t
     assert len(uploaded) == 1 and uploaded[0].read_text() == NEW_DOC
     assert (
         "July 2019"
-        in core.ask("slack", "U1", "When did the Lake Turkana wind farm open?").answer.answer
+        in service.ask(
+            ChatRequest("slack", "U1", "When did the Lake Turkana wind farm open?")
+        ).answer.answer
     )
 
 
 def test_uploads_refused_for_members_oversize_and_wrong_types_before_download(
     api, serve, tmp_path
 ) -> None:
-    core = new_core(tmp_path)
+    service = new_service(tmp_path)
     api.files["a.md"] = b"# A\n\ntext\n"
-    bot = serve(core)
+    bot = serve(service)
     post_signed(bot.url, file_share(api, MEMBER, "a.md", 10, "900.1"))
     post_signed(bot.url, file_share(api, ADMIN, "huge.pdf", 50_000_000, "900.2"))
     post_signed(bot.url, file_share(api, ADMIN, "tool.exe", 10, "900.3"))
@@ -181,8 +184,8 @@ def test_uploads_refused_for_members_oversize_and_wrong_types_before_download(
 
 
 def test_a_failed_reindex_is_reported_in_the_thread(api, serve, tmp_path) -> None:
-    core = new_core(tmp_path)
-    bot = serve(core)
+    service = new_service(tmp_path)
+    bot = serve(service)
     for doc in (tmp_path / "corpus").iterdir():
         doc.unlink()
     (tmp_path / "corpus").rmdir()
@@ -190,7 +193,7 @@ def test_a_failed_reindex_is_reported_in_the_thread(api, serve, tmp_path) -> Non
     [post] = api.wait_posts(1)
     assert post["channel"] == "C111"
     assert post["text"].startswith("Re-index failed: corpus folder not found: ")
-    assert len(core.sources()) == 2  # the old index still answers
+    assert len(service.engine.sources()) == 2  # the old index still answers
 
 
 def test_the_bot_token_goes_only_to_slack_file_hosts() -> None:

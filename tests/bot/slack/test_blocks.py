@@ -17,7 +17,7 @@ from bot.slack.blocks import (
     render_stats,
     split_mrkdwn,
 )
-from retrieval.models import Answer, Citation, IndexStats, SkippedDocument, SourceInfo
+from retrieval.models import Answer, Citation, DocumentInfo, IndexStats, SkippedDocument
 from tests.bot.slack.helpers import assert_safe
 
 HOSTILE = "<!channel> <!here|here> <@U123> <#C1> @everyone & <https://evil.example|x> > <"
@@ -98,7 +98,7 @@ def test_long_answer_is_cut_with_a_pointer_and_note_shown() -> None:
 
 
 def test_sources_and_stats_render_escaped() -> None:
-    sources = [SourceInfo(f"Doc {i} <x>", f"d{i}.md", "", 2, "", "2024") for i in range(400)]
+    sources = [DocumentInfo(f"d{i}.md", f"Doc {i} <x>", chunks=2, date="2024") for i in range(400)]
     message = render_sources(sources)
     check_payload(message.blocks, message.text)
     assert message.blocks[1]["text"]["text"].startswith("1. Doc 0 &lt;x&gt; (2024, 2 chunks)")

@@ -84,7 +84,7 @@ def test_mention_is_answered_in_a_thread_with_escaped_blocks(api, serve, shared_
         ],
     }
     assert_safe(post)
-    # The question reached the core without the bot mention; its own mentions are text.
+    # The question reached the service without the bot mention; its own mentions are text.
     stored = shared_core.stored_answer(int(answer_id))
     assert stored.question == f"{HAITI_Q} <!here> & <b>"
     web_api = [c for c in api.calls if c["path"].startswith("/api/")]
@@ -154,9 +154,9 @@ def test_question_errors_are_replied_in_the_thread(api, serve, shared_core) -> N
 
 
 def test_rate_limit_says_slow_down(api, serve, tmp_path) -> None:
-    from tests.bot.slack.conftest import new_core
+    from tests.bot.slack.conftest import new_service
 
-    bot = serve(new_core(tmp_path, rate_limit_per_minute=1))
+    bot = serve(new_service(tmp_path, rate_limit_per_minute=1))
     send_event(bot, mention(HAITI_Q, ts="600.1"), "R1")
     api.wait_posts(1)
     send_event(bot, mention(HAITI_Q, ts="600.2"), "R2")

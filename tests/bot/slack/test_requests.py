@@ -20,12 +20,12 @@ from tests.bot.slack.fake_slack import (
     mention,
     post_signed,
 )
-from tests.bot.slack.helpers import StubCore
+from tests.bot.slack.helpers import StubService
 
 
 def test_unsigned_forged_stale_and_tampered_requests_get_401_and_run_nothing(api, serve) -> None:
-    core = StubCore()
-    bot = serve(core)
+    service = StubService()
+    bot = serve(service)
     now = int(time.time())
     bodies = [
         (json.dumps(event_payload(mention("hi there", ts="1.1"), "S1")), "application/json"),
@@ -50,26 +50,26 @@ def test_unsigned_forged_stale_and_tampered_requests_get_401_and_run_nothing(api
         tampered = body.replace("hi", "rm -rf") if "hi" in body else body + "&x=1"
         assert post_signed(bot.url, tampered, ctype, ts=now, signature=good_sig)[0] == 401
     time.sleep(0.4)
-    assert core.asked == [] and api.calls == []  # no handler ran, not even auth.test
+    assert service.asked == [] and api.calls == []  # no handler ran, not even auth.test
 
 
 def test_a_retried_event_is_answered_once(api, serve) -> None:
-    core = StubCore(block=True)
-    bot = serve(core)
+    service = StubService(block=True)
+    bot = serve(service)
     body = json.dumps(event_payload(mention("once please", ts="2.1"), "EvRetry"))
     assert post_signed(bot.url, body)[0] == 200
     for n in (1, 2):
         retry = {"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"}
         assert post_signed(bot.url, body, headers=retry)[0] == 200
-    core.release.set()
+    service.release.set()
     api.wait_posts(1)
     time.sleep(0.4)
-    assert len(api.posts()) == 1 and core.asked == ["once please"]
+    assert len(api.posts()) == 1 and service.asked == ["once please"]
 
 
 def test_a_slow_core_still_acks_within_a_second(api, serve) -> None:
-    core = StubCore(block=True)  # ask() takes up to 5 s
-    bot = serve(core)
+    service = StubService(block=True)  # ask() takes up to 5 s
+    bot = serve(service)
     body = json.dumps(event_payload(mention("slow one", ts="3.1"), "EvSlow"))
     status, _, event_seconds = post_signed(bot.url, body)
     status2, ack, command_seconds = post_signed(
@@ -77,14 +77,14 @@ def test_a_slow_core_still_acks_within_a_second(api, serve) -> None:
     )
     assert (status, status2, ack) == (200, 200, "")
     assert event_seconds < 1.0 and command_seconds < 1.0
-    threading.Timer(0.5, core.release.set).start()
+    threading.Timer(0.5, service.release.set).start()
     assert "Answer to slow one" in api.wait_posts(1)[0]["text"]
     assert "Answer to slow two" in api.wait_for("/hooks/cmd")[0]["body"]["text"]
 
 
 def test_a_429_from_slack_delays_but_does_not_drop_the_answer(api, serve) -> None:
-    core = StubCore()
-    bot = serve(core)
+    service = StubService()
+    bot = serve(service)
     api.rate_limited["chat.postMessage"] = 1  # Retry-After: 1 on the next call
     started = time.monotonic()
     post_signed(bot.url, json.dumps(event_payload(mention("busy?", ts="4.1"), "Ev429")))

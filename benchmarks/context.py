@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.bench.timing import cycle
+from benchmarks.timing import cycle
 from bot.evaluation import EvalQuestion
 from config import Settings
+from retrieval.engine import AnswerEngine
 from retrieval.ports import Embedder
 
 log = logging.getLogger(__name__)
@@ -46,11 +47,18 @@ class BenchContext:
     embedder: Embedder
     root: Path
     eval_questions: list[EvalQuestion]
-    service: Any = None
+    engine: AnswerEngine | None = None  # over the last full index, for the stages after it
     data_dir: Path | None = None
     baseline_store: Any = None
     baseline_index: dict[str, Any] | None = None
     baseline_error: str | None = None
+
+    @property
+    def indexed(self) -> AnswerEngine:
+        """The engine the indexing stage left (stages after it need it)."""
+        if self.engine is None:
+            raise RuntimeError("no full index was built")
+        return self.engine
 
     @property
     def timed_questions(self) -> list[str]:

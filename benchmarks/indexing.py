@@ -6,11 +6,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bot.bench.baseline import index_baseline
-from bot.bench.context import BenchContext, failure_reason, progress
-from bot.bench.corpus import EmbedBatch, corpus_texts
-from bot.bench.timing import median, timed
-from bot.wiring import build_service
+from benchmarks.baseline import index_baseline
+from benchmarks.context import BenchContext, failure_reason, progress
+from benchmarks.corpus import EmbedBatch, corpus_texts
+from benchmarks.timing import median, timed
+from bot.wiring import build_engine
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +21,11 @@ INDEXER_BATCH = 16
 def index_ours(ctx: BenchContext, r: int) -> tuple[float, Any]:
     """One full index into a fresh Chroma; the last one stays for the later stages."""
     data_dir = ctx.root / f"index-{r}"
-    service = build_service(ctx.bench_settings(data_dir=data_dir), embedder=ctx.embedder)
-    seconds, stats = timed(lambda: service.reindex("bench"))
+    engine = build_engine(ctx.bench_settings(data_dir=data_dir), embedder=ctx.embedder)
+    seconds, stats = timed(engine.reindex)
     if not stats.chunks:
         raise RuntimeError(f"no chunks indexed from {ctx.settings.corpus_dir}")
-    ctx.service, ctx.data_dir = service, data_dir
+    ctx.engine, ctx.data_dir = engine, data_dir
     return seconds, stats
 
 
@@ -92,7 +92,7 @@ def stage_indexing(ctx: BenchContext) -> dict[str, Any]:
             "seconds": seconds,
             "seconds_runs": runs["full_index"],
             "sync_seconds": stats.seconds,
-            "snapshot_load_seconds": ctx.service.holder.get().snapshot.loaded_seconds,
+            "snapshot_load_seconds": ctx.indexed.holder.get().snapshot.loaded_seconds,
             "chunks_per_second": stats.chunks / seconds,
             "over_model_alone_by_round": by_round("full_index", "model_alone"),
         }
@@ -120,9 +120,10 @@ def stage_indexing(ctx: BenchContext) -> dict[str, Any]:
 
 
 def stage_noop_reindex(ctx: BenchContext) -> dict[str, Any]:
+    engine = ctx.indexed
     runs, embedded = [], 0
     for _ in range(max(3, ctx.options.repeats)):
-        seconds, stats = timed(lambda: ctx.service.reindex("bench"))
+        seconds, stats = timed(engine.reindex)
         runs.append(seconds)
         embedded += stats.embedded_chunks
     return {"seconds": median(runs), "seconds_runs": runs, "embedded_chunks": embedded}

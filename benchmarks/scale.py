@@ -7,17 +7,17 @@ import logging
 import shutil
 from typing import Any
 
-from bot.bench.context import BenchContext, failure_reason, progress, release_chroma
-from bot.bench.machine import peak_rss_mb, rss_mb
-from bot.bench.synthetic import HashingEmbedder, write_synthetic_corpus
-from bot.bench.timing import cycle, latency_figures, median, time_calls, timed
-from bot.wiring import build_service
+from benchmarks.context import BenchContext, failure_reason, progress, release_chroma
+from benchmarks.machine import peak_rss_mb, rss_mb
+from benchmarks.synthetic import SCALE_DIM, scale_embedder, write_synthetic_corpus
+from benchmarks.timing import cycle, latency_figures, median, time_calls, timed
+from bot.wiring import build_engine
 from retrieval.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
 
 SCALE_NOTE = (
-    "scale runs embed with a hashing bag-of-words embedder (384-d), not MiniLM:"
+    f"scale runs embed with a hashing bag-of-words embedder ({SCALE_DIM}-d), not MiniLM:"
     " they measure the store, BM25, snapshot load and retrieval, not the model"
 )
 
@@ -49,11 +49,11 @@ def _scale_run(ctx: BenchContext, size: int, result: dict[str, Any]) -> None:
         lambda: write_synthetic_corpus(corpus, size, chunk_tokens=ctx.settings.chunk_tokens)
     )
     result["corpus_mb"] = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
-    embedder = HashingEmbedder()
+    embedder = scale_embedder()
     settings = ctx.bench_settings(data_dir=folder / "data", corpus_dir=corpus)
     progress(f"  {size:,} chunks: indexing ({result['corpus_mb']:.0f} MB of text)")
-    service = build_service(settings, embedder=embedder)
-    stats = service.indexer.sync(corpus)  # the store side of a re-index, without the reload
+    engine = build_engine(settings, embedder=embedder)
+    stats = engine.indexer.sync(corpus)  # the store side of a re-index, without the reload
     result.update(
         documents=stats.added,
         chunks=stats.chunks,
@@ -63,19 +63,19 @@ def _scale_run(ctx: BenchContext, size: int, result: dict[str, Any]) -> None:
         chunks_per_second_without_embedding=stats.chunks / (stats.seconds - embedder.seconds),
     )
     progress(f"  {size:,} chunks: snapshot load, part by part")
-    served = service.holder.source.candidates()[0][1]  # the generation just published
+    served = engine.holder.generations.candidates()[0][1]  # the generation just published
     result["snapshot_parts"] = snapshot_parts(served)
-    del service
+    del engine, served
     gc.collect()
     progress(f"  {size:,} chunks: start-up (open the store, load the snapshot)")
-    result["startup_seconds"], service = timed(lambda: build_service(settings, embedder=embedder))
-    snapshot = service.holder.get().snapshot
+    result["startup_seconds"], engine = timed(lambda: build_engine(settings, embedder=embedder))
+    snapshot = engine.holder.get().snapshot
     result["snapshot_load_seconds"] = snapshot.loaded_seconds
     result["sentences"] = len(snapshot.sentence_chunk)
     del snapshot
     progress(f"  {size:,} chunks: {ctx.options.scale_queries} queries")
     timed_queries = cycle(queries, ctx.options.scale_queries)
-    millis, answers = time_calls(service.ask, timed_queries, warmup=ctx.options.warmup)
+    millis, answers = time_calls(engine.ask, timed_queries, warmup=ctx.options.warmup)
     result.update(latency_figures(timed_queries, millis))
     result["retrieve_p50_ms"] = median([a.timings_ms.get("retrieve", 0.0) for a in answers])
     del answers
@@ -98,4 +98,4 @@ def stage_scale(ctx: BenchContext) -> dict[str, Any]:
             release_chroma()
             shutil.rmtree(ctx.root / f"scale-{size}", ignore_errors=True)
         runs.append(result)
-    return {"embedder": HashingEmbedder.model_id, "note": SCALE_NOTE, "runs": runs}
+    return {"embedder": scale_embedder().model_id, "note": SCALE_NOTE, "runs": runs}

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.bench.context import BenchContext
-from bot.bench.machine import peak_rss_mb, rss_mb
-from bot.bench.timing import latency_figures, median, time_calls, timed
+from benchmarks.context import BenchContext
+from benchmarks.machine import peak_rss_mb, rss_mb
+from benchmarks.timing import latency_figures, median, time_calls, timed
 from bot.evaluation import evaluate
-from retrieval.followup import standalone_question
+from bot.wiring import source_root
 
 
 def stage_warm_ask(ctx: BenchContext) -> dict[str, Any]:
     questions = ctx.timed_questions
-    millis, answers = time_calls(ctx.service.ask, questions, warmup=ctx.options.warmup)
+    millis, answers = time_calls(ctx.indexed.ask, questions, warmup=ctx.options.warmup)
     return {
         "warmup": ctx.options.warmup,
         **latency_figures(questions, millis),
@@ -29,19 +29,19 @@ def stage_memory(ctx: BenchContext) -> dict[str, Any]:
 
 
 def stage_chain_overhead(ctx: BenchContext) -> dict[str, Any]:
-    """The same questions through `service.chain` and through retrieve + answer directly."""
-    service = ctx.service
+    """The same questions through `engine.chain` and through search + compose directly."""
+    engine = ctx.indexed
     via_chain, direct, diffs = [], [], []
     for i, q in enumerate(ctx.timed_questions):
-        question = service.check_question(q)
-        query = standalone_question(question, ())
+        question = " ".join(q.split())
+        query = engine.rewriter.rewrite(question, ())
 
         def chain(question: str = question, query: str = query) -> None:
-            service.chain.invoke({"question": question, "query": query})
+            engine.chain.invoke({"question": question, "query": query})
 
         def plain(question: str = question, query: str = query) -> None:
-            docs = service.retriever.retrieve(service.holder.get(), query)
-            service.composer.answer(question, query, docs)
+            evidence = engine.search.search(engine.holder.get(), query)
+            engine.composer.answer(question, query, evidence)
 
         order: list[Callable[[], None]] = [chain, plain] if i % 2 == 0 else [plain, chain]
         took = {}
@@ -60,7 +60,7 @@ def stage_chain_overhead(ctx: BenchContext) -> dict[str, Any]:
 
 
 def stage_accuracy(ctx: BenchContext) -> dict[str, Any]:
-    report = evaluate(ctx.service, ctx.eval_questions)
+    report = evaluate(ctx.indexed, ctx.eval_questions, source_root())
     total = report.in_corpus + report.out_of_corpus
     right = report.answer_accuracy * report.in_corpus + report.ooc_abstention * report.out_of_corpus
     return {

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.bench.scale import SCALE_NOTE
-from bot.bench.timing import median
+from benchmarks.scale import SCALE_NOTE
+from benchmarks.timing import median
 
 TARGET_INDEX_OVER_MODEL = 1.2
 TARGET_NOOP_SECONDS = 1.0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.bench.context import BenchContext
-from bot.bench.corpus import corpus_texts
-from bot.bench.timing import latency_figures, time_calls, timed
+from benchmarks.context import BenchContext
+from benchmarks.corpus import corpus_texts
+from benchmarks.timing import latency_figures, time_calls, timed
 from bot.evaluation import key_terms_present
 from bot.wiring import build_chroma_client
 

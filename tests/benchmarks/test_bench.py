@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from bot import bench
+import benchmarks as bench
 from config import load_settings
 
 DOCS = {
@@ -175,10 +176,27 @@ def test_synthetic_corpus_is_deterministic_and_chunk_sized(tmp_path):
     assert [f.read_text() for f in files] == [
         f.read_text() for f in sorted((tmp_path / "b").iterdir())
     ]
-    embedder = bench.HashingEmbedder()
+    embedder = bench.scale_embedder()
     paragraphs = [p for f in files for p in f.read_text().split("\n\n") if p.strip()]
     assert len(paragraphs) == 40
     assert all(150 <= embedder.count_tokens(p) <= 190 for p in paragraphs)
     v = embedder.embed(paragraphs[:2])
     assert v.shape == (2, 384)
     assert abs(float((v[0] ** 2).sum()) - 1.0) < 1e-5
+    assert embedder.seconds > 0
+
+
+def test_bench_outside_a_checkout_says_where_it_runs(monkeypatch, tmp_path, capsys):
+    import bot.cli
+
+    # An installed package: `benchmarks` is not importable and not beside the package.
+    monkeypatch.setitem(sys.modules, "benchmarks", None)
+    monkeypatch.setattr(bot.cli, "__file__", str(tmp_path / "site-packages" / "bot" / "cli.py"))
+    args = argparse.Namespace(
+        output=tmp_path / "unused.json", questions=5, scale="", no_baseline=True
+    )
+
+    assert bot.cli.cmd_bench(load_settings(), args) == 2
+    assert capsys.readouterr().err == (
+        "error: bench runs from a checkout of the repository (benchmarks/ not found)\n"
+    )

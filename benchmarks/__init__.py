@@ -8,15 +8,15 @@ Synthetic scale runs use a hashing embedder instead of the model: they
 measure the store, BM25, snapshot load and retrieval, not embedding.
 """
 
-from bot.bench.command import run_and_report, run_bench, run_bench_command
-from bot.bench.context import BenchOptions, parse_scales
-from bot.bench.machine import machine_facts
-from bot.bench.report import ratios, render_report, table_rows
-from bot.bench.synthetic import HashingEmbedder, write_synthetic_corpus
+from benchmarks.command import run_and_report, run_bench, run_bench_command
+from benchmarks.context import BenchOptions, parse_scales
+from benchmarks.machine import machine_facts
+from benchmarks.report import ratios, render_report, table_rows
+from benchmarks.synthetic import TimedEmbedder, scale_embedder, write_synthetic_corpus
 
 __all__ = [
     "BenchOptions",
-    "HashingEmbedder",
+    "TimedEmbedder",
     "machine_facts",
     "parse_scales",
     "ratios",
@@ -24,6 +24,7 @@ __all__ = [
     "run_and_report",
     "run_bench",
     "run_bench_command",
+    "scale_embedder",
     "table_rows",
     "write_synthetic_corpus",
 ]

@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bot.bench.context import BenchContext
-from bot.bench.timing import median
+from benchmarks.context import BenchContext
+from benchmarks.timing import median
 
 COLD_QUESTION = "When was the 2024 state visit?"
 

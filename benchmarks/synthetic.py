@@ -1,86 +1,61 @@
-"""Synthetic data for the scale runs: a random-word corpus and a hashing stand-in embedder.
+"""Synthetic data for the scale runs: a random-word corpus, and the hashing embedder, timed.
 
-The two go together: one word of the corpus is one `HashingEmbedder` token,
+The two go together: one word of the corpus is one `HashEmbedder` token,
 so the generator can size each paragraph to make exactly one chunk.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import math
 import random
-import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from retrieval.embedding.hashing import HashEmbedder
 from retrieval.embedding.minilm import SpanEmbedding
+from retrieval.ports import Embedder
 
-_WORD = re.compile(r"\w+")
+# As wide as MiniLM's vectors, so the store holds what it would hold in production.
+SCALE_DIM = 384
 
 
-class HashingEmbedder:
-    """Signed feature hashing of words into 384 dimensions: deterministic, not a language model.
+class TimedEmbedder:
+    """Any embedder, adding up in `seconds` the time spent embedding, so a run can
+    tell the store's share from the embedder's."""
 
-    Same interface as `MiniLMEmbedder`; a token is a word. `seconds` adds up
-    the time spent embedding, so a run can tell the store's share from ours.
-    """
-
-    model_id = "bench-hashing-bow-384"
-    dim = 384
-
-    def __init__(self) -> None:
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
         self.seconds = 0.0
-        self._slots: dict[str, int] = {}
-
-    def _slot(self, word: str) -> int:
-        slot = self._slots.get(word)
-        if slot is None:
-            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
-            slot = int.from_bytes(digest, "little") % (2 * self.dim)
-            if len(self._slots) < 1_000_000:
-                self._slots[word] = slot
-        return slot
-
-    def _vector(self, text: str) -> np.ndarray:
-        words = _WORD.findall(text.lower())
-        counts = np.bincount(
-            np.fromiter((self._slot(w) for w in words), np.int64, len(words)),
-            minlength=2 * self.dim,
-        ).astype(np.float32)
-        v = counts[: self.dim] - counts[self.dim :]  # upper half of the slots counts negative
-        norm = float(np.linalg.norm(v))
-        if norm == 0.0:
-            v[0] = 1.0
-            return v
-        return v / norm
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         started = time.perf_counter()
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for i, text in enumerate(texts):
-            out[i] = self._vector(text)
-        self.seconds += time.perf_counter() - started
-        return out
+        try:
+            return self.inner.embed(texts)
+        finally:
+            self.seconds += time.perf_counter() - started
 
     def embed_spans(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
     ) -> list[SpanEmbedding]:
         started = time.perf_counter()
-        out = []
-        for text, text_spans in zip(texts, spans, strict=True):
-            vecs = np.zeros((len(text_spans), self.dim), np.float32)
-            for j, (start, end) in enumerate(text_spans):
-                vecs[j] = self._vector(text[start:end])
-            out.append(SpanEmbedding(self._vector(text), vecs))
-        self.seconds += time.perf_counter() - started
-        return out
+        try:
+            return self.inner.embed_spans(texts, spans)
+        finally:
+            self.seconds += time.perf_counter() - started
 
     def count_tokens(self, text: str) -> int:
-        return len(_WORD.findall(text))
+        return self.inner.count_tokens(text)
+
+
+def scale_embedder() -> TimedEmbedder:
+    """The scale runs' embedder: feature hashing into 384 dimensions, keeping no texts."""
+    return TimedEmbedder(HashEmbedder(SCALE_DIM, record=False))
 
 
 def write_synthetic_corpus(
@@ -89,7 +64,7 @@ def write_synthetic_corpus(
     """Write `chunks` paragraphs of random sentences as .txt files; returns sample queries.
 
     Each paragraph holds 75–95% of `chunk_tokens` words (one word is one
-    `HashingEmbedder` token), so the chunker makes exactly one chunk of each.
+    `HashEmbedder` token), so the chunker makes exactly one chunk of each.
     Files are written one paragraph at a time to keep memory flat.
     """
     rng = random.Random(seed)

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.bench.answering import (
+from benchmarks.answering import (
     stage_accuracy,
     stage_chain_overhead,
     stage_memory,
     stage_warm_ask,
 )
-from bot.bench.baseline import stage_baseline
-from bot.bench.cold_start import stage_cold_start
-from bot.bench.context import (
+from benchmarks.baseline import stage_baseline
+from benchmarks.cold_start import stage_cold_start
+from benchmarks.context import (
     BenchContext,
     BenchOptions,
     failure_reason,
@@ -28,12 +28,12 @@ from bot.bench.context import (
     progress,
     release_chroma,
 )
-from bot.bench.indexing import stage_indexing, stage_noop_reindex
-from bot.bench.machine import machine_facts
-from bot.bench.report import ratios, render_report, rounded, write_report
-from bot.bench.scale import stage_scale
+from benchmarks.indexing import stage_indexing, stage_noop_reindex
+from benchmarks.machine import machine_facts
+from benchmarks.report import ratios, render_report, rounded, write_report
+from benchmarks.scale import stage_scale
 from bot.evaluation import load_questions
-from bot.wiring import build_embedder
+from bot.wiring import build_embedder, eval_dir
 from config import Settings
 from retrieval.ports import Embedder
 
@@ -90,7 +90,9 @@ def run_bench(
     embedder.embed(["warm up the model once before anything is timed"])
     model_load_seconds = time.perf_counter() - started
     with tempfile.TemporaryDirectory(prefix="bot-bench-", ignore_cleanup_errors=True) as tmp:
-        ctx = BenchContext(settings, options, embedder, Path(tmp), load_questions())
+        ctx = BenchContext(
+            settings, options, embedder, Path(tmp), load_questions(eval_dir(settings))
+        )
         stages = _stages(options)
         for n, (keys, title, fn, needs) in enumerate(stages, 1):
             progress(f"bench [{n}/{len(stages)}] {title}…")
@@ -111,7 +113,7 @@ def run_bench(
                 progress(f"  skipped: {failure_reason(exc)}")
                 continue
             progress(f"  done in {time.perf_counter() - t0:.1f} s")
-        ctx.service = None
+        ctx.engine = None
         release_chroma()
     machine = machine_facts()
     machine["load_average_at_start"] = load_at_start

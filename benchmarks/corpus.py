@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.bench.context import BenchContext
-from bot.wiring import PROJECT_ROOT
+from benchmarks.context import BenchContext
+from bot.wiring import source_root
 from retrieval.chunking import chunk_document, make_splitter
 from retrieval.indexer import Indexer, embedding_text
 from retrieval.loaders import SUPPORTED_SUFFIXES, DocumentError, LoadedDocument, load_document
@@ -16,10 +16,10 @@ EmbedBatch = tuple[list[str], list[Any]]
 
 
 def source_name(path: Path) -> str:
-    """As the indexer names it: repository-relative when under the project, else absolute."""
+    """As the indexer names it: relative to the source root when under it, else absolute."""
     resolved = path.resolve()
     try:
-        return resolved.relative_to(PROJECT_ROOT).as_posix()
+        return resolved.relative_to(source_root().resolve()).as_posix()
     except ValueError:
         return resolved.as_posix()
 

@@ -1,0 +1,124 @@
+"""The external set, scored the way a chat user meets the bot.
+
+Per question: covered ones must be answered with every key fact (and the first
+sentence should carry the first); partly covered and not covered ones must be
+declined or answered with the gap named; off-topic ones declined. Across all:
+no quoted sentence about the documents themselves, no section cited twice.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.evaluation.checks import duplicate_citations, facts_present, first_sentence, meta_quotes
+from bot.evaluation.sets import ExternalQuestion
+from retrieval.models import Answer, Turn
+
+
+class Asks(Protocol):
+    def ask(self, question: str, history: Any = ()) -> Answer: ...
+
+
+@dataclass
+class ExternalReport:
+    questions: int = 0
+    covered: int = 0
+    uncovered: int = 0  # partly + not covered
+    off_topic: int = 0
+    follow_ups: int = 0
+    covered_correct: float = 0.0
+    first_sentence_answers: float = 0.0
+    not_covered_honest: float = 0.0
+    off_topic_declined: float = 0.0
+    follow_ups_correct: float = 0.0
+    meta_sentence_answers: int = 0
+    duplicate_citation_answers: int = 0
+    latency_ms_p50: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    FIGURES = (
+        "covered_correct",
+        "first_sentence_answers",
+        "not_covered_honest",
+        "off_topic_declined",
+        "follow_ups_correct",
+    )
+    COUNTS = ("meta_sentence_answers", "duplicate_citation_answers")
+
+    def figures(self) -> dict[str, float]:
+        out: dict[str, float] = {k: round(getattr(self, k), 4) for k in self.FIGURES}
+        out.update({k: getattr(self, k) for k in self.COUNTS})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "questions": self.questions,
+            "covered": self.covered,
+            "not_covered_or_partly": self.uncovered,
+            "off_topic": self.off_topic,
+            "follow_ups": self.follow_ups,
+            **self.figures(),
+            "latency_ms_p50": round(self.latency_ms_p50, 2),
+            "failures": self.failures,
+        }
+
+
+def _miss(report: ExternalReport, q: ExternalQuestion, problem: str, answer: Answer) -> None:
+    report.failures.append(
+        {
+            "id": q.id,
+            "label": q.label,
+            "problem": problem,
+            "question": q.question,
+            "answer": answer.answer[:300],
+        }
+    )
+
+
+def evaluate_external(engine: Asks, questions: list[ExternalQuestion]) -> ExternalReport:
+    """Ask every question (with its history) and score the answers."""
+    report = ExternalReport(questions=len(questions))
+    correct = first = honest = declined = follow_ok = 0
+    latencies = []
+    for q in questions:
+        history: tuple[Turn, ...] = q.history
+        answer = engine.ask(q.question, history)
+        latencies.append(answer.timings_ms.get("total", 0.0))
+        if meta_quotes(answer):
+            report.meta_sentence_answers += 1
+            _miss(report, q, "quotes a sentence about the documents", answer)
+        if duplicate_citations(answer):
+            report.duplicate_citation_answers += 1
+            _miss(report, q, "one section cited under two numbers", answer)
+        if q.label == "covered":
+            report.covered += 1
+            ok = not answer.abstained and facts_present(answer.answer, q.key_facts)
+            correct += ok
+            if q.history:
+                report.follow_ups += 1
+                follow_ok += ok
+            if ok and q.key_facts and facts_present(first_sentence(answer), q.key_facts[:1]):
+                first += 1
+            if not ok:
+                problem = "declined" if answer.abstained else "key facts missing"
+                _miss(report, q, problem, answer)
+        elif q.label in ("partly", "not_covered"):
+            report.uncovered += 1
+            ok = answer.abstained or bool(answer.gaps)
+            honest += ok
+            if not ok:
+                _miss(report, q, "answered without naming what is not covered", answer)
+        else:
+            report.off_topic += 1
+            declined += answer.abstained
+            if not answer.abstained:
+                _miss(report, q, "answered an off-topic question", answer)
+    report.covered_correct = correct / max(report.covered, 1)
+    report.first_sentence_answers = first / max(report.covered, 1)
+    report.not_covered_honest = honest / max(report.uncovered, 1)
+    report.off_topic_declined = declined / max(report.off_topic, 1)
+    report.follow_ups_correct = follow_ok / max(report.follow_ups, 1)
+    report.latency_ms_p50 = statistics.median(latencies) if latencies else 0.0
+    return report

@@ -1,0 +1,179 @@
+"""The retrieval facade: the one object front ends use to answer, summarise, list
+sources and re-index. Everything below it (store, search, composer) is its business.
+
+Thread-safe: chat front ends call it from worker threads. Each question reads
+one index snapshot; a re-index publishes a new snapshot only when complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from retrieval.chain import Composer, build_answer_chain
+from retrieval.compose import ABSTAIN_MESSAGE
+from retrieval.followup import QuestionRewriter
+from retrieval.indexer import Indexer, Progress
+from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
+from retrieval.retriever import HybridSearch, IndexHolder, passage_at
+from retrieval.store import document_info
+from retrieval.text import terms
+from retrieval.writelock import IndexLocked
+
+log = logging.getLogger(__name__)
+
+
+class ReindexInProgress(RuntimeError):
+    """Another re-index is running (here or in another process); only one runs at a time."""
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    documents: int
+    chunks: int
+    generation: str
+    warning: str  # non-empty when the newest index could not be opened
+
+    @property
+    def indexed(self) -> bool:
+        return self.chunks > 0
+
+
+class AnswerEngine:
+    """Answers questions from the current index and keeps the index in sync."""
+
+    def __init__(
+        self,
+        holder: IndexHolder,
+        indexer: Indexer,
+        search: HybridSearch,
+        composer: Composer,
+        *,
+        corpus_dir: Path,
+        rewriter: QuestionRewriter | None = None,
+    ) -> None:
+        self.holder = holder
+        self.indexer = indexer
+        self.search = search
+        self.composer = composer
+        self.corpus_dir = corpus_dir
+        self.rewriter = rewriter or QuestionRewriter()
+        self.chain = build_answer_chain(self._retrieve, composer)
+        self._reindex_lock = threading.Lock()
+
+    # Index lifecycle ---------------------------------------------------------
+    def load(self) -> None:
+        """Load the stored index into memory (call once at start-up)."""
+        view = self.holder.reload()
+        if self.holder.warning:
+            log.warning("%s", self.holder.warning)
+        log.info(
+            "index loaded: %d chunks, %d documents in %.0f ms",
+            len(view.snapshot.chunks),
+            len(view.snapshot.documents),
+            view.snapshot.loaded_seconds * 1000,
+        )
+
+    def status(self) -> IndexStatus:
+        view = self.holder.get()
+        snap = view.snapshot
+        return IndexStatus(
+            len(snap.documents), len(snap.chunks), view.generation, self.holder.warning
+        )
+
+    def reindex(self, progress: Progress | None = None) -> IndexStats:
+        """Sync the index with the corpus folder. Raises ReindexInProgress if one is
+        running, FileNotFoundError if the corpus folder is missing."""
+        if not self._reindex_lock.acquire(blocking=False):
+            raise ReindexInProgress("a re-index is already running; try again when it finishes")
+        try:
+            try:
+                stats = self.indexer.sync(self.corpus_dir, progress)
+            except IndexLocked as exc:
+                raise ReindexInProgress(str(exc)) from None
+            self.holder.reload()
+            return stats
+        finally:
+            self._reindex_lock.release()
+
+    @property
+    def reindex_running(self) -> bool:
+        return self._reindex_lock.locked()
+
+    # Questions ---------------------------------------------------------------
+    def _retrieve(self, query: str) -> Evidence:
+        return self.search.search(self.holder.get(), query)
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        """A cited answer (or an abstention) to a cleaned question, with earlier turns."""
+        started = time.perf_counter()
+        self.holder.refresh_if_moved()
+        query = self.rewriter.rewrite(question, history)
+        answer: Answer = self.chain.invoke({"question": question, "query": query})
+        timings = dict(answer.timings_ms)
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return replace(answer, timings_ms=timings)
+
+    def summarize(self, topic: str | None = None) -> Answer:
+        """4–8 cited sentences on a topic or document; no topic: every document in brief."""
+        started = time.perf_counter()
+        view = self.holder.get()
+        snap = view.snapshot
+        topic = " ".join((topic or "").split())
+        if not snap.chunks:
+            return Answer(question=topic, answer=ABSTAIN_MESSAGE, abstained=True)
+        source = self.match_document(topic) if topic else None
+        if not topic:  # the whole corpus, one line per document
+            every = [passage_at(view, p) for s in snap.documents for p in snap.documents[s]]
+            answer = self.composer.summarize("", Evidence("", every), by_document=True)
+        elif source:  # one document: its most central points
+            passages = [passage_at(view, p) for p in snap.documents[source]]
+            answer = replace(self.composer.summarize("", Evidence("", passages)), question=topic)
+        else:
+            r0 = time.perf_counter()
+            evidence = self.search.search(view, topic, top_k=12, per_doc=3)
+            answer = self.composer.summarize(topic, evidence)
+            answer.timings_ms["retrieve"] = (time.perf_counter() - r0) * 1000
+        timings = dict(answer.timings_ms)
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return replace(answer, timings_ms=timings)
+
+    def match_document(self, topic: str) -> str | None:
+        """The source a topic names: its path, file name, or (nearly) its title.
+
+        Titles are compared whole and after their last colon, so a series prefix
+        ("Kenya and the US: …") shared by a corpus does not dilute the match.
+        """
+        lowered = topic.lower().strip()
+        documents = self.sources()
+        for doc in documents:
+            path = Path(doc.source)
+            if lowered in (doc.source.lower(), path.name.lower(), path.stem.lower()):
+                return doc.source
+        wanted = set(terms(topic))
+        if not wanted:
+            return None
+        best, best_score = None, 0.0
+        for doc in documents:
+            for title in {doc.title, re.sub(r"^.*:\s*", "", doc.title)}:
+                title_terms = set(terms(title))
+                if not title_terms:
+                    continue
+                score = len(wanted & title_terms) / len(wanted | title_terms)
+                if score > best_score:
+                    best, best_score = doc.source, score
+        return best if best_score >= 0.6 else None
+
+    # Sources -----------------------------------------------------------------
+    def sources(self) -> list[DocumentInfo]:
+        """Indexed documents in path order, from the in-memory snapshot (no store call)."""
+        snap = self.holder.get().snapshot
+        return [
+            document_info(snap.chunks[positions[0]].metadata, chunks=len(positions))
+            for positions in snap.documents.values()
+        ]
