@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck index eval bench install install-dev clean
+.PHONY: run test test-fast lint typecheck index eval bench install install-dev clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Python 3.11 is required; set PYTHON=...)"; exit 2; }
@@ -29,6 +29,10 @@ index: $(STAMP)
 
 test: $(DEV) lint typecheck
 	$(PY) -m pytest -q
+
+# The quick loop while editing: everything but the tests marked slow (see tests/conftest.py).
+test-fast: $(DEV)
+	$(PY) -m pytest -q -m "not slow"
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .

@@ -125,6 +125,8 @@ def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Ans
         ComposeParams(
             min_score=settings.min_sentence_score,
             max_sentences=settings.max_answer_sentences,
+            answer_confidence=settings.answer_confidence,
+            hedge_confidence=settings.decline_confidence,
         ),
     )
     llm_composer, rewriter = build_llm_composer(settings, extractive)
@@ -144,9 +146,16 @@ def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Ans
         llm_composer or extractive,
         corpus_dir=settings.corpus_dir,
         rewriter=rewriter,
+        lexicon=word_list(embedder),
     )
     engine.load()
     return engine
+
+
+def word_list(embedder: Embedder) -> frozenset[str]:
+    """Ordinary words for the speller: the embedding model's vocabulary when it has one."""
+    words = getattr(embedder, "word_list", None)
+    return words() if callable(words) else frozenset()
 
 
 def build_service(settings: Settings, *, embedder: Embedder | None = None) -> ChatService:

@@ -95,7 +95,7 @@ def _as_retrieve(retriever: BaseRetriever | Retrieve) -> Retrieve:
 def build_answer_chain(
     retriever: BaseRetriever | Retrieve, composer: Composer
 ) -> Runnable[Any, Answer]:
-    """`{"question", "query"}` → Answer, timing the retrieve and compose steps.
+    """`{"question", "query"[, "said"]}` → Answer, timing the retrieve and compose steps.
 
     `retriever` is any LangChain retriever (its Documents need `title`/`source`
     metadata for useful citations) or a function from query to `Evidence`.
@@ -105,6 +105,8 @@ def build_answer_chain(
     def retrieve(inputs: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         evidence = retrieve_evidence(inputs["query"])
+        if inputs.get("said"):  # earlier answers of the conversation: not to be repeated
+            evidence = replace(evidence, said=tuple(inputs["said"]))
         return {
             **inputs,
             "evidence": evidence,

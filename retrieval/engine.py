@@ -20,7 +20,9 @@ from retrieval.compose import ABSTAIN_MESSAGE
 from retrieval.followup import QuestionRewriter
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
+from retrieval.question import Speller
 from retrieval.retriever import HybridSearch, IndexHolder, passage_at
+from retrieval.snapshot import CorpusSnapshot
 from retrieval.store import document_info
 from retrieval.text import terms
 from retrieval.writelock import IndexLocked
@@ -56,6 +58,7 @@ class AnswerEngine:
         *,
         corpus_dir: Path,
         rewriter: QuestionRewriter | None = None,
+        lexicon: frozenset[str] = frozenset(),
     ) -> None:
         self.holder = holder
         self.indexer = indexer
@@ -63,8 +66,10 @@ class AnswerEngine:
         self.composer = composer
         self.corpus_dir = corpus_dir
         self.rewriter = rewriter or QuestionRewriter()
+        self.lexicon = lexicon  # ordinary words the speller leaves alone
         self.chain = build_answer_chain(self._retrieve, composer)
         self._reindex_lock = threading.Lock()
+        self._speller: tuple[CorpusSnapshot, Speller] | None = None
 
     # Index lifecycle ---------------------------------------------------------
     def load(self) -> None:
@@ -107,14 +112,28 @@ class AnswerEngine:
 
     # Questions ---------------------------------------------------------------
     def _retrieve(self, query: str) -> Evidence:
-        return self.search.search(self.holder.get(), query)
+        evidence = self.search.search(self.holder.get(), query)
+        return replace(evidence, lexicon=self.lexicon) if self.lexicon else evidence
+
+    def speller(self) -> Speller:
+        """The speller for the served snapshot's vocabulary (built once per snapshot)."""
+        snapshot = self.holder.get().snapshot
+        cached = self._speller
+        if cached is None or cached[0] is not snapshot:
+            cached = self._speller = (snapshot, Speller(snapshot.words(), self.lexicon))
+        return cached[1]
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        """A cited answer (or an abstention) to a cleaned question, with earlier turns."""
+        """A cited answer (or an abstention) to a cleaned question, with earlier turns.
+
+        Misspelt words are fixed to the documents' words first; a follow-up is made
+        standalone with the history, and never repeats an earlier answer's sentence."""
         started = time.perf_counter()
         self.holder.refresh_if_moved()
-        query = self.rewriter.rewrite(question, history)
-        answer: Answer = self.chain.invoke({"question": question, "query": query})
+        fixed = self.speller().correct(question)
+        query = self.rewriter.rewrite(fixed, history)
+        said = [t.answer for t in history if t.answer]
+        answer: Answer = self.chain.invoke({"question": question, "query": query, "said": said})
         timings = dict(answer.timings_ms)
         timings["total"] = (time.perf_counter() - started) * 1000
         return replace(answer, timings_ms=timings)

@@ -18,6 +18,7 @@ class LexicalIndex:
         tokens = [terms(d) for d in documents]
         self._bm25 = bm25s.BM25()
         self._vocab: dict[str, int] = {}
+        self._prefixes: frozenset[str] | None = None
         if self._n:
             self._bm25.index(tokens, show_progress=False)
             self._vocab = dict(self._bm25.vocab_dict)
@@ -33,6 +34,16 @@ class LexicalIndex:
 
     def knows(self, term: str) -> bool:
         return term in self._vocab
+
+    def knows_variant(self, term: str) -> bool:
+        """Known, or a longer/shorter form of a known term ("kenyan" for "kenya")."""
+        if term in self._vocab:
+            return True
+        if len(term) < 5:
+            return False
+        if self._prefixes is None:
+            self._prefixes = frozenset(t[:5] for t in self._vocab if len(t) >= 5)
+        return term[:5] in self._prefixes
 
     def idf(self, term: str) -> float:
         """IDF of a term; unseen terms get the highest IDF (rarest possible)."""

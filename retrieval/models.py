@@ -180,3 +180,6 @@ class Evidence:
     passages: list[Passage] = field(default_factory=list)
     query_idf: dict[str, float] = field(default_factory=dict)
     unknown_names: tuple[str, ...] = ()
+    unknown_terms: tuple[str, ...] = ()  # query terms no document uses
+    said: tuple[str, ...] = ()  # answers already given in the conversation: not repeated
+    lexicon: frozenset[str] = frozenset()  # ordinary words of the language (not names)

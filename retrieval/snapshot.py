@@ -14,7 +14,7 @@ import numpy as np
 
 from retrieval.lexical import LexicalIndex
 from retrieval.store import ChromaStore
-from retrieval.text import terms
+from retrieval.text import iter_words, terms
 
 
 class DamagedIndex(RuntimeError):
@@ -50,6 +50,7 @@ class CorpusSnapshot:
     loaded_seconds: float = 0.0
     by_id: dict[str, int] = field(default_factory=dict)
     documents: dict[str, list[int]] = field(default_factory=dict)  # source -> chunk positions
+    _words: frozenset[str] | None = None
 
     @classmethod
     def load(cls, store: ChromaStore) -> CorpusSnapshot:
@@ -110,6 +111,17 @@ class CorpusSnapshot:
             chunk_sentences=np.zeros((0, 2), np.int32),
             lexical=LexicalIndex([]),
         )
+
+    def words(self) -> frozenset[str]:
+        """Every word the documents use (lower case): the speller's vocabulary."""
+        cached = self._words
+        if cached is None:
+            found: set[str] = set()
+            for c in self.chunks:
+                text = f"{c.metadata.get('title', '')} {c.metadata.get('section', '')} {c.text}"
+                found.update(w.lower() for w in iter_words(text))
+            cached = self._words = frozenset(found)
+        return cached
 
     def sentence_ids(self, chunk_position: int) -> range:
         first, count = self.chunk_sentences[chunk_position]

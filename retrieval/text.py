@@ -11,9 +11,10 @@ from collections.abc import Iterator
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Col|Lt|Sgt|Rep|Sen|Gov|Jr|Sr|Inc|Ltd|Co|vs|etc|e\.g|i\.e"
-    r"|U\.S|U\.N|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$",
+    r"|U\.S|U\.N|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.$",
     re.IGNORECASE,
 )
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
@@ -54,8 +55,9 @@ def clean_text(text: str) -> tuple[str, bool]:
 
 
 def normalise_space(text: str) -> str:
-    """Paragraphs separated by one blank line, other whitespace runs collapsed."""
-    paras = re.split(r"\n\s*\n|  \n", text)
+    """Paragraphs separated by one blank line, other whitespace runs collapsed; a list
+    item keeps a line of its own (each is a statement, never run into the next)."""
+    paras = re.split(r"\n\s*\n|  \n|\n(?=[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+)", text)
     return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
 
 
@@ -63,8 +65,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences in text (paragraph breaks always end one)."""
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+", text):
-        start = para.start()
-        pos = para.start()
+        marker = _LIST_MARKER.match(text, para.start(), para.end())
+        start = marker.end() if marker else para.start()  # "- 1 May 2024: …" quotes from "1"
+        pos = start
         for m in _SENTENCE_END.finditer(text, para.start(), para.end()):
             candidate = text[start : m.start() + 1].rstrip()
             if _ABBREVIATIONS.search(candidate.split(" ")[-1] if candidate else ""):
@@ -101,6 +104,7 @@ def _stem(word: str) -> str:
     return word
 
 
+_US_SPELLING = re.compile(r"(?<=\w\w)([iy])z(e|ed|es|ing|ation|ations)$")
 _TERM_CACHE: dict[str, str] = {}  # word -> term ("" for a stopword); vocabularies are small
 _TERM_CACHE_MAX = 200_000
 
@@ -111,6 +115,8 @@ def _term(word: str) -> str:
         w = word.strip("'’-").replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
+        # US and British spellings meet: "recognized"/"recognised", "analyze"/"analyse".
+        w = _US_SPELLING.sub(r"\1s\2", w)
         term = "" if not w or w in STOPWORDS else _stem(w)
         if len(_TERM_CACHE) < _TERM_CACHE_MAX:
             _TERM_CACHE[word] = term

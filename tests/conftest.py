@@ -12,6 +12,20 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "docs_corpus"
 
+# Tests using these fixtures take seconds (the real model, a `chroma run` server), so they
+# are marked `slow`; `make test-fast` (pytest -m "not slow") leaves them out. Tests that are
+# slow for other reasons (subprocesses of `python -m bot`, deliberate waits) say so with
+# `@pytest.mark.slow` or a module-level `pytestmark`.
+SLOW_FIXTURES = frozenset({"minilm", "corpus_engine", "corpus_chat", "chroma_server"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark `slow` every test using a slow fixture, directly or through another fixture."""
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 
@@ -104,6 +118,12 @@ def admin(platform: str = "test", user: str = "setup"):
     return ChatRequest(platform, user, role="admin")
 
 
+# The answer thresholds are calibrated on MiniLM's scores; the hashing stand-in scores
+# exact-word matches lower, so fast tests use thresholds fitted to it (as a user
+# retunes them for another embedder).
+HASH_THRESHOLDS = {"min_sentence_score": 0.5, "answer_confidence": -0.5, "decline_confidence": -2.5}
+
+
 def make_service(
     root: Path,
     documents: dict[str, str],
@@ -116,6 +136,8 @@ def make_service(
     from bot.wiring import build_service
     from tests.fakes.embedder import HashEmbedder
 
+    for name, value in HASH_THRESHOLDS.items():
+        settings.setdefault(name, value)
     corpus = write_documents(root / "corpus", documents)
     service = build_service(
         make_settings(root / "data", corpus, **settings), embedder=HashEmbedder()

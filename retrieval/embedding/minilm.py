@@ -111,6 +111,12 @@ class MiniLMEmbedder:
         self._batch_size = batch_size
         self._lock = threading.Lock()
 
+    def word_list(self) -> frozenset[str]:
+        """The whole English words of the model's vocabulary (about 22,000): words a
+        speller must leave alone."""
+        vocab = self._count_tokenizer.get_vocab()
+        return frozenset(w for w in vocab if w.isalpha() and w.isascii())
+
     def count_tokens(self, text: str) -> int:
         """Number of model tokens in text, without truncation (special tokens excluded)."""
         return len(self._count_tokenizer.encode(text, add_special_tokens=False).ids)

@@ -29,6 +29,7 @@ def bomb_pdf() -> bytes:
     return assemble_pdf(objects)
 
 
+@pytest.mark.slow  # PDFs parsed in a worker subprocess, a decompression bomb among them
 def test_bad_documents_are_skipped_and_the_rest_indexed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,8 @@ import pytest
 
 from retrieval.text import comparable
 
+pytestmark = pytest.mark.slow  # each test runs `python -m bot` in a subprocess
+
 HAITI = """---
 title: "Haiti mission"
 date: 2024-06-25

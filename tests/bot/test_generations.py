@@ -59,6 +59,7 @@ def test_noop_keeps_the_generation_and_a_change_makes_a_new_one(tmp_path: Path) 
     assert generations.listed() == {third.generation, second.generation}  # oldest dropped
 
 
+@pytest.mark.slow  # 20 threads ask while a deliberately slow re-index runs
 def test_questions_during_a_reindex_read_one_generation(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     write_corpus(corpus, "one")
@@ -111,6 +112,7 @@ service.reindex()
 """
 
 
+@pytest.mark.slow  # a re-index in a subprocess, killed mid-way
 def test_kill_9_mid_reindex_keeps_the_previous_index(tmp_path: Path) -> None:
     corpus, data = tmp_path / "corpus", tmp_path / "d"
     write_corpus(corpus, "one")

@@ -77,15 +77,6 @@ def test_rare_exact_term_is_found_lexically(corpus_engine, term: str, source: se
     assert docs[0].lexical_score > 0
 
 
-def test_langchain_retriever_returns_documents_with_citation_metadata(corpus_engine) -> None:
-    retriever = HybridRetriever(view=corpus_engine.holder.get, search=corpus_engine.search)
-
-    docs = retriever.invoke("Which judge blocked the Haiti deployment?")
-
-    assert docs[0].metadata["source"] == HAITI and "Mwita" in docs[0].page_content
-    assert {"title", "section", "url", "date"} <= set(docs[0].metadata)
-
-
 def test_empty_index_retrieves_nothing(tmp_path: Path, hash_embedder) -> None:
     client = chromadb.PersistentClient(
         path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False)

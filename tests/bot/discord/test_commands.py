@@ -6,6 +6,8 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
+
 from bot.discord.render import APOLOGY
 from bot.service import ChatService
 from tests.bot.discord.fake_discord import APP_ID, EPHEMERAL, FakeDiscord
@@ -159,6 +161,7 @@ def test_everyone_in_a_question_pings_nobody(service: Any, bot_run: Any) -> None
     bot_run(service, body)
 
 
+@pytest.mark.slow  # waits for a 5 s answer
 def test_slow_core_still_defers_at_once_and_loop_stays_free(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         slow = await fake.slash("ask", question=QUESTION)

@@ -8,8 +8,12 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.bot.discord.conftest import write_corpus
 from tests.bot.discord.fake_discord import TOKEN, FakeDiscord
+
+pytestmark = pytest.mark.slow  # each test runs `python -m bot` in a subprocess
 
 
 def serve_env(fake: FakeDiscord, tmp: Path, token: str) -> dict[str, str]:

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.bot.slack.conftest import write_corpus
 from tests.bot.slack.fake_slack import (
     BOT_TOKEN,
@@ -22,6 +24,8 @@ from tests.bot.slack.fake_slack import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
+
+pytestmark = pytest.mark.slow  # each test runs `python -m bot` in a subprocess
 
 
 def test_python_m_bot_serve_slack_answers_a_mention(api, tmp_path: Path) -> None:

@@ -1,0 +1,201 @@
+"""What a question asks for, read before answering it: the expected answer type, the
+constraints the answer must meet (years, "now"/"still"), its parts, its key terms,
+and spelling fixed against the words the documents use.
+
+Pure functions and small tables, so the answer step can decide from evidence
+whether the documents answer the question, not from a similarity score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from retrieval.text import STOPWORDS, terms
+
+# Answer types, checked in order (the first match wins).
+_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "number",
+        re.compile(
+            r"\bhow (many|much|large|big|long|far|old)\b|\bwhat (share|percentage|percent|"
+            r"proportion|amount|number|figure|value|size|sum|total)\b|\bwhat was the (cost|toll)\b"
+            r"|\bdeath toll\b|\bhow many\b",
+            re.I,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"^\W*(and\s+|so\s+|but\s+)?(when|since when)\b|\bwhat (year|date|day|month)\b"
+            r"|\bwhich (year|date|day|month)\b|\bin what year\b|\bwhen\b",
+            re.I,
+        ),
+    ),
+    (
+        "reason",
+        re.compile(
+            r"^\W*(and\s+)?(why|how come)\b|\bwhat (caused|led to|prompted)\b|\breason", re.I
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            r"^\W*(and\s+)?(who|whom|whose)\b|\bwhich (person|official|president|minister|"
+            r"ambassador|envoy|judge|senator|leader|commander|general|secretary|diplomat)\b",
+            re.I,
+        ),
+    ),
+    (
+        "place",
+        re.compile(r"^\W*(and\s+)?where\b|\bwhich (city|country|county|town|place|port)\b", re.I),
+    ),
+    (
+        "organisation",
+        re.compile(r"\bwhich (organi[sz]ation|agency|company|group|firm|body|bank|court)\b", re.I),
+    ),
+    (
+        "yes_no",
+        re.compile(
+            r"^\W*(and\s+)?(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b",
+            re.I,
+        ),
+    ),
+    ("list", re.compile(r"^\W*(list|name)\b|\bwhich (countries|nations)\b|\bwhat are the\b", re.I)),
+    ("definition", re.compile(r"^\W*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ mean\b", re.I)),
+)
+_RECENT = re.compile(
+    r"\b(current|currently|now|still|today|latest|at the moment|as of now|these days|"
+    r"this (week|month|year)|right now|presently|nowadays)\b",
+    re.I,
+)
+_FUTURE = re.compile(r"\b(will|going to|next (year|month|week)|upcoming|in the future)\b", re.I)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_QUESTION_WORD = re.compile(
+    r"^\s*(who|what|when|where|why|how|which|is|are|was|were|did|does|do|has|have|can|will)\b",
+    re.I,
+)
+_PART_SPLIT = re.compile(
+    r"\?\s+|\s*;\s*|,?\s+and\s+(?=(?:who|what|when|where|why|how|which)\b)", re.I
+)
+# Words a question uses to ask, not to say what it is about.
+FRAMING = frozenset(
+    terms(
+        "tell talk happen happened thing things get got go going make made like new info "
+        "information details detail anything something much many kind sort way ways "
+        "mean means meaning exactly really actually please thanks hey hi know known "
+        "current currently now still today latest recent recently time times"
+    )
+)
+# US spellings and common abbreviations users type, in the documents' words.
+_SPELLING = {
+    "defense": "defence",
+    "center": "centre",
+    "labor": "labour",
+    "favor": "favour",
+    "honor": "honour",
+    "program": "programme",
+    "programs": "programmes",
+    "usa": "us",
+    "america": "us",
+    "american": "us",
+    "americans": "us",
+    "u.s.": "us",
+    "mnna": "major non-nato ally",
+    "sgr": "standard gauge railway",
+    "imf": "imf",
+}
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """`answer_type`: date, number, person, place, organisation, yes_no, reason, list,
+    definition or other. `terms`: the content terms the answer should be about."""
+
+    text: str
+    answer_type: str
+    years: tuple[int, ...] = ()
+    recency: bool = False
+    future: bool = False
+    parts: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+
+def answer_type(text: str) -> str:
+    for name, pattern in _TYPES:
+        if pattern.search(text):
+            return name
+    return "other"
+
+
+def split_parts(text: str) -> tuple[str, ...]:
+    """A two-part question ("who leads it and how many officers?") as its parts; a
+    part must itself start with a question word, else the question is one part."""
+    pieces = [p.strip(" ?.,") for p in _PART_SPLIT.split(text) if p and p.strip(" ?.,")]
+    asking = [p for p in pieces if _QUESTION_WORD.match(p)]
+    if len(asking) >= 2 and len(asking) == len(pieces):
+        return tuple(asking[:3])
+    return (text.strip(),)
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    """The question's terms minus framing words, in order, without repeats."""
+    out: list[str] = []
+    for t in terms(text):
+        if t not in FRAMING and t not in out and not _YEAR.fullmatch(t):
+            out.append(t)
+    return tuple(out)
+
+
+def analyse(text: str) -> QuestionAnalysis:
+    """Read a (standalone, spelling-fixed) question."""
+    core = re.sub(r"\s*\([^)]*\)\s*$", "", text)  # carried follow-up context is not the ask
+    return QuestionAnalysis(
+        text=text,
+        answer_type=answer_type(core),
+        years=tuple(sorted({int(y) for y in _YEAR.findall(core)})),
+        recency=bool(_RECENT.search(core)),
+        future=bool(_FUTURE.search(core)),
+        parts=split_parts(core),
+        terms=content_terms(text),
+    )
+
+
+class Speller:
+    """Fixes words the documents never use to the nearest word they do (one edit for
+    short words, two for long ones; transpositions count as one)."""
+
+    def __init__(self, vocabulary: Iterable[str], lexicon: Iterable[str] = ()) -> None:
+        """`vocabulary`: the documents' words (corrections go to these); `lexicon`:
+        ordinary words of the language, never "corrected" ("cops" stays "cops")."""
+        self.vocabulary = frozenset(w for w in vocabulary if len(w) > 1)
+        self.lexicon = frozenset(lexicon)
+        self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
+
+    def fix(self, word: str) -> str:
+        lower = word.lower()
+        mapped = _SPELLING.get(lower)
+        if mapped:
+            return mapped
+        if (
+            len(lower) < 4
+            or lower in self.vocabulary
+            or lower in self.lexicon
+            or lower in STOPWORDS
+            or not lower.isalpha()
+            or not self._choices
+        ):
+            return word
+        limit = 1 if len(lower) <= 5 else 2
+        found = process.extractOne(lower, self._choices, scorer=OSA.distance, score_cutoff=limit)
+        return found[0] if found else word
+
+    def correct(self, text: str) -> str:
+        """text with misspelt words replaced (case of the rest kept)."""
+        return re.sub(
+            r"[A-Za-z][A-Za-z.'’-]*[A-Za-z]|[A-Za-z]", lambda m: self.fix(m.group(0)), text
+        )

@@ -1,0 +1,173 @@
+"""Candidate sentences of retrieved passages, what each one holds (a date, a number,
+a name), and citations that give every source section one number.
+
+Every sentence an answer shows is a verbatim quote of one of these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retrieval.models import Citation, Passage
+from retrieval.text import sentence_spans, terms
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+FULL_DATE = re.compile(rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b")
+MONTH_YEAR = re.compile(rf"\b({MONTHS}),? (1[89]|20)\d\d\b")
+YEAR = re.compile(r"\b(19[0-9]\d|20\d\d)\b")
+NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens"
+    r"|hundred|hundreds|thousand|thousands|million|billion|half|third|quarter)\b",
+    re.IGNORECASE,
+)
+NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b")
+# Sentences about the text itself answer nothing and mislead when quoted.
+META = re.compile(
+    r"\b(this|the present|other|that) (document|article|corpus|summary|collection)s?\b"
+    r"|\bin this (corpus|collection)\b|\breaders?\b|\bseparate documents?\b",
+    re.I,
+)
+# Sentences that lean on the one before read badly when quoted alone.
+DEPENDENT_START = re.compile(
+    r"^(It|Its|This|That|These|Those|They|Their|He|She|His|Her|However|But|Either way|Also"
+    r"|Still|Such|The same|Both|Neither|Instead|Meanwhile|Then)\b"
+)
+MIN_WORDS = 5
+MAX_QUOTE_CHARS = 700
+
+
+@dataclass
+class Candidate:
+    """One sentence of a retrieved passage."""
+
+    doc_rank: int
+    doc: Passage
+    start: int
+    end: int
+    vector: np.ndarray
+    order: int  # index of the sentence within its passage
+    score: float = 0.0
+    terms: set[str] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.start : self.end]
+
+    @property
+    def section_key(self) -> tuple[str, str, int | None]:
+        return (self.doc.source, self.doc.section, self.doc.page)
+
+
+def candidates(
+    passages: Sequence[Passage], embed: Callable[[Sequence[str]], np.ndarray]
+) -> list[Candidate]:
+    """Sentences of passages (vectors from indexing, or embedded now for passages that
+    came without them); too short and self-referential sentences are left out."""
+    out: list[Candidate] = []
+    for rank, doc in enumerate(passages):
+        spans = doc.sentence_spans
+        vectors = doc.sentence_vectors
+        known_terms = doc.sentence_terms
+        if spans is None or vectors is None or len(spans) != len(vectors):
+            spans = np.asarray(sentence_spans(doc.text), dtype=np.int32).reshape(-1, 2)
+            texts = [doc.text[s:e] for s, e in spans]
+            vectors = embed(texts) if texts else np.zeros((0, 1), np.float32)
+            known_terms = None
+        for i, ((start, end), vec) in enumerate(zip(spans, vectors, strict=True)):
+            text = doc.text[int(start) : int(end)]
+            if len(text.split()) < MIN_WORDS or META.search(text):
+                continue
+            out.append(
+                Candidate(
+                    rank,
+                    doc,
+                    int(start),
+                    int(end),
+                    np.asarray(vec, np.float32),
+                    order=i,
+                    terms=set(known_terms[i]) if known_terms is not None else set(terms(text)),
+                )
+            )
+    return out
+
+
+def date_precision(text: str) -> float:
+    """How precisely a sentence dates something: 1 a day, 0.6 a month, 0.3 a year."""
+    if FULL_DATE.search(text):
+        return 1.0
+    if MONTH_YEAR.search(text):
+        return 0.6
+    return 0.3 if YEAR.search(text) else 0.0
+
+
+def has_quantity(text: str) -> bool:
+    """A number that is not only a date or year."""
+    return bool(NUMBER.search(YEAR.sub("", FULL_DATE.sub("", text))))
+
+
+def holds(answer_type: str, text: str) -> bool:
+    """Whether the sentence holds the kind of thing the question asks for."""
+    if answer_type == "date":
+        return date_precision(text) > 0
+    if answer_type == "number":
+        return has_quantity(text)
+    if answer_type in ("person", "organisation"):
+        return bool(NAME.search(text)) or bool(re.search(r"\b[A-Z]{2,}\b", text))
+    if answer_type == "place":
+        return bool(re.search(r"(?<!^)\b[A-Z][a-z]+", text))
+    return True
+
+
+def citation_for(passage: Passage, index: int, quote: str) -> Citation:
+    """Citation number `index` quoting `quote` from passage."""
+    return Citation(
+        index=index,
+        title=passage.title,
+        source=passage.source,
+        section=passage.section,
+        url=passage.url,
+        quote=quote,
+        page=passage.page,
+        date=passage.as_of or passage.date,
+    )
+
+
+def joinable(chosen: Sequence[Candidate], cand: Candidate) -> bool:
+    """cand can join the answer without a second number for its section: no chosen
+    sentence shares its section, or one does in the same passage close enough to
+    quote both as one passage of text."""
+    for other in chosen:
+        if other.section_key != cand.section_key:
+            continue
+        if other.doc.id != cand.doc.id:
+            return False
+        start, end = min(other.start, cand.start), max(other.end, cand.end)
+        if end - start > MAX_QUOTE_CHARS:
+            return False
+    return True
+
+
+def cite(selected: Sequence[Candidate], first: int = 1) -> tuple[str, list[Citation]]:
+    """Answer text with [n] after each sentence, numbered in reading order; all
+    sentences of one section share one number, whose quote spans them."""
+    numbers: dict[tuple[str, str, int | None], int] = {}
+    spans: dict[int, tuple[Candidate, int, int]] = {}
+    parts: list[str] = []
+    for cand in selected:
+        n = numbers.get(cand.section_key)
+        if n is None:
+            n = numbers[cand.section_key] = len(numbers) + first
+            spans[n] = (cand, cand.start, cand.end)
+        else:
+            base, start, end = spans[n]
+            spans[n] = (base, min(start, cand.start), max(end, cand.end))
+        parts.append(f"{cand.text} [{n}]")
+    citations = [
+        citation_for(base.doc, n, base.doc.text[start:end])
+        for n, (base, start, end) in sorted(spans.items())
+    ]
+    return " ".join(parts), citations
