@@ -1,4 +1,8 @@
-"""Who re-indexed or uploaded what, when, from which platform, and how it ended (SQLite)."""
+"""Who re-indexed or uploaded what, when, from which platform, and how it ended (SQLite).
+
+Entries are deleted once older than the retention period (default 90 days), at
+start-up and then at most once a day; they never hold question text.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.statedb import open_state_db
+from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, open_state_db
+
+
+def _iso(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 @dataclass(frozen=True)
@@ -25,9 +33,16 @@ class AuditEntry:
 
 
 class AuditLog:
-    """Append-only; shares the bot's state file with the feedback store."""
+    """Append-only but for pruning; shares the bot's state file with the feedback store."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        retention_days: float | None = DEFAULT_RETENTION_DAYS,
+        clock: Clock = time.time,
+    ) -> None:
+        self._clock = clock
         self._db = open_state_db(
             path,
             """CREATE TABLE IF NOT EXISTS audit (
@@ -36,9 +51,21 @@ class AuditLog:
                     detail TEXT NOT NULL, result TEXT NOT NULL)""",
         )
         self._lock = threading.Lock()
+        self._pruner = Pruner(self._prune_older_than, retention_days, clock)
+        self._pruner.run()
+
+    def prune(self) -> int:
+        """Delete entries older than the retention period now; entries removed."""
+        return self._pruner.run()
+
+    def _prune_older_than(self, cutoff: float) -> int:
+        with self._lock:  # `at` is fixed-width ISO 8601 UTC, so text order is time order
+            removed = self._db.execute("DELETE FROM audit WHERE at < ?", (_iso(cutoff),)).rowcount
+        return max(removed, 0)
 
     def record(self, platform: str, actor: str, action: str, detail: str, result: str) -> None:
-        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self._pruner.maybe()
+        at = _iso(self._clock())
         with self._lock:
             self._db.execute(
                 "INSERT INTO audit (at, platform, actor, action, detail, result)"

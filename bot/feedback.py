@@ -1,4 +1,9 @@
-"""👍/👎 feedback on answers, stored with the question, answer and user (SQLite)."""
+"""👍/👎 feedback on answers, stored with the question, answer and user (SQLite).
+
+This is the one place the bot keeps question text: the buttons under an answer (vote,
+"show quotes") refer to it later. Answers and votes are deleted once older than the
+retention period (default 90 days), at start-up and then at most once a day.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.statedb import open_state_db
+from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, open_state_db
 from retrieval.models import Answer
 
 
@@ -26,7 +31,14 @@ class FeedbackRecord:
 class FeedbackStore:
     """Thread-safe store in one SQLite file (default: BOT_DATA_DIR/bot_state.sqlite3)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        retention_days: float | None = DEFAULT_RETENTION_DAYS,
+        clock: Clock = time.time,
+    ) -> None:
+        self._clock = clock
         self._db = open_state_db(
             path,
             """CREATE TABLE IF NOT EXISTS answers (
@@ -39,14 +51,39 @@ class FeedbackStore:
                     PRIMARY KEY (answer_id, user))""",
         )
         self._lock = threading.Lock()
+        self._pruner = Pruner(self._prune_older_than, retention_days, clock)
+        self._pruner.run()
+
+    def prune(self) -> int:
+        """Delete answers and votes older than the retention period now; rows removed."""
+        return self._pruner.run()
+
+    def _prune_older_than(self, cutoff: float) -> int:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                votes = self._db.execute(
+                    "DELETE FROM feedback WHERE created_at < ?"
+                    " OR answer_id IN (SELECT id FROM answers WHERE created_at < ?)",
+                    (cutoff, cutoff),
+                ).rowcount
+                answers = self._db.execute(
+                    "DELETE FROM answers WHERE created_at < ?", (cutoff,)
+                ).rowcount
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return max(votes, 0) + max(answers, 0)
 
     def remember(self, platform: str, user: str, answer: Answer) -> int:
         """Keep an answer so a later button press can refer to it; returns its id."""
+        self._pruner.maybe()
         with self._lock:
             cur = self._db.execute(
                 "INSERT INTO answers (platform, user, question, answer_json, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (platform, user, answer.question, json.dumps(answer.to_dict()), time.time()),
+                (platform, user, answer.question, json.dumps(answer.to_dict()), self._clock()),
             )
             return int(cur.lastrowid or 0)
 
@@ -73,6 +110,7 @@ class FeedbackStore:
         """Record (or change) a user's vote on an answer. False if the answer is unknown."""
         if vote not in (1, -1):
             raise ValueError("vote must be +1 or -1")
+        self._pruner.maybe()
         with self._lock:
             known = self._db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone()
             if not known:
@@ -81,7 +119,7 @@ class FeedbackStore:
                 "INSERT INTO feedback (answer_id, user, vote, created_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(answer_id, user) DO UPDATE SET vote = excluded.vote,"
                 " created_at = excluded.created_at",
-                (answer_id, user, vote, time.time()),
+                (answer_id, user, vote, self._clock()),
             )
             return True
 

@@ -168,11 +168,11 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> Ch
     from bot.service import ChatService
 
     engine = build_engine(settings, embedder=embedder)
-    state = settings.data_dir / "bot_state.sqlite3"
+    state, keep = state_path(settings), retention_days(settings)
     return ChatService(
         engine,
-        feedback=FeedbackStore(state),
-        audit=AuditLog(state),
+        feedback=FeedbackStore(state, retention_days=keep),
+        audit=AuditLog(state, retention_days=keep),
         conversations=Conversations(),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         metrics=Metrics(),
@@ -183,10 +183,22 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> Ch
     )
 
 
+def state_path(settings: Settings) -> Path:
+    """The bot's state file (feedback, audit log): private to the bot's user."""
+    return settings.data_dir / "bot_state.sqlite3"
+
+
+def retention_days(settings: Settings) -> int:
+    """BOT_RETENTION_DAYS: how long feedback answers, votes and audit entries are kept."""
+    from bot.statedb import DEFAULT_RETENTION_DAYS
+
+    return int(getattr(settings, "retention_days", DEFAULT_RETENTION_DAYS))
+
+
 def open_audit_log(settings: Settings) -> AuditLog:
     from bot.audit import AuditLog
 
-    return AuditLog(settings.data_dir / "bot_state.sqlite3")
+    return AuditLog(state_path(settings), retention_days=retention_days(settings))
 
 
 # Chat platforms ------------------------------------------------------------------

@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from retrieval.compose import ExtractiveComposer, citation_for
 from retrieval.models import Answer, Citation, Evidence, Passage
 from retrieval.ports import Generator
+from retrieval.question import analyse
+from retrieval.sentences import holds
 from retrieval.text import sentence_spans, terms
 
 log = logging.getLogger(__name__)
@@ -234,21 +236,38 @@ class LLMComposer:
         self.max_source_chars = max_source_chars
 
     def answer(self, question: str, query: str, evidence: Evidence) -> Answer:
-        """A model-written answer with checked citations, else the extractive one."""
+        """A model-written answer with checked citations, else the extractive one.
+
+        The extractive step decides first whether the documents answer at all: when
+        it declines, the model is not called; what it names as not covered is told
+        to the model and leads the answer; a reply that lacks what the question asks
+        for (a date, a figure) gives the extractive answer instead."""
+        draft = self.fallback.answer(question, query, evidence)
         docs = list(evidence.passages)
-        if not docs:
-            return self.fallback.answer(question, query, evidence)
+        if draft.abstained or not docs:
+            return draft
+        gaps = "".join(f"\n- {g}" for g in draft.gaps)
         user = (
             f"{format_sources(docs, self.max_source_chars)}\n\n"
-            f"Question: {query}\n\nAnswer from the sources above, citing them as [n]."
+            f"Question: {query}\n\n"
+            + (
+                f"The sources do not cover:{gaps}\nAnswer only what they do cover.\n\n"
+                if gaps
+                else ""
+            )
+            + "Answer from the sources above, citing them as [n]."
         )
-        return self._run(
-            question,
-            ANSWER_SYSTEM,
-            user,
-            docs,
-            lambda: self.fallback.answer(question, query, evidence),
-        )
+        answer = self._run(question, ANSWER_SYSTEM, user, docs, lambda: draft)
+        if answer.mode != self.mode:
+            return answer
+        kind = analyse(query).answer_type
+        if kind in ("date", "number") and not holds(kind, answer.answer):
+            log.info("the model's answer holds no %s; answering extractively", kind)
+            return _with_note(draft, NOTE_UNCHECKED, answer.timings_ms.get("llm", 0.0))
+        if draft.gaps:
+            lead = " ".join(draft.gaps)
+            answer = replace(answer, answer=f"{lead}\n{answer.answer}", gaps=draft.gaps)
+        return answer
 
     def summarize(self, topic: str, evidence: Evidence, *, by_document: bool = False) -> Answer:
         """A model-written summary of docs (one line per document with by_document).

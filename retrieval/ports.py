@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -31,28 +31,3 @@ class Generator(Protocol):
     """A chat model that completes a prompt (LangChain chat models fit via an adapter)."""
 
     def generate(self, system: str, user: str, *, timeout: float) -> str: ...
-
-
-@runtime_checkable
-class VectorStore(Protocol):
-    """Where chunks and their sentence vectors live (Chroma embedded or server)."""
-
-    embedder: Embedder
-
-    def exists(self) -> bool: ...
-
-    def fingerprint(self) -> str | None: ...
-
-    def reset(self, fingerprint: str) -> None: ...
-
-    def count(self) -> int: ...
-
-    def manifest(self) -> dict: ...
-
-    def delete_document(self, source: str) -> None: ...
-
-    def add_chunks(self, records: Iterable) -> None: ...
-
-    def dense_search(
-        self, vector: np.ndarray, k: int, *, size: int | None = None
-    ) -> list[tuple[str, float]]: ...

@@ -215,6 +215,34 @@ def test_out_of_corpus_question_abstains_when_the_model_does_not_know(server, co
     assert answer.mode == "extractive"
     assert not answer.citations
     assert not answer.note
+    assert server.requests == []  # evidence that cannot answer never reaches the model
+
+
+def test_what_the_documents_do_not_cover_is_told_to_the_model_and_leads_the_answer(
+    server, corpus_engine
+):
+    question = "What did the US and Kenya agree on Haiti in 2031?"
+    docs = retrieved(corpus_engine, question)
+    server.enqueue(f"{claim(docs[0])} [1].")
+
+    answer = ask(make_composer(server, corpus_engine), corpus_engine, question)
+
+    assert answer.mode == "llm" and answer.gaps
+    assert answer.answer.startswith("The documents don't cover 2031")
+    assert "do not cover" in server.requests[0].message("user")
+
+
+def test_a_model_answer_without_the_date_asked_for_gives_the_extractive_one(
+    server, corpus_engine
+):
+    docs = retrieved(corpus_engine, MNNA_QUESTION)
+    no_date = next(s for s in sentences(docs[0].text) if not any(c.isdigit() for c in s))
+    server.enqueue(f"{no_date.rstrip('.')} [1].")
+
+    answer = ask(make_composer(server, corpus_engine), corpus_engine, MNNA_QUESTION)
+
+    assert answer.mode == "extractive" and answer.note == NOTE_UNCHECKED
+    assert answer.answer == extractive(corpus_engine, MNNA_QUESTION).answer
 
 
 def test_dont_know_with_extractive_evidence_gives_the_extractive_answer(server, corpus_engine):

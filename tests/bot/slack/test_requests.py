@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Any
@@ -93,3 +94,61 @@ def test_a_429_from_slack_delays_but_does_not_drop_the_answer(api, serve) -> Non
     assert [c["status"] for c in calls] == [429, 200]
     assert post["thread_ts"] == "4.1" and "Answer to busy?" in post["text"]
     assert time.monotonic() - started >= 1.0
+
+
+# Bodies that do not parse (issue 11, item 7) --------------------------------------------
+MALFORMED = [
+    ("{not json", "application/json"),
+    ("[1,2]", "application/json"),
+    ('"just a string"', "application/json"),
+    (
+        json.dumps({"type": "event_callback", "event": "hello", "event_id": "EvS"}),
+        "application/json",
+    ),
+    (
+        json.dumps(
+            {"type": "event_callback", "event": {"type": "app_mention"}, "authorizations": 3}
+        ),
+        "application/json",
+    ),
+    ("payload=%7Bbroken", FORM),
+    ("payload=%5B1%2C2%5D", FORM),  # payload=[1,2]
+]
+
+
+def _records_at_info(caplog: Any) -> list[Any]:
+    return [r for r in caplog.records if r.levelno >= logging.INFO]
+
+
+def test_unsigned_malformed_bodies_get_401_quietly(api, serve, caplog) -> None:
+    service = StubService()
+    bot = serve(service)
+    caplog.set_level(logging.DEBUG)
+    caplog.clear()
+    for _ in range(4):
+        for body, ctype in MALFORMED:
+            assert post_signed(bot.url, body, ctype, signed=False)[0] == 401, body
+            assert post_signed(bot.url, body, ctype, secret="wrong")[0] == 401, body
+    time.sleep(0.2)
+    assert all(r.exc_info is None for r in caplog.records), caplog.text
+    assert len(_records_at_info(caplog)) <= 1, caplog.text  # at most a first warning
+    assert service.asked == [] and api.calls == []
+
+
+def test_signed_malformed_bodies_get_400_and_one_log_line_each(api, serve, caplog) -> None:
+    service = StubService()
+    bot = serve(service)
+    caplog.set_level(logging.INFO)
+    for body, ctype in MALFORMED:
+        caplog.clear()
+        status, text, _ = post_signed(bot.url, body, ctype)
+        time.sleep(0.05)
+        records = _records_at_info(caplog)
+        assert status == 400, (body, status, text)
+        assert len(records) == 1 and records[0].exc_info is None, (body, caplog.text)
+        assert "\n" not in records[0].getMessage()
+    assert service.asked == [] and api.calls == []
+    # The server still answers good requests afterwards.
+    good = json.dumps(event_payload(mention("still there?", ts="9.1"), "EvGood"))
+    assert post_signed(bot.url, good)[0] == 200
+    assert "Answer to still there?" in api.wait_posts(1)[0]["text"]
