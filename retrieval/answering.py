@@ -253,16 +253,15 @@ class Answerer:
         """Plain statements of what the question asks that the chosen evidence lacks."""
         gaps: list[str] = []
         shown = " ".join(c.text for c in chosen)
-        latest = max((p.as_of or p.date for p in evidence.passages), default="")
+        latest = evidence.latest or max((p.as_of or p.date for p in evidence.passages), default="")
         for year in analysis.years:
-            if str(year) in shown:
-                continue
-            if latest and year > int(latest[:4]):
+            if latest and year > int(latest[:4]):  # at most plans for it, no events
                 gaps.append(
                     f"The documents don't cover {year}: the latest events they report are "
                     f"from {_month(latest)}."
                 )
-            else:
+                continue
+            if str(year) not in shown:
                 gaps.append(f"The documents don't say what happened in {year} on this.")
         if analysis.future and not analysis.years and latest:
             gaps.append(

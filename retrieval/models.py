@@ -181,5 +181,6 @@ class Evidence:
     query_idf: dict[str, float] = field(default_factory=dict)
     unknown_names: tuple[str, ...] = ()
     unknown_terms: tuple[str, ...] = ()  # query terms no document uses
+    latest: str = ""  # the newest date any document reports events up to (YYYY-MM-DD)
     said: tuple[str, ...] = ()  # answers already given in the conversation: not repeated
     lexicon: frozenset[str] = frozenset()  # ordinary words of the language (not names)

@@ -157,6 +157,7 @@ class HybridSearch:
             passages=passages,
             query_idf={t: snap.lexical.idf(t) for t in set(query_terms)},
             unknown_names=unknown_names,
+            latest=snap.latest_date(),
             unknown_terms=tuple(
                 t for t in dict.fromkeys(query_terms) if not snap.lexical.knows_variant(t)
             ),

@@ -51,6 +51,7 @@ class CorpusSnapshot:
     by_id: dict[str, int] = field(default_factory=dict)
     documents: dict[str, list[int]] = field(default_factory=dict)  # source -> chunk positions
     _words: frozenset[str] | None = None
+    _latest: str | None = None
 
     @classmethod
     def load(cls, store: ChromaStore) -> CorpusSnapshot:
@@ -122,6 +123,15 @@ class CorpusSnapshot:
                 found.update(w.lower() for w in iter_words(text))
             cached = self._words = frozenset(found)
         return cached
+
+    def latest_date(self) -> str:
+        """The newest `as_of` (else `date`) of any document: where the documents end."""
+        if self._latest is None:
+            dates = (
+                str(c.metadata.get("as_of") or c.metadata.get("date") or "") for c in self.chunks
+            )
+            self._latest = max((d for d in dates if d[:4].isdigit()), default="")
+        return self._latest
 
     def sentence_ids(self, chunk_position: int) -> range:
         first, count = self.chunk_sentences[chunk_position]
