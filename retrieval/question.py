@@ -32,7 +32,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "date",
         re.compile(
             r"^\W*(and\s+|so\s+|but\s+)?(when|since when)\b|\bwhat (year|date|day|month)\b"
-            r"|\bwhich (year|date|day|month)\b|\bin what year\b|\bwhen\b",
+            r"|\bwhich (year|date|day|month)\b|\bin what year\b|\bwhen\b|\bdate\b|\bwhat time\b",
             re.I,
         ),
     ),
