@@ -131,10 +131,11 @@ class AnswerEngine:
         started = time.perf_counter()
         self.holder.refresh_if_moved()
         fixed = self.speller().correct(question)
+        spelt = time.perf_counter()
         query = self.rewriter.rewrite(fixed, history)
         said = [t.answer for t in history if t.answer]
         answer: Answer = self.chain.invoke({"question": question, "query": query, "said": said})
-        timings = dict(answer.timings_ms)
+        timings = {"spell": (spelt - started) * 1000, **answer.timings_ms}
         timings["total"] = (time.perf_counter() - started) * 1000
         return replace(answer, timings_ms=timings)
 

@@ -30,6 +30,11 @@ _REFERS = re.compile(
 _ACRONYM = re.compile(r"\b[A-Z]{2,}[a-z]?\b")
 
 
+# In a conversation, a question this short that names nothing capitalised is read
+# with the earlier turns' subject ("how big is the new force supposed to be?").
+SHORT_FOLLOW_UP = 5
+
+
 def needs_context(question: str) -> bool:
     """True when the question cannot stand on its own.
 
@@ -62,7 +67,10 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     previous = history[0].question
     for turn in history[1:]:
         previous = standalone_question(turn.question, [Turn(previous)])
-    if not needs_context(question):
+    short_and_unnamed = len(terms(question)) <= SHORT_FOLLOW_UP and not (
+        proper_nouns(question) or _ACRONYM.findall(question)
+    )
+    if not needs_context(question) and not short_and_unnamed:
         return question
     carried = _key_words(previous, set(terms(question)))
     if not carried:
