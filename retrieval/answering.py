@@ -26,6 +26,7 @@ from retrieval.question import QuestionAnalysis, analyse, answer_type, content_t
 from retrieval.sentences import (
     DEPENDENT_START,
     Candidate,
+    answers,
     candidates,
     cite,
     date_precision,
@@ -200,7 +201,7 @@ class Answerer:
 
         def key(c: Candidate) -> tuple[bool, float]:
             cov = self.coverage(part.terms, c, evidence.query_idf)
-            return (holds(part.answer_type, c.text), c.score + 0.25 * cov)
+            return (answers(part.answer_type, c.text, part.text), c.score + 0.25 * cov)
 
         return max(close, key=key)
 
@@ -263,7 +264,8 @@ class Answerer:
                 continue
             if str(year) not in shown:
                 gaps.append(f"The documents don't say what happened in {year} on this.")
-        if analysis.future and not analysis.years and latest:
+        future_year = any(latest and y >= int(latest[:4]) for y in analysis.years)
+        if analysis.future and (not analysis.years or future_year) and latest:
             gaps.append(
                 f"The documents can't say what will happen: they report events up to "
                 f"{_month(latest)}."

@@ -109,6 +109,25 @@ def has_quantity(text: str) -> bool:
     return bool(NUMBER.search(YEAR.sub("", FULL_DATE.sub("", text))))
 
 
+def answers(answer_type: str, text: str, question: str) -> bool:
+    """Whether the sentence holds what the question asks for and does not already say:
+    a date, figure or name that is not in the question itself."""
+    if not holds(answer_type, text):
+        return False
+    asked = question.lower()
+    if answer_type == "date":
+        found = [m.group(0) for p in (FULL_DATE, MONTH_YEAR, YEAR) for m in p.finditer(text)]
+        return any(f.lower() not in asked for f in found)
+    if answer_type == "number":
+        bare = YEAR.sub("", FULL_DATE.sub("", text))
+        return any(m.group(0).lower() not in asked for m in NUMBER.finditer(bare))
+    if answer_type in ("person", "organisation"):
+        names = [m.group(0) for m in NAME.finditer(text)]
+        names += re.findall(r"\b[A-Z]{2,}\b", text)
+        return any(not all(w.lower() in asked for w in n.split()) for n in names)
+    return True
+
+
 def holds(answer_type: str, text: str) -> bool:
     """Whether the sentence holds the kind of thing the question asks for."""
     if answer_type == "date":
