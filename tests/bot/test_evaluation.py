@@ -1,0 +1,80 @@
+"""`python -m bot eval` finds its sets by setting and never passes silently on none."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import load_external, run_eval_command
+from bot.evaluation.checks import duplicate_citations, facts_present, first_sentence, meta_quotes
+from retrieval.models import Answer, Citation
+from tests.conftest import make_settings
+
+
+def args(**kw: object) -> argparse.Namespace:
+    return argparse.Namespace(**{"json": False, "output": None, "questions": None, **kw})
+
+
+def test_no_questions_is_an_error_not_a_silent_pass(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp_path / "d", eval_dir=tmp_path / "empty")
+    assert run_eval_command(settings, args()) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no evaluation questions in") and "BOT_EVAL_DIR" in err
+
+
+def test_a_malformed_line_names_its_file_and_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "external").mkdir()
+    (tmp_path / "external" / "q.jsonl").write_text('{"id": "x1", "question": "q?"}\n{oops\n')
+    settings = make_settings(tmp_path / "d")
+    assert run_eval_command(settings, args(questions=tmp_path)) == 2
+    assert "q.jsonl:2" in capsys.readouterr().err
+
+
+def test_external_lines_read_labels_facts_and_history(tmp_path: Path) -> None:
+    (tmp_path / "external").mkdir()
+    line = {
+        "id": "x1",
+        "question": "and when?",
+        "expected": "covered",
+        "label": "partly",
+        "key_facts": [["2024", "twenty twenty-four"]],
+        "history": [{"question": "who went?", "answer": "Police."}],
+    }
+    (tmp_path / "external" / "q.jsonl").write_text(json.dumps(line) + "\n")
+    (q,) = load_external(tmp_path)
+    assert (q.label, q.key_facts, q.history[0].answer) == (
+        "partly",
+        (("2024", "twenty twenty-four"),),
+        "Police.",
+    )
+
+
+def citation(n: int, section: str, quote: str = "Quote.") -> Citation:
+    return Citation(n, "T", "doc.md", section, "", quote)
+
+
+@pytest.mark.parametrize(
+    ("text", "groups", "ok"),
+    [
+        ("Officers landed on 25 June 2024.", [["25 June", "June 25"]], True),
+        ("Officers landed on 25  June 2024.", [["25 June"]], True),
+        ("Officers landed in June.", [["25 June"]], False),
+        ("400 officers on 25 June.", [["25 June"], ["400"]], True),
+    ],
+)
+def test_facts_are_found_whitespace_and_case_aside(text: str, groups, ok: bool) -> None:  # type: ignore[no-untyped-def]
+    assert facts_present(text, groups) is ok
+
+
+def test_answer_checks_a_reader_would_make() -> None:
+    answer = Answer(
+        "q",
+        "First fact here. [1] Second fact. [2]",
+        [citation(1, "A"), citation(2, "A", "This summary explains the mission.")],
+    )
+    assert first_sentence(answer) == "First fact here."
+    assert duplicate_citations(answer)  # one section under two numbers
+    assert meta_quotes(answer) == ["This summary explains the mission."]
