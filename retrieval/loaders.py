@@ -155,6 +155,11 @@ def _attach_sources(
     out = []
     for section in sections:
         url = ""
+        if links and not _SOURCES_LINE.search(section.text):
+            where = section.heading or "the introduction"
+            warnings.append(
+                f"section {where!r} names no source; its citations link to the document"
+            )
         for m in _SOURCES_LINE.finditer(section.text):
             for sid in (x.strip() for x in m.group("ids").split(",")):
                 if not sid:
