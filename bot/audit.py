@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, open_state_db
+from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, forget_deleted, open_state_db
 
 
 def _iso(seconds: float) -> str:
@@ -61,6 +61,8 @@ class AuditLog:
     def _prune_older_than(self, cutoff: float) -> int:
         with self._lock:  # `at` is fixed-width ISO 8601 UTC, so text order is time order
             removed = self._db.execute("DELETE FROM audit WHERE at < ?", (_iso(cutoff),)).rowcount
+            if removed > 0:
+                forget_deleted(self._db)
         return max(removed, 0)
 
     def record(self, platform: str, actor: str, action: str, detail: str, result: str) -> None:

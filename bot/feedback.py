@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, open_state_db
+from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, forget_deleted, open_state_db
 from retrieval.models import Answer
 
 
@@ -74,7 +74,10 @@ class FeedbackStore:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-        return max(votes, 0) + max(answers, 0)
+            removed = max(votes, 0) + max(answers, 0)
+            if removed:
+                forget_deleted(self._db)
+        return removed
 
     def remember(self, platform: str, user: str, answer: Answer) -> int:
         """Keep an answer so a later button press can refer to it; returns its id."""

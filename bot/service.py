@@ -231,11 +231,28 @@ class ChatService:
             "upload on %s by %s stored as %s", request.platform, request.user, stored.path.name
         )
         detail = f"{name[:200]} -> {stored.path.name}"
-        return stored, self._audited(request, "upload", detail, progress)
+        return stored, self._audited(request, "upload", detail, progress, upload=stored)
+
+    def _upload_skipped(self, stored: StoredUpload, stats: IndexStats) -> str | None:
+        """Why the indexer skipped the stored upload, or None when it was indexed."""
+        source = self.engine.indexer.source_name(stored.path)
+        for skipped in stats.skipped:
+            if skipped.path == source:
+                return skipped.reason
+        return None
 
     def _audited(
-        self, request: ChatRequest, action: str, detail: str, progress: Progress | None
+        self,
+        request: ChatRequest,
+        action: str,
+        detail: str,
+        progress: Progress | None,
+        *,
+        upload: StoredUpload | None = None,
     ) -> IndexStats:
+        """Re-index and audit the outcome. With `upload`: an upload the indexer skipped
+        (no text, binary, unreadable) is deleted again, audited as refused, and refused
+        to the caller (UploadError), instead of staying in the corpus unindexed."""
         try:
             stats = self.engine.reindex(progress)
         except ReindexInProgress as exc:
@@ -249,6 +266,12 @@ class ChatService:
         log.info(
             "re-index by %s:%s done: %s", request.platform, request.user, summarize_stats(stats)
         )
+        reason = self._upload_skipped(upload, stats) if upload is not None else None
+        if upload is not None and reason is not None:
+            upload.path.unlink(missing_ok=True)
+            log.info("upload %s skipped by the indexer and removed: %s", upload.path.name, reason)
+            self._record(request, action, detail, f"refused: {reason}")
+            raise UploadError(f"{upload.original_name}: not added — {reason}")
         self._record(request, action, detail, summarize_stats(stats))
         return stats
 

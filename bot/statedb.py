@@ -14,7 +14,6 @@ import os
 import sqlite3
 import stat
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,10 +62,20 @@ def open_state_db(path: Path, *schema: str) -> sqlite3.Connection:
     secure_state_files(path)
     db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA secure_delete=ON")  # pruned rows are overwritten, not left in free pages
     for statement in schema:
         db.execute(statement)
     secure_state_files(path)
     return db
+
+
+def forget_deleted(db: sqlite3.Connection) -> None:
+    """After a prune: copy the WAL into the database and truncate it, so the old pages
+    (with the deleted rows) leave the disk too. Best effort: skipped while busy."""
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError as exc:
+        log.debug("checkpoint after pruning skipped: %s", exc)
 
 
 def retention_seconds(days: float | None) -> float | None:

@@ -166,7 +166,9 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> Ch
     from bot.limits import RateLimiter
     from bot.metrics import Metrics, PlatformStatus
     from bot.service import ChatService
+    from bot.statedb import secure_folder
 
+    secure_folder(settings.data_dir)  # 0700 before the index and the state file land in it
     engine = build_engine(settings, embedder=embedder)
     state, keep = state_path(settings), retention_days(settings)
     return ChatService(

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.models import Answer, Evidence
-from retrieval.question import QuestionAnalysis, analyse, answer_type, content_terms
+from retrieval.question import (
+    QuestionAnalysis,
+    analyse,
+    answer_type,
+    content_terms,
+    definition_pattern,
+)
 from retrieval.sentences import (
     DEPENDENT_START,
     Candidate,
@@ -97,6 +103,7 @@ class Answerer:
         idf = evidence.query_idf
         total = sum(idf.get(t, 1.0) for t in q_terms) or 1.0
         penalty = self.params.unknown_name_penalty if evidence.unknown_names else 0.0
+        defines = definition_pattern(query) if kind == "definition" else None
         for cand, sim in zip(cands, sims, strict=True):
             overlap = sum(idf.get(t, 1.0) for t in q_terms & cand.terms) / total
             bonus = 0.0
@@ -106,6 +113,8 @@ class Answerer:
                 kind, cand.text
             ):
                 bonus += self.params.type_bonus * 0.6
+            if defines is not None and defines.search(cand.text):
+                bonus += 2 * self.params.type_bonus  # the sentence that says what X is
             if DEPENDENT_START.match(cand.text):
                 bonus -= 0.05
             cand.score = float(sim) + self.params.lexical_weight * overlap + bonus

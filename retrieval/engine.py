@@ -20,7 +20,7 @@ from retrieval.compose import ABSTAIN_MESSAGE
 from retrieval.followup import QuestionRewriter
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
-from retrieval.question import Speller
+from retrieval.question import Speller, definition_pattern
 from retrieval.retriever import HybridSearch, IndexHolder, passage_at
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.store import document_info
@@ -112,7 +112,16 @@ class AnswerEngine:
 
     # Questions ---------------------------------------------------------------
     def _retrieve(self, query: str) -> Evidence:
-        evidence = self.search.search(self.holder.get(), query)
+        view = self.holder.get()
+        evidence = self.search.search(view, query)
+        defines = definition_pattern(query)
+        if defines is not None and not any(defines.search(p.text) for p in evidence.passages):
+            # "what is AGOA?": the sentence spelling it out may sit in a chunk the per-
+            # document cap left out; look among the chunks naming it.
+            wider = self.search.search(view, query, top_k=20, per_doc=20).passages
+            found = next((p for p in wider if defines.search(p.text)), None)
+            if found is not None:
+                evidence = replace(evidence, passages=[found, *evidence.passages])
         return replace(evidence, lexicon=self.lexicon) if self.lexicon else evidence
 
     def speller(self) -> Speller:

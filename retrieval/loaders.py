@@ -83,6 +83,14 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# Dates stay text: YAML's own date parsing raises on "2025-02-30" instead of letting
+# the loader report it as a malformed field.
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     m = _FRONT_MATTER.match(text)
     if not m:
@@ -91,7 +99,7 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
         raise DocumentError(f"front matter longer than {MAX_FRONT_MATTER_CHARS:,} characters")
     try:
         meta = yaml.load(m.group(1), Loader=_NoAliasLoader) or {}
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         raise DocumentError(f"malformed front matter: {str(exc).splitlines()[0]}") from None
     if not isinstance(meta, dict):
         raise DocumentError("malformed front matter: expected key: value pairs")
@@ -179,10 +187,25 @@ def _date_field(meta: dict[str, Any], key: str, warnings: list[str]) -> str:
     if value is None or value == "":
         return ""
     text = str(value).strip()
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+    if not _is_date(text):
         warnings.append(f"front matter `{key}` is not a date (YYYY-MM-DD): {text[:40]!r}; ignored")
         return ""
     return text
+
+
+def _is_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real day."""
+    import datetime
+
+    if re.fullmatch(r"\d{4}", text):
+        return True
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return 1 <= int(text[5:]) <= 12
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 class _HTMLText(HTMLParser):

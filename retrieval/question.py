@@ -66,7 +66,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("list", re.compile(r"^\W*(list|name)\b|\bwhich (countries|nations)\b|\bwhat are the\b", re.I)),
-    ("definition", re.compile(r"^\W*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ mean\b", re.I)),
+    (
+        "definition",
+        re.compile(r"^\W*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|stand for)\b", re.I),
+    ),
 )
 _RECENT = re.compile(
     r"\b(current|currently|now|still|today|latest|at the moment|as of now|these days|"
@@ -123,6 +126,30 @@ class QuestionAnalysis:
     future: bool = False
     parts: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+
+
+_DEFINITION = re.compile(
+    r"^\W*(?:what|who)(?:\s+(?:is|are|was|were)|'s)\s+(?:the\s+|an?\s+)?(?P<subject>[^?]{2,60}?)"
+    r"\s*\??\s*$|^\W*what does (?P<subject2>.{2,40}?) (?:stand for|mean)\W*$",
+    re.I,
+)
+
+
+def definition_pattern(question: str) -> re.Pattern[str] | None:
+    """For "what is X?" / "what does X stand for?", a pattern matching sentences that
+    define X ("the African Growth and Opportunity Act (AGOA)", "AGOA is …")."""
+    m = _DEFINITION.match(question.strip())
+    if not m:
+        return None
+    subject = (m.group("subject") or m.group("subject2") or "").strip()
+    if not subject or len(subject.split()) > 5:
+        return None
+    x = re.escape(subject)
+    return re.compile(
+        rf"\({x}\)|^(the\s+)?{x},?\s+(is|are|was|were)\s+(a|an|the)\b|^(the\s+)?{x} stands for"
+        rf"|\b(known as|called) {x}\b",
+        re.I,
+    )
 
 
 def answer_type(text: str) -> str:

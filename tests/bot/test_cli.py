@@ -221,3 +221,82 @@ def test_audit_lists_reindex_runs(cli_env: dict[str, str]) -> None:
     assert (entry["platform"], entry["action"]) == ("cli", "reindex")
     assert entry["result"].startswith("2 added, 0 updated, 0 deleted, 0 unchanged")
     assert entry["detail"] == cli_env["BOT_CORPUS_DIR"] and entry["actor"]
+
+
+# `ask --json` conversations on stdin ------------------------------------------------
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_ask_json_follow_up_with_history_is_read_in_its_context(cli_env: dict[str, str]) -> None:
+    first = "When did the Kenyan police arrive in Haiti?"
+    earlier = json.loads(bot(cli_env, "ask", "--json", first).stdout)
+    follow_up = {
+        "question": "and how many officers were there?",
+        "history": [{"question": first, "answer": earlier["answer"]}],
+    }
+
+    out = bot(cli_env, "ask", "--json", stdin=json.dumps(follow_up) + "\n")
+
+    assert out.returncode == 0, out.stderr
+    (answer,) = json_lines(out.stdout)
+    assert answer["question"] == follow_up["question"]
+    assert "haiti" in answer["standalone_question"].lower()  # the earlier subject carried
+    assert set(answer) >= {"question", "answer", "abstained", "citations", "standalone_question"}
+    assert all(c["title"] == "Haiti mission" for c in answer["citations"])
+
+
+def test_ask_json_mixes_plain_and_json_lines(cli_env: dict[str, str]) -> None:
+    lines = [
+        "Who financed the standard gauge railway?",
+        json.dumps({"question": "When did the Kenyan police arrive in Haiti?", "history": []}),
+    ]
+
+    out = bot(cli_env, "ask", "--json", stdin="\n".join(lines) + "\n")
+
+    assert out.returncode == 0, out.stderr
+    answers = json_lines(out.stdout)
+    assert [a["question"] for a in answers] == [
+        "Who financed the standard gauge railway?",
+        "When did the Kenyan police arrive in Haiti?",
+    ]
+    assert "Exim Bank" in answers[0]["answer"] and "25 June 2024" in answers[1]["answer"]
+    assert "standalone_question" not in answers[1]  # nothing to carry: asked as typed
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '{"question": "When did the police arrive?", "history": [',
+        '{"history": []}',
+        '{"question": "When did they arrive?", "history": "the railway one"}',
+        '{"question": "When did they arrive?", "history": [{"answer": "no question"}]}',
+    ],
+    ids=["not-json", "no-question", "history-not-a-list", "turn-without-question"],
+)
+def test_ask_json_bad_line_is_an_error_line_and_the_rest_are_answered(
+    cli_env: dict[str, str], bad: str
+) -> None:
+    stdin = "\n".join(
+        ["Who financed the standard gauge railway?", bad, "Who financed the railway?"]
+    )
+
+    out = bot(cli_env, "ask", "--json", stdin=stdin + "\n")
+
+    assert out.returncode == 1
+    first, error, last = json_lines(out.stdout)
+    assert set(error) == {"question", "error"} and error["error"]
+    assert "Exim Bank" in first["answer"] and "Exim Bank" in last["answer"]
+    assert "Traceback" not in out.stderr
+
+
+def test_ask_help_explains_the_history_lines() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert out.returncode == 0
+    assert "history" in out.stdout and '"question"' in out.stdout

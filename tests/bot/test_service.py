@@ -11,6 +11,7 @@ from bot.feedback import FeedbackStore
 from bot.service import ChatRequest, NotAllowed, QuestionError, RateLimited
 from bot.uploads import UploadError
 from tests.conftest import admin, make_service
+from tests.retrieval.fixtures.pdf import text_pdf
 
 HAITI = "# Haiti\n\n## Arrival\nKenyan police officers arrived in Haiti on 25 June 2024.\n"
 ARRIVAL = "When did police arrive in Haiti?"
@@ -138,3 +139,29 @@ def test_questions_are_logged_as_hashes_unless_asked(service, caplog) -> None:  
     service.log_questions = True
     ask(service, "slack", "U2", ARRIVAL)
     assert "When did police arrive" in caplog.records[-1].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("notes.txt", b"text\x00\x01\x02 with NUL bytes", "binary file"),
+        ("blank.md", b"   \n\n\t\n", "empty file"),
+        ("heading.md", b"---\ntitle: Notes\n---\n", "no text found"),
+        ("scan.pdf", text_pdf([""]), "no text found"),  # a PDF of images: no text layer
+    ],
+)
+def test_an_upload_the_indexer_skips_is_refused_and_removed(  # type: ignore[no-untyped-def]
+    service, name: str, data: bytes, reason: str
+) -> None:
+    uploads = Path(service.engine.corpus_dir) / "uploads"
+    with pytest.raises(UploadError, match=rf"^{name}: not added — {reason}"):
+        service.add_upload(admin("slack", "U1"), name, data)
+
+    assert not uploads.exists() or list(uploads.iterdir()) == []  # not left in the corpus
+    last = service.audit.entries()[-1]
+    assert (last.actor, last.action) == ("U1", "upload")
+    assert last.detail.startswith(f"{name} -> ") and last.result.startswith(f"refused: {reason}")
+    # The next re-index has nothing to skip, and what was indexed is still served.
+    stats = service.reindex(admin("slack", "U1"))
+    assert stats.skipped == [] and stats.unchanged == 1
+    assert "25 June 2024" in ask(service, "slack", "U2", ARRIVAL).answer.answer

@@ -356,3 +356,89 @@ def test_stats_json_has_exactly_the_documented_keys(store: Served, corpus: Path)
     ]
     assert isinstance(stats["seconds"], float)
     assert set(IndexStats().to_dict()) == set(stats)
+
+
+SOURCED = """\
+---
+title: Defence cooperation
+as_of: 2026-01-29
+sources:
+  - id: ap-dca
+    title: "AP on the agreement"
+    url: "https://example.org/ap-dca"
+  - id: manda
+    title: "Manda Bay runway"
+    url: "https://example.org/manda"
+---
+
+# Defence cooperation
+
+Lloyd Austin and Aden Duale signed a five-year defence framework on 25 September 2023.
+
+Sources: ap-dca
+
+## Manda Bay
+
+Kenya and the United States broke ground on the Manda Bay runway on 29 January 2026.
+
+Sources: manda, no-such-source
+"""
+
+
+def test_document_warnings_are_flagged_and_the_document_indexed(
+    store: Served, corpus: Path
+) -> None:
+    (corpus / "defence.md").write_text(SOURCED.replace("as_of: 2026-01-29", "as_of: soon"))
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    flagged = [f for f in stats.flagged if f.path == "corpus/defence.md"]
+    assert len(flagged) == 2
+    assert any("no-such-source" in f.reason for f in flagged)
+    assert any("as_of" in f.reason for f in flagged)
+    assert stats.added == 4 and stats.skipped == []
+    assert any("Manda Bay runway" in t for t in chunk_texts(store, "corpus/defence.md"))
+
+
+def test_a_clean_document_is_not_flagged(store: Served, corpus: Path) -> None:
+    (corpus / "defence.md").write_text(SOURCED.replace(", no-such-source", ""))
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert stats.flagged == []
+
+
+def test_chunks_link_to_their_sections_source(store: Served, corpus: Path) -> None:
+    (corpus / "defence.md").write_text(SOURCED.replace(", no-such-source", ""))
+
+    indexer(store, corpus).sync(corpus)
+
+    _, texts, metas = store.all_chunks()
+    url = {
+        m["section"]: m["url"]
+        for t, m in zip(texts, metas, strict=True)
+        if m["source"] == "corpus/defence.md"
+    }
+    assert url == {"": "https://example.org/ap-dca", "Manda Bay": "https://example.org/manda"}
+    assert not any("Sources:" in t for t in texts)
+
+
+def test_flagged_warnings_reach_the_stats_json(store: Served, corpus: Path) -> None:
+    (corpus / "defence.md").write_text(SOURCED)
+
+    flagged = indexer(store, corpus).sync(corpus).to_dict()["flagged"]
+
+    assert flagged and flagged[0]["path"] == "corpus/defence.md"
+    assert "no-such-source" in flagged[0]["reason"]
+
+
+def test_an_impossible_front_matter_date_does_not_stop_the_sync(
+    store: Served, corpus: Path
+) -> None:
+    (corpus / "defence.md").write_text(SOURCED.replace("2026-01-29", "2025-02-30"))
+
+    stats = indexer(store, corpus).sync(corpus)
+
+    assert stats.added >= 3
+    problems = [*stats.skipped, *stats.flagged]
+    assert any(p.path == "corpus/defence.md" for p in problems)

@@ -232,9 +232,7 @@ def test_what_the_documents_do_not_cover_is_told_to_the_model_and_leads_the_answ
     assert "do not cover" in server.requests[0].message("user")
 
 
-def test_a_model_answer_without_the_date_asked_for_gives_the_extractive_one(
-    server, corpus_engine
-):
+def test_a_model_answer_without_the_date_asked_for_gives_the_extractive_one(server, corpus_engine):
     docs = retrieved(corpus_engine, MNNA_QUESTION)
     no_date = next(s for s in sentences(docs[0].text) if not any(c.isdigit() for c in s))
     server.enqueue(f"{no_date.rstrip('.')} [1].")

@@ -324,3 +324,218 @@ def test_file_over_the_size_limit_is_rejected(tmp_path: Path) -> None:
 
     assert reason(path, max_bytes=1_000_000) == "too large: 1.3 MB (limit 1.0 MB)"
     assert load_document(path, "big.txt", max_bytes=2_000_000).title == "Big"
+
+
+# Per-section sources, as_of and front matter warnings ---------------------------
+MD_WITH_SECTION_SOURCES = """\
+---
+title: "Kenya and the US: The Haiti Mission"
+date: 2024-07-19
+as_of: 2025-02-06
+sources:
+  - id: un-2699
+    title: "UN resolution 2699"
+    url: "https://example.org/un-2699"
+  - id: hill-arrival
+    title: "Kenya deploys to Haiti"
+    url: "https://example.org/hill"
+  - id: ap-court
+    title: "Court blocks deployment"
+    url: "https://example.org/ap-court"
+---
+
+# The Haiti Mission
+
+The UN Security Council authorised the mission on 2 October 2023.
+
+Sources: un-2699
+
+## The court challenge
+
+The High Court blocked the deployment in January 2024.
+
+Sources: ap-court, un-2699
+
+## Arrival
+
+The first officers landed on 25 June 2024.
+
+**Sources:** hill-arrival
+"""
+
+
+def test_a_sections_sources_line_links_it_to_its_first_source(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "haiti.md", MD_WITH_SECTION_SOURCES), "haiti.md")
+
+    by_heading = {s.heading: s for s in doc.sections}
+    assert by_heading[""].url == "https://example.org/un-2699"
+    assert by_heading["The court challenge"].url == "https://example.org/ap-court"
+    assert by_heading["Arrival"].url == "https://example.org/hill"
+    assert doc.url == "https://example.org/un-2699"  # the document's: its first source
+    assert doc.warnings == []
+
+
+def test_the_sources_line_is_not_part_of_the_text_a_quote_can_show(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "haiti.md", MD_WITH_SECTION_SOURCES), "haiti.md")
+
+    assert [s.text for s in doc.sections] == [
+        "The UN Security Council authorised the mission on 2 October 2023.",
+        "The High Court blocked the deployment in January 2024.",
+        "The first officers landed on 25 June 2024.",
+    ]
+    assert not any("Sources" in s.text or "un-2699" in s.text for s in doc.sections)
+
+
+def test_corpus_sections_cite_their_own_sources() -> None:
+    path = CORPUS / "15-defence-cooperation-agreement.md"
+    doc = load_document(path, "docs_corpus/15-defence-cooperation-agreement.md")
+
+    urls = {s.url for s in doc.sections}
+    assert len(urls) > 1 and "" not in urls
+    assert not any("Sources:" in s.text for s in doc.sections)
+    assert doc.warnings == []
+
+
+def test_an_unknown_source_id_is_a_warning_not_a_failure(tmp_path: Path) -> None:
+    text = MD_WITH_SECTION_SOURCES.replace("Sources: ap-court, un-2699", "Sources: nyt-typo")
+
+    doc = load_document(write(tmp_path, "haiti.md", text), "haiti.md")
+
+    assert len(doc.warnings) == 1
+    assert "nyt-typo" in doc.warnings[0] and "The court challenge" in doc.warnings[0]
+    court = next(s for s in doc.sections if s.heading == "The court challenge")
+    assert court.text == "The High Court blocked the deployment in January 2024."
+    assert court.url == ""  # no link rather than a wrong one
+
+
+def test_an_unknown_id_beside_a_known_one_keeps_the_known_link(tmp_path: Path) -> None:
+    text = MD_WITH_SECTION_SOURCES.replace("Sources: ap-court, un-2699", "Sources: gone, ap-court")
+
+    doc = load_document(write(tmp_path, "haiti.md", text), "haiti.md")
+
+    court = next(s for s in doc.sections if s.heading == "The court challenge")
+    assert court.url == "https://example.org/ap-court"
+    assert [w for w in doc.warnings if "'gone'" in w]
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        ("sources: https://example.org", "not a list"),
+        ("sources:\n  - just a string", "not a {title, url} mapping"),
+        ('sources:\n  - id: x\n    url: "javascript:alert(1)"', "not http(s)"),
+    ],
+)
+def test_malformed_sources_are_warnings(tmp_path: Path, sources: str, expected: str) -> None:
+    text = f"---\ntitle: T\n{sources}\n---\n# T\n\nKenya sent police to Haiti.\n"
+
+    doc = load_document(write(tmp_path, "t.md", text), "t.md")
+
+    assert any(expected in w for w in doc.warnings), doc.warnings
+    assert doc.url == "" and doc.sections[0].text == "Kenya sent police to Haiti."
+
+
+def test_a_yaml_alias_bomb_is_refused_fast(tmp_path: Path) -> None:
+    import time
+
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 12):
+        prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    text = "---\n" + "\n".join(levels) + "\n---\n# T\n\nBody text.\n"
+
+    started = time.perf_counter()
+    message = reason(write(tmp_path, "bomb.md", text))
+
+    assert time.perf_counter() - started < 2
+    assert message.startswith("malformed front matter") and "alias" in message
+
+
+def test_a_single_alias_is_refused_too(tmp_path: Path) -> None:
+    text = "---\nbase: &b haiti\ntopics: [*b]\n---\n# T\n\nBody text.\n"
+
+    assert "alias" in reason(write(tmp_path, "alias.md", text))
+
+
+def test_front_matter_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    from retrieval.loaders import MAX_FRONT_MATTER_CHARS
+
+    filler = "x" * (MAX_FRONT_MATTER_CHARS + 10)
+    text = f"---\ntitle: T\nnote: {filler}\n---\n# T\n\nBody text.\n"
+
+    assert "front matter longer than" in reason(write(tmp_path, "long.md", text))
+
+
+def test_a_long_but_legal_source_list_is_read(tmp_path: Path) -> None:
+    entries = "".join(
+        f'  - id: s{i}\n    title: "Source {i}"\n    url: "https://example.org/{i}"\n'
+        for i in range(300)
+    )
+    text = f"---\ntitle: T\nsources:\n{entries}---\n# T\n\nBody text.\n\nSources: s299\n"
+
+    doc = load_document(write(tmp_path, "many.md", text), "many.md")
+
+    assert doc.sections[0].url == "https://example.org/299" and doc.warnings == []
+
+
+def test_as_of_is_read_from_the_front_matter(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "haiti.md", MD_WITH_SECTION_SOURCES), "haiti.md")
+
+    assert (doc.date, doc.as_of) == ("2024-07-19", "2025-02-06")
+
+
+def test_as_of_defaults_to_the_date(tmp_path: Path) -> None:
+    text = MD_WITH_SECTION_SOURCES.replace("as_of: 2025-02-06\n", "")
+
+    doc = load_document(write(tmp_path, "haiti.md", text), "haiti.md")
+
+    assert doc.as_of == "2024-07-19" and doc.warnings == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "last spring",
+        "06/02/2025",
+        "'2025-2-6'",
+        "2025-13",
+    ],
+)
+def test_a_malformed_as_of_is_a_warning_and_ignored(tmp_path: Path, value: str) -> None:
+    text = MD_WITH_SECTION_SOURCES.replace("as_of: 2025-02-06", f"as_of: {value}")
+
+    doc = load_document(write(tmp_path, "haiti.md", text), "haiti.md")
+
+    assert any("as_of" in w for w in doc.warnings), doc.warnings
+    assert doc.as_of == "2024-07-19"  # falls back to the date, never the bad text
+    assert doc.sections  # the document itself is still indexed
+
+
+def test_a_malformed_date_is_a_warning(tmp_path: Path) -> None:
+    text = MD_WITH_SECTION_SOURCES.replace("date: 2024-07-19", "date: sometime in July")
+
+    doc = load_document(write(tmp_path, "haiti.md", text), "haiti.md")
+
+    assert doc.date == "" and any("`date`" in w for w in doc.warnings)
+
+
+def test_the_corpus_documents_have_an_as_of_date_and_no_warnings() -> None:
+    for path in sorted(CORPUS.glob("[0-9]*.md")):
+        doc = load_document(path, path.name)
+        assert len(doc.as_of) == 10, path.name
+        assert doc.warnings == [], (path.name, doc.warnings)
+
+
+@pytest.mark.parametrize("field", ["as_of", "date"])
+def test_an_impossible_date_is_a_warning_or_a_skip_reason_not_a_crash(
+    tmp_path: Path, field: str
+) -> None:
+    text = f"---\ntitle: T\n{field}: 2025-02-30\n---\n# T\n\nKenya sent police to Haiti.\n"
+    path = write(tmp_path, "t.md", text)
+
+    try:
+        doc = load_document(path, "t.md")
+    except DocumentError as exc:
+        assert "front matter" in str(exc)
+    else:
+        assert any(field in w for w in doc.warnings)

@@ -1,0 +1,281 @@
+"""Reading a question before answering it: what it asks for, the period it names, its
+parts, and its spelling fixed against the documents' words."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from retrieval.loaders import load_document
+from retrieval.question import Speller, analyse, answer_type, split_parts
+from retrieval.text import STOPWORDS, iter_words
+
+CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
+
+
+# Answer types ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # date
+        ("When did Kenya become a major non-NATO ally?", "date"),
+        ("when did agoa lapse", "date"),
+        ("so when did the police land?", "date"),
+        ("and when did they arrive?", "date"),
+        ("What year did Obama visit Kenya?", "date"),
+        ("in what year was the embassy bombed", "date"),
+        ("which year did the railway open", "date"),
+        ("since when is kenya an ally", "date"),
+        ("on what date was the deal signed?", "date"),
+        # number
+        ("How many police officers did Kenya send to Haiti?", "number"),
+        ("how many officers are there", "number"),
+        ("How much did the US pledge for the mission?", "number"),
+        ("how much is the health deal worth", "number"),
+        ("how long does the agreement last", "number"),
+        ("what percentage tariff did trump impose", "number"),
+        # person
+        ("Who signed the defence cooperation agreement?", "person"),
+        ("who is the us ambassador to kenya", "person"),
+        ("whom did ruto meet in washington", "person"),
+        ("which president visited nairobi in 2015", "person"),
+        # place
+        ("Where did the Kenyan police land?", "place"),
+        ("where is camp simba", "place"),
+        ("which city hosted the sudan talks", "place"),
+        # reason
+        ("Why did a Kenyan court block the deployment?", "reason"),
+        ("why was agoa not renewed in time", "reason"),
+        ("how come the mission stalled", "reason"),
+        ("what caused the 2024 protests", "reason"),
+        # yes / no
+        ("Is Kenya a major non-NATO ally?", "yes_no"),
+        ("is kenya still a major non-nato ally", "yes_no"),
+        ("did trump visit kenya", "yes_no"),
+        ("Does the US fund PEPFAR in Kenya?", "yes_no"),
+        ("was agoa renewed", "yes_no"),
+        ("has kenya left haiti", "yes_no"),
+        ("will agoa be renewed next year", "yes_no"),
+        # definition
+        ("What is AGOA?", "definition"),
+        ("what is the stip", "definition"),
+        ("what are major non-nato allies", "definition"),
+        ("what does mnna mean", "definition"),
+        # neither
+        ("tell me about the haiti mission", "other"),
+        ("kenya and the us", "other"),
+    ],
+)
+def test_answer_type_of_typical_chat_phrasings(question: str, expected: str) -> None:
+    assert analyse(question).answer_type == expected
+
+
+def test_each_part_of_a_two_part_question_asks_for_its_own_thing() -> None:
+    parts = split_parts(
+        "who signed the 2023 defence cooperation agreement and how long does it last"
+    )
+
+    assert [answer_type(p) for p in parts] == ["person", "number"]
+
+
+# Years, "now"/"still" and the future ----------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("what happened between kenya and the us in 2031", (2031,)),
+        ("What happened in 1998?", (1998,)),
+        ("how did trade change between 2023 and 2025", (2023, 2025)),
+        ("compare 2025 with 2023 and 2025 again", (2023, 2025)),  # sorted, each once
+        ("what happened to agoa", ()),
+        ("how many officers were there, 400 or 1000?", ()),  # counts are not years
+        ("in 20240 or 12024", ()),  # nor longer numbers
+    ],
+)
+def test_years_a_question_names(question: str, years: tuple[int, ...]) -> None:
+    assert analyse(question).years == years
+
+
+def test_years_in_the_carried_context_of_a_follow_up_are_not_asked_about() -> None:
+    """A rewritten follow-up carries the earlier subject in brackets; a year there is
+    the earlier question's, not a period this one asks about."""
+    analysis = analyse("who signed it? (2023 defence cooperation agreement)")
+
+    assert analysis.years == ()
+    assert analysis.answer_type == "person"
+    assert {"defenc", "agreement"} <= set(analysis.terms)  # the subject is still searched
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is kenya still a major non-nato ally",
+        "who is the us ambassador to kenya now",
+        "what is the current us tariff on kenyan goods",
+        "what is the latest on agoa",
+        "is the mission in haiti today led by kenya",
+        "what is happening right now between kenya and the us",
+        "these days, how are relations?",
+    ],
+)
+def test_questions_about_the_present_are_recognised(question: str) -> None:
+    analysis = analyse(question)
+    assert analysis.recency and not analysis.future
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "will agoa be renewed next year",
+        "what will happen to agoa",
+        "is the us going to send troops to haiti",
+        "what is the upcoming trade deal",
+        "what happens to the mission in the future",
+    ],
+)
+def test_questions_about_the_future_are_recognised(question: str) -> None:
+    assert analyse(question).future
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when did kenya become a major non-nato ally",
+        "what happened in 1998",
+        "who signed the defence cooperation agreement",
+    ],
+)
+def test_questions_about_the_past_are_neither_current_nor_future(question: str) -> None:
+    analysis = analyse(question)
+    assert not analysis.recency and not analysis.future
+
+
+# Two-part questions ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when did the first kenyan police arrive in haiti and how many were there",
+        "Who signed the 2023 defence cooperation agreement and how long does it last?",
+        "When did AGOA lapse? When was it renewed?",
+        "what is agoa; when did it lapse",
+    ],
+)
+def test_two_questions_in_one_message_are_two_parts(question: str) -> None:
+    parts = analyse(question).parts
+
+    assert len(parts) == 2
+    assert all(p and p[0].isalpha() for p in parts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what happened between kenya and the us",
+        "kenya and the us",
+        "relations between kenya and the us and china",
+        "when did kenya and the us start diplomatic relations",
+    ],
+)
+def test_and_between_names_does_not_split_a_question(question: str) -> None:
+    assert analyse(question).parts == (question,)
+
+
+def test_split_parts_keeps_a_question_whole_when_a_piece_does_not_ask() -> None:
+    assert split_parts("haiti and how it went") == ("haiti and how it went",)
+
+
+def test_content_terms_leave_out_framing_and_years() -> None:
+    terms = analyse("Tell me what happened with the Haiti mission in 2024, please").terms
+
+    assert "haiti" in terms and "mission" in terms
+    assert not {"tell", "happen", "happened", "please", "2024"} & set(terms)
+
+
+# Spelling --------------------------------------------------------------------------
+@cache
+def corpus_words() -> frozenset[str]:
+    """The words the default corpus uses, as the index sees them (titles, headings, text)."""
+    found: set[str] = set()
+    for path in sorted(CORPUS.glob("[0-9]*.md")):
+        doc = load_document(path, path.name)
+        text = " ".join([doc.title, *(f"{s.heading} {s.text}" for s in doc.sections)])
+        found.update(w.lower() for w in iter_words(text))
+    return frozenset(found)
+
+
+ORDINARY = ("cops", "slap", "kick", "slaps", "kicked")
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller(corpus_words(), lexicon=ORDINARY)
+
+
+@pytest.mark.parametrize(
+    ("typo", "fixed"),
+    [("hati", "haiti"), ("keyna", "kenya"), ("agao", "agoa"), ("mision", "mission")],
+)
+def test_misspelt_corpus_words_are_fixed(speller: Speller, typo: str, fixed: str) -> None:
+    assert fixed in corpus_words()
+    assert speller.fix(typo) == fixed
+
+
+def test_a_misspelt_long_word_is_fixed_to_a_word_the_documents_use(speller: Speller) -> None:
+    fixed = speller.fix("expird")
+
+    assert fixed != "expird" and fixed in corpus_words()
+    assert fixed.startswith("expir")
+
+
+def test_a_whole_question_is_fixed_word_by_word(speller: Speller) -> None:
+    assert speller.correct("When did the hati mision start?") == "When did the haiti mission start?"
+    assert speller.correct("is keyna still in agao") == "is kenya still in agoa"
+
+
+@pytest.mark.parametrize("word", ORDINARY)
+def test_ordinary_words_are_never_corrected_into_corpus_words(speller: Speller, word: str) -> None:
+    assert speller.fix(word) == word
+    assert speller.correct(f"did the {word} go") == f"did the {word} go"
+
+
+def test_without_the_lexicon_the_same_words_would_be_changed() -> None:
+    """What the lexicon protects against: "cops" is one edit from a corpus word."""
+    bare = Speller(corpus_words())
+    assert bare.fix("cops") != "cops" or bare.fix("slap") != "slap"
+
+
+def test_stopwords_are_left_alone() -> None:
+    near = Speller({"whim", "doings", "theirs", "ourselfs", "abouts", "before"})
+    for word in sorted(w for w in STOPWORDS if w.isalpha()):
+        assert near.fix(word) == word, word
+
+
+def test_words_the_documents_use_are_left_alone(speller: Speller) -> None:
+    for word in ("haiti", "kenya", "pepfar", "ruto", "nairobi", "mombasa"):
+        assert speller.fix(word) == word
+
+
+def test_short_words_numbers_and_possessives_are_left_alone(speller: Speller) -> None:
+    assert speller.correct("who won in 2031 and did kenya's pm go") == (
+        "who won in 2031 and did kenya's pm go"
+    )
+
+
+def test_us_spellings_map_to_the_documents_spellings(speller: Speller) -> None:
+    assert speller.fix("defense") == "defence"
+    assert speller.fix("Defense") == "defence"
+    assert speller.correct("who signed the defense agreement") == (
+        "who signed the defence agreement"
+    )
+
+
+def test_the_served_speller_uses_the_model_vocabulary_as_its_lexicon(corpus_engine) -> None:
+    """The speller the bot really uses: the corpus index's words, the model's lexicon."""
+    speller = corpus_engine.speller()
+
+    assert speller.correct("when did the hati mision start") == "when did the haiti mission start"
+    assert speller.fix("keyna") == "kenya" and speller.fix("agao") == "agoa"
+    for word in ("cops", "slap", "kick"):
+        assert speller.fix(word) == word
+    assert speller.fix("defense") == "defence"

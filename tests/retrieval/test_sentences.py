@@ -1,0 +1,227 @@
+"""Sentences an answer quotes: what each holds, and citations that give each source
+section one number whose quote is a verbatim span of the passage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from retrieval.models import Passage
+from retrieval.sentences import MAX_QUOTE_CHARS, Candidate, candidates, cite, holds, joinable
+from retrieval.text import sentence_spans, terms
+
+ARRIVAL = (
+    "Kenya's first contingent of about 400 police officers arrived in Port-au-Prince on "
+    "25 June 2024. The officers were sent to help Haiti's national police fight armed gangs. "
+    "A second group of about 200 officers followed on 16 July 2024."
+)
+FUNDING = "The United States pledged about $300 million for the mission but sent no troops."
+ARRIVAL_LATER = "A fourth Kenyan contingent of 144 officers arrived on 6 February 2025."
+
+
+def passage(text: str, *, section: str, pid: str, source: str = "corpus/haiti.md") -> Passage:
+    return Passage(
+        id=pid,
+        text=text,
+        source=source,
+        title="Haiti mission",
+        section=section,
+        url="https://example.org/haiti",
+        date="2024-07-19",
+    )
+
+
+def sentences_of(p: Passage, rank: int = 0) -> list[Candidate]:
+    """Every sentence of p as a candidate (no embedding needed: a dummy vector)."""
+    return [
+        Candidate(rank, p, s, e, np.zeros(1, np.float32), order=i, terms=set(terms(p.text[s:e])))
+        for i, (s, e) in enumerate(sentence_spans(p.text))
+    ]
+
+
+def markers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\[(\d+)\]", text)]
+
+
+# cite() --------------------------------------------------------------------------
+def test_two_sentences_of_one_section_share_one_number_and_one_quote() -> None:
+    arrival = passage(ARRIVAL, section="Arrival", pid="haiti-0")
+    first, _, third = sentences_of(arrival)
+
+    text, citations = cite([first, third])
+
+    assert markers(text) == [1, 1]
+    assert len(citations) == 1
+    quote = citations[0].quote
+    assert quote in arrival.text  # verbatim, one stretch of the passage
+    assert quote.startswith("Kenya's first contingent") and quote.endswith("16 July 2024.")
+    assert first.text in quote and third.text in quote
+
+
+def test_the_quote_spans_the_sentences_whatever_order_they_are_said_in() -> None:
+    arrival = passage(ARRIVAL, section="Arrival", pid="haiti-0")
+    first, second, _ = sentences_of(arrival)
+
+    text, citations = cite([second, first])
+
+    assert markers(text) == [1, 1]
+    assert citations[0].quote == arrival.text[first.start : second.end]
+    assert text.index(second.text) < text.index(first.text)  # said in the chosen order
+
+
+def test_sections_are_numbered_in_reading_order_each_once() -> None:
+    arrival = passage(ARRIVAL, section="Arrival", pid="haiti-0")
+    funding = passage(FUNDING, section="Funding", pid="haiti-1")
+    a1, a2, _ = sentences_of(arrival)
+    (f1,) = sentences_of(funding, rank=1)
+
+    text, citations = cite([f1, a1, a2])
+
+    assert markers(text) == [1, 2, 2]
+    assert [(c.index, c.section) for c in citations] == [(1, "Funding"), (2, "Arrival")]
+    assert citations[0].quote == FUNDING
+    assert citations[1].quote == arrival.text[a1.start : a2.end]
+    assert citations[1].url == "https://example.org/haiti" and citations[1].date == "2024-07-19"
+
+
+def test_numbering_can_start_after_earlier_citations() -> None:
+    (f1,) = sentences_of(passage(FUNDING, section="Funding", pid="haiti-1"))
+
+    text, citations = cite([f1], first=3)
+
+    assert markers(text) == [3] and [c.index for c in citations] == [3]
+
+
+def test_every_sentence_of_the_answer_is_followed_by_its_marker() -> None:
+    arrival = passage(ARRIVAL, section="Arrival", pid="haiti-0")
+    chosen = sentences_of(arrival)
+
+    text, _ = cite(chosen)
+
+    assert text == " ".join(f"{c.text} [1]" for c in chosen)
+
+
+# joinable() ------------------------------------------------------------------------
+def test_a_second_passage_of_the_same_section_cannot_join() -> None:
+    """Two chunks of one section would need two quotes under one number: refused."""
+    first_chunk = passage(ARRIVAL, section="Arrival", pid="haiti-0")
+    second_chunk = passage(ARRIVAL_LATER, section="Arrival", pid="haiti-1")
+    (later,) = sentences_of(second_chunk, rank=1)
+
+    assert not joinable([sentences_of(first_chunk)[0]], later)
+
+
+def test_sentences_of_the_same_passage_and_of_other_sections_can_join() -> None:
+    arrival = passage(ARRIVAL, section="Arrival", pid="haiti-0")
+    a1, _, a3 = sentences_of(arrival)
+    (f1,) = sentences_of(passage(FUNDING, section="Funding", pid="haiti-1"))
+    (other_doc,) = sentences_of(
+        passage(ARRIVAL_LATER, section="Arrival", pid="timeline-0", source="corpus/timeline.md")
+    )
+
+    assert joinable([], a1)
+    assert joinable([a1], a3)
+    assert joinable([a1], f1)
+    assert joinable([a1], other_doc)  # same heading, another document: its own number
+
+
+def test_sentences_too_far_apart_to_quote_as_one_passage_cannot_join() -> None:
+    filler = " ".join(f"Filler sentence number {i} says nothing new at all." for i in range(20))
+    text = f"The first sentence is here and it matters. {filler} The last sentence matters too."
+    assert len(text) > MAX_QUOTE_CHARS
+    long_section = passage(text, section="Long", pid="long-0")
+    chosen = sentences_of(long_section)
+
+    assert not joinable([chosen[0]], chosen[-1])
+    assert joinable([chosen[0]], chosen[1])
+
+
+def test_an_answer_built_with_joinable_cites_each_section_once() -> None:
+    first_chunk = passage(ARRIVAL, section="Arrival", pid="haiti-0")
+    second_chunk = passage(ARRIVAL_LATER, section="Arrival", pid="haiti-1")
+    funding = passage(FUNDING, section="Funding", pid="haiti-2")
+    pool = [*sentences_of(first_chunk), *sentences_of(second_chunk, 1), *sentences_of(funding, 2)]
+    chosen: list[Candidate] = []
+    for cand in pool:
+        if joinable(chosen, cand):
+            chosen.append(cand)
+
+    _, citations = cite(chosen)
+
+    keys = [(c.source, c.section) for c in citations]
+    assert len(keys) == len(set(keys)) == 2
+    for c in citations:
+        assert c.quote in first_chunk.text or c.quote in funding.text
+
+
+# holds() ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The officers arrived on 25 June 2024.", True),
+        ("The officers arrived on June 25, 2024.", True),
+        ("The mission was approved in October 2023.", True),
+        ("Relations began in 1964.", True),
+        ("The officers arrived after a long delay.", False),
+        ("About 400 officers arrived in the capital.", False),
+    ],
+)
+def test_holds_a_date(text: str, expected: bool) -> None:
+    assert holds("date", text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("About 400 officers arrived in the capital.", True),
+        ("The United States pledged $300 million.", True),
+        ("Two planes landed at the airport.", True),
+        ("Thousands of people protested.", True),
+        ("The officers arrived on 25 June 2024.", False),  # a date is not a figure
+        ("Relations began in 1964.", False),
+        ("The officers arrived after a long delay.", False),
+    ],
+)
+def test_holds_a_number(text: str, expected: bool) -> None:
+    assert holds("number", text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The agreement was signed by Lloyd Austin in Nairobi.", True),
+        ("On that day, President William Ruto spoke.", True),
+        ("The deal was announced by the USTR.", True),  # an organisation's acronym
+        ("Kenya signed the agreement.", False),  # a capitalised first word is no name
+        ("The agreement was signed in the capital.", False),
+    ],
+)
+def test_holds_a_person(text: str, expected: bool) -> None:
+    assert holds("person", text) is expected
+
+
+def test_other_kinds_of_question_hold_in_any_sentence() -> None:
+    for kind in ("other", "definition", "reason", "yes_no"):
+        assert holds(kind, "The officers arrived after a long delay.")
+
+
+# candidates() -------------------------------------------------------------------------
+def test_candidates_leave_out_fragments_and_sentences_about_the_document() -> None:
+    text = (
+        "Kenya sent about 400 police officers to Haiti in 2024. Very short. "
+        "This document covers the mission in brief. The officers fought armed gangs."
+    )
+    p = passage(text, section="Summary", pid="s-0")
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        return np.ones((len(texts), 2), np.float32)
+
+    kept = [c.text for c in candidates([p], embed)]
+
+    assert kept == [
+        "Kenya sent about 400 police officers to Haiti in 2024.",
+        "The officers fought armed gangs.",
+    ]
