@@ -351,6 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](settings, args)
     except KeyboardInterrupt:
         return 130
+    except SettingsError as exc:  # found when the setting is used (e.g. a busy port)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # one clear line for users; details with -v
         from retrieval.embedding.minilm import ModelFilesError
 

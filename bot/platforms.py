@@ -32,7 +32,7 @@ def serve_platforms(
             raise
         except Exception as exc:
             status.down(name, f"stopped: {type(exc).__name__}: {exc}"[:200])
-            log.error("the %s adapter stopped: %s", name, exc)
+            # Not logged as an error: the error ends `serve`, which prints it (once).
             log.debug("the %s adapter stopped", name, exc_info=True)
             raise
         status.down(name, "stopped")

@@ -7,11 +7,21 @@ value when the variable is a secret).
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import socket
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -28,6 +38,14 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; str() is one line naming the variable."""
 
 
+class _FieldError(ValueError):
+    """A check across settings (`model_validator`) that blames one of them."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _env(name: str, **kw: Any) -> Any:
     return Field(validation_alias=AliasChoices(name, name.lower()), **kw)
 
@@ -42,10 +60,11 @@ class Settings(BaseSettings):
         extra="ignore",
         populate_by_name=True,
         case_sensitive=False,
+        allow_inf_nan=False,  # BOT_MAX_DOCUMENT_MB=inf is a mistake, not "no limit"
     )
 
     # Where things live
-    data_dir: Path = _env("BOT_DATA_DIR", default=Path("./data"))
+    data_dir: Path = _env("BOT_DATA_DIR", default=Path("./data"), validate_default=True)
     corpus_dir: Path = _env("BOT_CORPUS_DIR", default=Path("./docs_corpus"))
     chroma_url: str | None = _env("BOT_CHROMA_URL", default=None)
 
@@ -81,6 +100,8 @@ class Settings(BaseSettings):
     max_question_chars: int = _env("BOT_MAX_QUESTION_CHARS", default=2000, ge=10)
     rate_limit_per_minute: int = _env("BOT_RATE_LIMIT_PER_MINUTE", default=5, ge=0)
     log_questions: bool = _env("BOT_LOG_QUESTIONS", default=False)
+    # Days question text (feedback) and audit rows are kept before they are pruned.
+    retention_days: int = _env("BOT_RETENTION_DAYS", default=90, ge=1, le=36500)
     log_format: Literal["text", "json"] = _env("BOT_LOG_FORMAT", default="text")
     health_host: str = _env("BOT_HEALTH_HOST", default="127.0.0.1")
     health_port: int = _env("BOT_HEALTH_PORT", default=8080, ge=0, le=65535)
@@ -110,6 +131,53 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=TOML_FILE)
         return (init_settings, env_settings, dotenv_settings, toml)
+
+    @field_validator("data_dir", "corpus_dir", mode="before")
+    @classmethod
+    def _path_given(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("eval_dir", mode="before")
+    @classmethod
+    def _optional_path(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _writable_dir(cls, value: Path) -> Path:
+        problem = _unusable_dir(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("health_host", mode="before")
+    @classmethod
+    def _host(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                raise ValueError("must not be empty (127.0.0.1: this machine only)")
+            if not re.fullmatch(r"[A-Za-z0-9._:%-]+", value):
+                raise ValueError("must be a host name or IP address, like 127.0.0.1 or 0.0.0.0")
+        return value
+
+    @model_validator(mode="after")
+    def _combinations(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise _FieldError(
+                "chunk_overlap",
+                f"must be smaller than BOT_CHUNK_TOKENS ({self.chunk_tokens})"
+                f" (got {self.chunk_overlap})",
+            )
+        if self.decline_confidence > self.answer_confidence:
+            raise _FieldError(
+                "decline_confidence",
+                f"must not be above BOT_ANSWER_CONFIDENCE ({self.answer_confidence})"
+                f" (got {self.decline_confidence})",
+            )
+        return self
 
     @field_validator("slack_admins", "discord_admin_roles", "discord_guild_ids", mode="before")
     @classmethod
@@ -192,6 +260,25 @@ class Settings(BaseSettings):
         return found
 
 
+def _unusable_dir(path: Path) -> str | None:
+    """Why `path` cannot be the bot's data folder (created when missing, then written
+    to), or None. Checks without creating anything."""
+    if path.exists():
+        if not path.is_dir():
+            return "is not a folder"
+        if not os.access(path, os.W_OK | os.X_OK):
+            return "is not writable"
+        return None
+    parent = path.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"cannot be created: {str(parent)[:80]!r} is not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot be created: {str(parent)[:80]!r} is not writable"
+    return None
+
+
 _SECRET_FIELDS = {
     name for name, f in Settings.model_fields.items() if "SecretStr" in str(f.annotation)
 }
@@ -210,7 +297,8 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = err["loc"][0] if err["loc"] else "?"
+        cause = (err.get("ctx") or {}).get("error")
+        loc = err["loc"][0] if err["loc"] else getattr(cause, "field", "?")
         field = next(
             (
                 name
@@ -221,6 +309,54 @@ def load_settings(**overrides: Any) -> Settings:
         )
         var = _variable(field) if field in Settings.model_fields else str(loc).upper()
         msg = err["msg"].removeprefix("Value error, ")
-        if field not in _SECRET_FIELDS and "input" in err and not isinstance(err["input"], dict):
+        given = err.get("input")
+        if (
+            field not in _SECRET_FIELDS
+            and given is not None
+            and str(given).strip()
+            and not (isinstance(given, dict) or isinstance(cause, _FieldError))
+        ):
             msg = f"{msg} (got {str(err['input'])[:60]!r})"
         raise SettingsError(f"invalid setting {var}: {msg}") from None
+
+
+def check_health_address(settings: Settings, *, slack_port: int | None = None) -> None:
+    """At `serve` start-up: raises SettingsError (one line naming BOT_HEALTH_HOST or
+    BOT_HEALTH_PORT) when the health endpoint could not listen there. `slack_port` is
+    the Slack HTTP mode port, when that is served too. Binds and closes test sockets
+    the way the server will (address reuse on), so a port in TIME_WAIT is not "busy"."""
+    host, port = settings.health_host, settings.health_port
+    if not port:
+        return  # the endpoint is off
+    if port == slack_port:
+        raise SettingsError(
+            f"invalid setting BOT_HEALTH_PORT: {port} is also the Slack HTTP port (--port)"
+        )
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        raise SettingsError(
+            f"invalid setting BOT_HEALTH_HOST: {host!r} cannot be resolved"
+        ) from None
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                raise SettingsError(_bind_problem(host, port, exc)) from None
+
+
+def _bind_problem(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"invalid setting BOT_HEALTH_PORT: {host}:{port} is already in use"
+    if exc.errno == errno.EACCES:
+        return (
+            f"invalid setting BOT_HEALTH_PORT: not allowed to listen on port {port}"
+            " (ports below 1024 need privileges)"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"invalid setting BOT_HEALTH_HOST: {host} is not an address of this machine"
+    return f"invalid setting BOT_HEALTH_HOST: cannot listen on {host}:{port} ({exc.strerror})"

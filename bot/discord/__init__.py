@@ -27,6 +27,12 @@ class DiscordStartError(RuntimeError):
     """The bot could not connect; str() is one line saying what to fix."""
 
 
+def quiet_payload_logs(*, verbatim: bool) -> None:
+    """At DEBUG (`-v`) discord.py logs every gateway payload and request body, question
+    text included; its loggers stay at INFO unless BOT_LOG_QUESTIONS is on (`verbatim`)."""
+    logging.getLogger("discord").setLevel(logging.NOTSET if verbatim else logging.INFO)
+
+
 async def serve_discord(
     service: ChatService,
     config: DiscordConfig,
@@ -43,6 +49,7 @@ async def serve_discord(
     """
     api = config.api_url or "https://discord.com"
     message_content = True
+    quiet_payload_logs(verbatim=service.log_questions)
     with discord_endpoints(config.api_url, config.gateway_url):
         while True:
             bot = QABot(service, config, status, message_content=message_content, **options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,19 @@ class SlackConfig:
     admins: frozenset[str] = frozenset()
 
 
+def quiet_payload_logs(*, verbatim: bool) -> logging.Logger:
+    """At DEBUG (`-v`) Bolt and the Slack SDK log whole payloads (questions) and request
+    bodies (answers, which may repeat them); their loggers stay at INFO unless
+    BOT_LOG_QUESTIONS is on (`verbatim`). Returns the app's logger: Bolt copies its
+    level to every logger it makes (without one, it copies the root logger's)."""
+    level = logging.NOTSET if verbatim else logging.INFO
+    for name in ("slack_bolt", "slack_sdk"):
+        logging.getLogger(name).setLevel(level)
+    app_logger = logging.getLogger("slack_bolt.AsyncApp")
+    app_logger.setLevel(level)
+    return app_logger
+
+
 def build_client(config: SlackConfig) -> AsyncWebClient:
     """A Web API client on the configured API URL that waits out 429s (Retry-After)."""
     return AsyncWebClient(
@@ -44,7 +58,10 @@ def build_client(config: SlackConfig) -> AsyncWebClient:
 
 def build_app(service: ChatService, client: AsyncWebClient, config: SlackConfig) -> AsyncApp:
     """The bot's AsyncApp; signed-request verification is on (Socket Mode skips it)."""
-    app = AsyncApp(client=client, signing_secret=config.signing_secret, name="kenya-qa-bot")
+    logger = quiet_payload_logs(verbatim=service.log_questions)
+    app = AsyncApp(
+        client=client, signing_secret=config.signing_secret, name="kenya-qa-bot", logger=logger
+    )
     listeners = SlackListeners(
         service,
         AdminCheck(client, config.admins),

@@ -8,15 +8,15 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from bot.audit import AuditLog
 from bot.feedback import FeedbackStore
 from bot.service import ChatRequest
+from config import SettingsError
 from retrieval.models import Answer
-from tests.conftest import admin, make_service
+from tests.conftest import admin, make_service, make_settings
 
 DAY = 86_400.0
 HAITI = "# Haiti\n\n## Arrival\nKenyan police officers arrived in Haiti on 25 June 2024.\n"
@@ -196,8 +196,10 @@ def test_rows_are_kept_forever_only_when_asked(path: Path) -> None:
 def test_the_retention_period_comes_from_the_settings(tmp_path: Path) -> None:
     from bot.wiring import retention_days
 
-    assert retention_days(SimpleNamespace()) == 90  # type: ignore[arg-type]
-    assert retention_days(SimpleNamespace(retention_days=14)) == 14  # type: ignore[arg-type]
+    assert retention_days(make_settings(tmp_path / "d")) == 90
+    assert retention_days(make_settings(tmp_path / "d", retention_days=14)) == 14
+    with pytest.raises(SettingsError, match="BOT_RETENTION_DAYS"):
+        make_settings(tmp_path / "d", retention_days=0)
 
 
 # Where question text is kept -----------------------------------------------------------

@@ -83,5 +83,6 @@ def test_bad_token_exits_with_one_clear_line(tmp_path: Path) -> None:
         "error: DiscordStartError: DISCORD_TOKEN was rejected by Discord (401 Unauthorized): "
         "copy the bot token again from the Developer Portal (Bot → Reset Token)"
     ], stderr
+    assert stderr.count("DISCORD_TOKEN was rejected") == 1, stderr  # printed once, not logged too
     assert "not-the-token" not in stderr
     assert "Traceback" not in stderr, stderr

@@ -38,6 +38,7 @@ class StubService:
     """A chat service whose ask() blocks until released (the "slow service"), counting calls."""
 
     max_upload_bytes = 1000
+    log_questions = False
 
     def __init__(self, *, block: bool = False) -> None:
         self.conversations = Conversations()

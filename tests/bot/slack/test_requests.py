@@ -8,6 +8,7 @@ import threading
 import time
 from typing import Any
 
+import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.bot.slack.fake_slack import (
@@ -19,6 +20,7 @@ from tests.bot.slack.fake_slack import (
     form,
     interactive_form,
     mention,
+    message,
     post_signed,
 )
 from tests.bot.slack.helpers import StubService
@@ -152,3 +154,44 @@ def test_signed_malformed_bodies_get_400_and_one_log_line_each(api, serve, caplo
     good = json.dumps(event_payload(mention("still there?", ts="9.1"), "EvGood"))
     assert post_signed(bot.url, good)[0] == 200
     assert "Answer to still there?" in api.wait_posts(1)[0]["text"]
+
+
+def test_the_shape_check_accepts_what_slack_sends_and_names_what_is_wrong(api) -> None:
+    from bot.slack.http import BadBody, parse_body
+
+    accepted = [
+        (json.dumps(event_payload(mention("hi", ts="1.1"), "E1")), "application/json"),
+        (
+            json.dumps(
+                event_payload(message("hi", ts="1.2", files=[{"id": "F1", "size": 3}]), "E2")
+            ),
+            "application/json",
+        ),
+        (
+            json.dumps({"type": "url_verification", "challenge": "c", "token": "t"}),
+            "application/json",
+        ),
+        (form(command_payload(api, "ask hi")), FORM),
+        (interactive_form(button_payload(api, "feedback_up", "1")), FORM),
+        (interactive_form({**button_payload(api, "show_quotes", "1"), "enterprise": None}), FORM),
+        ("ssl_check=1&token=t", FORM),
+    ]
+    for body, ctype in accepted:
+        assert isinstance(parse_body(body, ctype), dict), body
+    refused = {
+        "{not json": "the body is not valid JSON",
+        "[1,2]": "the body is JSON an array, not an object",
+        '{"type": "event_callback", "event": "hi"}': "'event' is a string, not an object",
+        '{"type": "event_callback", "event": null}': "'event' is null, not an object",
+        '{"type": "event_callback", "event": {"type": "message", "channel": {}}}': (
+            "'event.channel' is an object, not an ID"
+        ),
+        '{"type": "block_actions", "actions": []}': "'actions' is empty",
+        "": "the body is empty",
+    }
+    for body, reason in refused.items():
+        with pytest.raises(BadBody) as err:
+            parse_body(body, "application/json")
+        assert str(err.value) == reason
+    with pytest.raises(BadBody, match="'payload' field is not valid JSON"):
+        parse_body("payload=%7Bbroken", FORM)
