@@ -32,8 +32,9 @@ def health_problems(service: ChatService) -> list[str]:
 
 
 def health_app(service: ChatService) -> web.Application:
+    # Off the event loop: the index status may reload a generation another process published.
     async def healthz(request: web.Request) -> web.Response:
-        problems = health_problems(service)
+        problems = await asyncio.to_thread(health_problems, service)
         status = 503 if problems else 200
         body = {
             "status": "unavailable" if problems else "ok",
@@ -43,7 +44,7 @@ def health_app(service: ChatService) -> web.Application:
         return web.json_response(body, status=status)
 
     async def metrics(request: web.Request) -> web.Response:
-        service.index_status()  # refreshes the index gauges
+        await asyncio.to_thread(service.index_status)  # refreshes the index gauges
         return web.Response(
             body=service.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from retrieval.compose import ExtractiveComposer
     from retrieval.engine import AnswerEngine
     from retrieval.followup import QuestionRewriter
+    from retrieval.generations import Generations
     from retrieval.llm import LLMComposer
     from retrieval.ports import Embedder
 
@@ -49,11 +50,12 @@ def build_embedder(settings: Settings) -> Embedder:
 
 
 def build_chroma_client(settings: Settings) -> Any:
+    """An HttpClient of BOT_CHROMA_URL, else a PersistentClient of BOT_DATA_DIR/chroma (the
+    bot's own index is in per-generation folders there: see `build_generations`)."""
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
     import chromadb
-    from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    chroma_settings = _chroma_settings()
     if settings.chroma_url:
         from urllib.parse import urlparse
 
@@ -67,6 +69,27 @@ def build_chroma_client(settings: Settings) -> Any:
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _chroma_settings() -> Any:
+    os.environ["ANONYMIZED_TELEMETRY"] = "False"
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def build_generations(settings: Settings, embedder: Embedder) -> Generations:
+    """The index generations: in the Chroma server of BOT_CHROMA_URL (pointer and leases
+    in it, shared by every bot using it), else one embedded database per generation in
+    BOT_DATA_DIR/chroma/<generation>/ (pointer and leases as small files beside them)."""
+    from retrieval.generation_folders import FolderGenerations
+    from retrieval.generations import Generations
+
+    if settings.chroma_url:
+        return Generations(build_chroma_client(settings), embedder)
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return FolderGenerations(path, embedder, settings=_chroma_settings())
 
 
 def build_llm_composer(
@@ -100,15 +123,14 @@ def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Ans
     pending = start_embedder(settings) if embedder is None else None
     from retrieval.compose import ComposeParams, ExtractiveComposer
     from retrieval.engine import AnswerEngine
-    from retrieval.generations import Generations
     from retrieval.indexer import Indexer
     from retrieval.retriever import HybridSearch, IndexHolder, QueryEmbeddingCache, RetrievalParams
 
-    client = build_chroma_client(settings)
+    _chroma_settings()  # imports chromadb while the model loads
     if pending is not None:
         embedder = pending.result()
     assert embedder is not None
-    generations = Generations(client, embedder)
+    generations = build_generations(settings, embedder)
     embed_query = QueryEmbeddingCache(embedder)
     params = RetrievalParams(
         dense_k=settings.dense_k,
@@ -192,9 +214,7 @@ def state_path(settings: Settings) -> Path:
 
 def retention_days(settings: Settings) -> int:
     """BOT_RETENTION_DAYS: how long feedback answers, votes and audit entries are kept."""
-    from bot.statedb import DEFAULT_RETENTION_DAYS
-
-    return int(getattr(settings, "retention_days", DEFAULT_RETENTION_DAYS))
+    return settings.retention_days
 
 
 def open_audit_log(settings: Settings) -> AuditLog:
@@ -254,7 +274,11 @@ def serve(
 ) -> int:
     """Run the named platforms and the health endpoint; the exit code."""
     from bot.platforms import serve_platforms
+    from config.settings import check_health_address
 
+    # Before anything connects: a busy or wrong health address is a bad setting (exit 2).
+    slack_http = "slack" in platforms and not settings.slack_app_token
+    check_health_address(settings, slack_port=port if slack_http else None)
     runners: list[tuple[str, Awaitable[None]]] = []
     if "slack" in platforms:
         runners.append(("slack", run_slack(service, slack_config(settings), host=host, port=port)))

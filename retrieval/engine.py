@@ -21,7 +21,7 @@ from retrieval.followup import QuestionRewriter
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
 from retrieval.question import Speller, definition_pattern
-from retrieval.retriever import HybridSearch, IndexHolder, passage_at
+from retrieval.retriever import HybridSearch, IndexHolder, IndexView, passage_at
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.store import document_info
 from retrieval.text import terms
@@ -85,6 +85,7 @@ class AnswerEngine:
         )
 
     def status(self) -> IndexStatus:
+        self.holder.refresh_if_moved()  # a health check sees a newer generation too
         view = self.holder.get()
         snap = view.snapshot
         return IndexStatus(
@@ -112,7 +113,10 @@ class AnswerEngine:
 
     # Questions ---------------------------------------------------------------
     def _retrieve(self, query: str) -> Evidence:
-        view = self.holder.get()
+        # A read failing on a generation dropped meanwhile reloads and is retried once.
+        return self.holder.read(lambda view: self._retrieve_from(view, query))
+
+    def _retrieve_from(self, view: IndexView, query: str) -> Evidence:
         evidence = self.search.search(view, query)
         defines = definition_pattern(query)
         if defines is not None and not any(defines.search(p.text) for p in evidence.passages):
@@ -151,6 +155,7 @@ class AnswerEngine:
     def summarize(self, topic: str | None = None) -> Answer:
         """4–8 cited sentences on a topic or document; no topic: every document in brief."""
         started = time.perf_counter()
+        self.holder.refresh_if_moved()
         view = self.holder.get()
         snap = view.snapshot
         topic = " ".join((topic or "").split())
@@ -165,7 +170,7 @@ class AnswerEngine:
             answer = replace(self.composer.summarize("", Evidence("", passages)), question=topic)
         else:
             r0 = time.perf_counter()
-            evidence = self.search.search(view, topic, top_k=12, per_doc=3)
+            evidence = self.holder.read(lambda v: self.search.search(v, topic, top_k=12, per_doc=3))
             answer = self.composer.summarize(topic, evidence)
             answer.timings_ms["retrieve"] = (time.perf_counter() - r0) * 1000
         timings = dict(answer.timings_ms)

@@ -8,6 +8,7 @@ because vectors of different models or chunkings must never be mixed.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,10 +28,11 @@ from retrieval.loaders import (
 )
 from retrieval.models import DocumentInfo, IndexStats, SkippedDocument
 from retrieval.ports import Embedder
+from retrieval.safety import describe, flagged_sentences, source_hosts
 from retrieval.store import ChromaStore, ChunkRecord
 from retrieval.writelock import writer_lock
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"  # 3: sentences that address the reader or a model are not stored
 Progress = Callable[[str, int, int], None]
 
 
@@ -49,6 +51,23 @@ class _Pending:
     doc: LoadedDocument
     drafts: list[ChunkDraft]
     is_new: bool
+    flagged: list[set[int]]  # per draft: indices of sentences that must never be quoted
+
+
+def flag_sentences(doc: LoadedDocument, drafts: list[ChunkDraft]) -> tuple[list[set[int]], str]:
+    """Per draft, the sentences `retrieval.safety` flags (instructions to a model,
+    credential requests, calls to open a link, links to hosts that are not the
+    document's sources), and the index report line for them ("" when none)."""
+    hosts = source_hosts([doc.url, *(s.url for s in doc.sections)])
+    flagged: list[set[int]] = []
+    found: dict[str, str] = {}  # sentence text -> kind; overlapping chunks repeat sentences
+    for d in drafts:
+        hits = flagged_sentences(d.text, d.sentences, hosts)
+        flagged.append({i for i, _ in hits})
+        for i, kind in hits:
+            start, end = d.sentences[i]
+            found.setdefault(d.text[start:end], kind)
+    return flagged, describe(len(found), found.values()) if found else ""
 
 
 @dataclass
@@ -168,7 +187,7 @@ class Indexer:
     ) -> ChromaStore | None:
         """Build, check and publish a new generation; None changed: keep serving the old."""
         generations = self.generations
-        if plan.changes_nothing:
+        if plan.changes_nothing and generations.published() == generations.current():
             generations.cleanup()  # leftovers of an interrupted run
             stats.generation = generations.current() or ""
             return plan.served
@@ -244,7 +263,10 @@ class Indexer:
                     SkippedDocument(source, "invisible characters removed before indexing")
                 )
             stats.flagged.extend(SkippedDocument(source, w) for w in doc.warnings)
-            pending.append(_Pending(doc, drafts, is_new=previous is None))
+            flagged, report = flag_sentences(doc, drafts)
+            if report:
+                stats.flagged.append(SkippedDocument(source, report))
+            pending.append(_Pending(doc, drafts, is_new=previous is None, flagged=flagged))
         return pending, seen
 
     def _embed_and_write(
@@ -259,11 +281,15 @@ class Indexer:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for item in pending:
             doc = item.doc
-            texts, spans = [], []
-            for d in item.drafts:
+            texts, spans, quotable = [], [], []
+            for d, flagged in zip(item.drafts, item.flagged, strict=True):
+                # A flagged sentence stays in the chunk text (searchable, shown as context)
+                # but gets no sentence span, so nothing can quote it as an answer.
+                kept = tuple(span for i, span in enumerate(d.sentences) if i not in flagged)
                 text, offset = embedding_text(doc.title, d.section, d.text)
                 texts.append(text)
-                spans.append([(s + offset, e + offset) for s, e in d.sentences])
+                spans.append([(s + offset, e + offset) for s, e in kept])
+                quotable.append(kept)
             vectors = []
             batch = 16
             for i in range(0, len(texts), batch):
@@ -290,16 +316,19 @@ class Indexer:
                         "doc_hash": doc.content_hash,
                         "topics": ", ".join(doc.topics),
                         "indexed_at": now,
+                        "flagged_sentences": json.dumps(
+                            [list(d.sentences[i]) for i in sorted(flagged)]
+                        ),
                     },
                     vector=v.vector,
-                    sentence_spans=d.sentences,
+                    sentence_spans=kept,
                     sentence_vectors=(
-                        v.span_vectors
-                        if len(d.sentences)
-                        else np.zeros((0, self.embedder.dim), np.float32)
+                        v.span_vectors if kept else np.zeros((0, self.embedder.dim), np.float32)
                     ),
                 )
-                for d, v in zip(item.drafts, vectors, strict=True)
+                for d, v, kept, flagged in zip(
+                    item.drafts, vectors, quotable, item.flagged, strict=True
+                )
             ]
             # Replace, not merge: a shorter new version must not keep stale tail chunks.
             store.delete_document(doc.source)

@@ -1,12 +1,16 @@
 """The optional LLM answer step: retrieved chunks go in as data, checked citations come out.
 
 The model sees the chunks as numbered, delimited sources and must cite every
-sentence with [n]. Its reply is then checked, not trusted: markers for
-sources that were not given are dropped, sentences left without a citation
-are dropped, each kept citation gets a verbatim quote from its chunk (the
-sentence sharing most words with the answer sentence), and platform mentions
-are defused. Anything that goes wrong (error, time-out, nothing citable, "I
-don't know") yields the extractive answer instead, with a note.
+sentence with [n]; sentences the indexer flagged as addressing the reader or a
+model (`retrieval.safety`) are cut from what it sees. Its reply is then checked,
+not trusted: markers for sources that were not given are dropped, sentences
+left without a citation the cited passage supports (`supported`) are dropped,
+and so are sentences that repeat the system prompt or that `retrieval.safety`
+flags (instructions, credential requests, links); each kept citation gets a
+verbatim quote from its chunk (the sentence sharing most words with the answer
+sentence), and platform mentions are defused. Anything that goes wrong (error,
+time-out, nothing citable, "I don't know") yields the extractive answer instead,
+with a note.
 """
 
 from __future__ import annotations
@@ -22,8 +26,18 @@ from retrieval.compose import ExtractiveComposer, citation_for
 from retrieval.models import Answer, Citation, Evidence, Passage
 from retrieval.ports import Generator
 from retrieval.question import analyse
+from retrieval.safety import classify, source_hosts
 from retrieval.sentences import holds
-from retrieval.text import sentence_spans, terms
+from retrieval.support import (
+    ECHO_WORDS,
+    CitedPassage,
+    content_terms,
+    echoes,
+    supported,
+    visible_text,
+    word_runs,
+)
+from retrieval.text import sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +124,15 @@ def _attr(value: object) -> str:
 
 
 def _shown(doc: Passage, max_chars: int) -> str:
+    """The chunk text the model sees: cut at max_chars, without the sentences that
+    address the reader or a model (the parts no quotable sentence covers)."""
     text = doc.text
-    if len(text) <= max_chars:
-        return text
-    cut = text.rfind(" ", 0, max_chars)
-    return text[: cut if cut > max_chars // 2 else max_chars] + " …"
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars)
+        end, more = (cut if cut > max_chars // 2 else max_chars), " …"
+    else:
+        end, more = len(text), ""
+    return visible_text(doc, end) + more
 
 
 # Checking ------------------------------------------------------------------
@@ -127,33 +145,15 @@ class CheckedText:
     dont_know: bool
 
 
-def _quote_span(doc: Passage, sentence: str, max_chars: int) -> tuple[int, int] | None:
-    """The chunk sentence sharing most terms with sentence (None if none shares any)."""
-    text = doc.text
-    spans = doc.sentence_spans
-    pairs = (
-        [(int(s), int(e)) for s, e in spans] if spans is not None else sentence_spans(text)
-    ) or [(0, len(text))]
-    wanted = set(terms(sentence))
-    best: tuple[int, int] | None = None
-    best_key = (0, 0.0)
-    for start, end in pairs:
-        if start >= max_chars or not text[start:end].strip():
-            continue  # the model never saw this part
-        have = set(terms(text[start:end]))
-        shared = len(wanted & have)
-        key = (shared, shared / (len(have) or 1))
-        if shared and key > best_key:
-            best, best_key = (start, end), key
-    if best is None and not wanted:  # e.g. "Yes." — nothing to compare; quote the opening
-        best = pairs[0]
-    return best
-
-
 def check_reply(
-    reply: str, docs: Sequence[Passage], max_chars: int = MAX_SOURCE_CHARS
+    reply: str, docs: Sequence[Passage], max_chars: int = MAX_SOURCE_CHARS, system: str = ""
 ) -> CheckedText:
-    """Keep only sentences citing given sources; quote and renumber what they cite."""
+    """Keep only sentences the sources they cite support (see `supported`), that do
+    not repeat the system prompt (`system`, and always the rules) and that
+    `retrieval.safety` does not flag; quote and renumber what they cite."""
+    sources: dict[int, CitedPassage] = {}
+    prompt_runs = word_runs(f"{_RULES}\n{system}", ECHO_WORDS)
+    hosts = source_hosts(d.url for d in docs)
     text = reply.replace("\r", "")
     text = _MARKER_VARIANTS.sub(
         lambda m: "".join(f"[{n.strip()}]" for n in m.group(1).split(",")), text
@@ -173,13 +173,29 @@ def check_reply(
             cited = list(dict.fromkeys(int(n) for n in _MARKER.findall(sentence)))
             body = neutralise_mentions(_MARKER.sub("", sentence))
             body = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(body.split()))
-            marks: list[int] = []
+            if echoes(body, prompt_runs) or classify(body, hosts):
+                continue  # the system prompt, or the reply passes on an injected order
+            wanted, names = content_terms(body)
+            found: list[tuple[int, int, frozenset[str]]] = []  # (source, sentence, shared)
             for n in cited:
                 if not 1 <= n <= len(docs):
                     continue  # not a source we gave: an invented citation
-                span = _quote_span(docs[n - 1], body, max_chars)
-                if span is None:
-                    continue  # the cited chunk shares no word with the sentence
+                if n not in sources:
+                    sources[n] = CitedPassage.of(docs[n - 1], max_chars)
+                best = sources[n].best(wanted) if wanted else None
+                if best is not None:
+                    found.append((n, *best))
+                elif not wanted and sources[n].spans:  # e.g. "Yes." — quote the opening
+                    found.append((n, 0, frozenset()))
+            # A source that holds next to nothing of the sentence is not cited for it.
+            found = [f for f in found if len(f[2]) >= min(2, len(wanted))]
+            shared = frozenset().union(*(f[2] for f in found))
+            vocabulary = frozenset().union(*(sources[f[0]].vocabulary for f in found))
+            if not found or not supported(wanted, names, shared, vocabulary):
+                continue  # no cited passage says this
+            marks: list[int] = []
+            for n, i, _ in found:
+                span = sources[n].spans[i]
                 key = (n, *span)
                 if key not in numbers:
                     numbers[key] = len(citations) + 1
@@ -313,7 +329,7 @@ class LLMComposer:
             log.warning("language model failed (%s); answering extractively", type(exc).__name__)
             return _with_note(fallback(), NOTE_TIMEOUT if timed_out else NOTE_ERROR, elapsed)
         elapsed = (time.perf_counter() - started) * 1000
-        checked = check_reply(reply, docs, self.max_source_chars)
+        checked = check_reply(reply, docs, self.max_source_chars, system)
         if checked.dont_know or not checked.citations:
             note = NOTE_DONT_KNOW if checked.dont_know else NOTE_UNCHECKED
             answer = fallback()

@@ -9,16 +9,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from retrieval.html_text import HTMLText
 from retrieval.text import clean_text, normalise_space
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"  # 3: hidden HTML text is dropped
 MAX_FRONT_MATTER_CHARS = 64_000  # a long source list is fine; aliases are refused
 
 
@@ -208,70 +208,6 @@ def _is_date(text: str) -> bool:
     return len(text) == 10
 
 
-class _HTMLText(HTMLParser):
-    SKIP = frozenset(
-        {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "svg"}
-    )
-    BLOCK = frozenset(
-        {"p", "div", "li", "br", "tr", "section", "article", "main", "blockquote", "pre"}
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.sections: list[tuple[str, list[str]]] = [("", [])]
-        self._skip = 0
-        self._heading: list[str] | None = None
-        self._in_title = False
-        self._main_depth = 0
-        self.saw_main = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skip += 1
-        elif tag in ("main", "article"):
-            if not self.saw_main:
-                self.sections = [("", [])]
-            self.saw_main = True
-            self._main_depth += 1
-        elif tag == "title":
-            self._in_title = True
-        elif re.fullmatch(r"h[1-6]", tag) and self._visible():
-            self._heading = []
-        elif tag in self.BLOCK:
-            self.sections[-1][1].append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif tag in ("main", "article"):
-            self._main_depth -= 1
-        elif tag == "title":
-            self._in_title = False
-        elif re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
-            heading = " ".join("".join(self._heading).split())
-            self._heading = None
-            if tag == "h1" and not self.title:
-                self.title = heading
-            self.sections.append((heading, []))
-        elif tag in self.BLOCK:
-            self.sections[-1][1].append("\n\n")
-
-    def _visible(self) -> bool:
-        return not self._skip and not (self.saw_main and self._main_depth == 0)
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title = self.title or data.strip()
-            return
-        if self._skip or (self.saw_main and self._main_depth == 0):
-            return
-        if self._heading is not None:
-            self._heading.append(data)
-        else:
-            self.sections[-1][1].append(data)
-
-
 def _pdf_sections(raw: bytes) -> tuple[str, list[Section], bool]:
     from retrieval.pdf_worker import PdfFailed, parse_pdf
 
@@ -315,7 +251,7 @@ def load_document(path: Path, source: str, *, max_bytes: int | None = None) -> L
             meta, body = _front_matter(text)
             title, sections = _markdown_sections(body)
         elif suffix in (".html", ".htm"):
-            parser = _HTMLText()
+            parser = HTMLText()
             parser.feed(text)
             title = parser.title
             sections = [Section(h, normalise_space("".join(parts))) for h, parts in parser.sections]

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -24,6 +26,7 @@ from retrieval.store import ChromaStore
 from retrieval.text import proper_nouns, terms
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -168,47 +171,109 @@ class IndexHolder:
     """The current `IndexView`; swapped atomically when a re-index completes.
 
     It serves the newest generation that opens, falling back to the previous
-    one (and saying so in `warning`) when the newest cannot be read.
+    one (and saying so in `warning`) when the newest cannot be read. It follows
+    generations published by other processes: the pointer is checked at most every
+    `check_interval` seconds (one small read), and a read failing on the served
+    generation (dropped elsewhere, say) reloads at once and is retried once. The
+    generation served is leased in the store, so no cleanup drops it meanwhile.
     """
 
-    def __init__(self, generations: Generations) -> None:
+    _RETRY_FAILED = 60.0  # a generation that failed to open is tried again after this
+    _RELOAD_AFTER_ERROR = 5.0  # at most one reload per this long for failing reads
+
+    def __init__(self, generations: Generations, *, check_interval: float = 1.0) -> None:
         self.generations = generations
+        self.check_interval = check_interval
         self.warning = ""
         self._checked_at = time.monotonic()
+        self._failed = ""  # the newest generation that could not be opened, if any
+        self._failed_at = 0.0
+        self._error_reload_at = -self._RELOAD_AFTER_ERROR
+        self._closing = ""  # served before the current one: closed at the next switch
+        self._reload_lock = threading.Lock()
         self._view = IndexView(
             generations.store("empty"), CorpusSnapshot.empty(generations.embedder.dim)
         )
+        weakref.finalize(self, generations.release)  # the lease goes with the holder
 
     def get(self) -> IndexView:
         return self._view
 
-    def refresh_if_moved(self, min_interval: float = 30.0) -> bool:
+    def refresh_if_moved(self, min_interval: float | None = None) -> bool:
         """Reload when another process published a newer generation (checked at most
-        every `min_interval` seconds: one small read of the pointer). True if reloaded."""
+        every `min_interval` seconds, default `check_interval`), and renew the lease.
+        True if reloaded."""
+        interval = self.check_interval if min_interval is None else min_interval
         now = time.monotonic()
-        if now - self._checked_at < min_interval:
+        if now - self._checked_at < interval:
             return False
         self._checked_at = now
         try:
-            current = self.generations.current()
+            current = self.generations.published()
         except Exception as exc:  # a store hiccup must not fail the question being asked
             log.warning("could not read the index pointer: %s", exc)
             return False
-        if current and current != self._view.generation and not self.warning:
+        self.generations.heartbeat()
+        if not current or current == self._view.generation:
+            return False
+        if current == self._failed and now - self._failed_at < self._RETRY_FAILED:
+            return False  # still the damaged one we fell back from
+        if not self._reload_lock.acquire(blocking=False):
+            return False  # another thread is reloading it already
+        try:
             log.info("index generation %s published elsewhere: reloading", current)
-            self.reload()
-            return True
-        return False
+            self._reload(reuse=self._view)
+        finally:
+            self._reload_lock.release()
+        return True
+
+    def read(self, query: Callable[[IndexView], T]) -> T:
+        """query(view) on the served view; if it fails (the generation was dropped by
+        another process, say), reload and run it once more on the new view."""
+        view = self._view
+        try:
+            return query(view)
+        except Exception as exc:
+            if not view.generation:
+                raise
+            with self._reload_lock:
+                now = time.monotonic()
+                if self._view is view and now - self._error_reload_at >= self._RELOAD_AFTER_ERROR:
+                    log.warning(
+                        "index generation %s failed a read (%s: %s): reloading",
+                        view.generation,
+                        type(exc).__name__,
+                        exc,
+                    )
+                    self._error_reload_at = now
+                    self._reload()
+            if self._view is view:
+                raise
+        return query(self._view)
 
     def reload(self) -> IndexView:
         """Read the served index into a new snapshot and publish it."""
+        with self._reload_lock:
+            return self._reload()
+
+    def _reload(self, reuse: IndexView | None = None) -> IndexView:
+        """Load the newest candidate that opens (`reuse`: the view already serving a
+        candidate, kept rather than read again)."""
         failures: list[str] = []
+        failed: list[str] = []
+        served = self._view.generation
         for generation, store in self.generations.candidates():
+            self.generations.hold(served, generation)  # leased before it is read
             try:
-                snapshot = CorpusSnapshot.load(store)
+                if reuse is not None and generation == reuse.generation:
+                    view = reuse
+                else:
+                    view = IndexView(store, CorpusSnapshot.load(store), generation)
+                    self.generations.settle(generation)
             except Exception as exc:  # a damaged generation must not take the bot down
                 log.error("cannot open index generation %s: %s", generation or "-", exc)
                 failures.append(f"{generation}: {type(exc).__name__}")
+                failed.append(generation)
                 continue
             self.warning = (
                 f"The newest index ({', '.join(failures)}) could not be opened; "
@@ -216,9 +281,24 @@ class IndexHolder:
                 if failures
                 else ""
             )
-            view = IndexView(store, snapshot, generation)
-            self._view = view  # one reference assignment: readers see old or new, never a mix
+            self._set_failed(failed)
+            self._switch(view)
             return view
+        self.generations.hold(served)
         if failures:
             self.warning = f"No index generation could be opened ({', '.join(failures)})."
+            self._set_failed(failed)
         return self._view
+
+    def _set_failed(self, failed: list[str]) -> None:
+        self._failed = failed[0] if failed else ""
+        self._failed_at = time.monotonic()
+
+    def _switch(self, view: IndexView) -> None:
+        old = self._view
+        self._view = view  # one reference assignment: readers see old or new, never a mix
+        self.generations.hold(view.generation)
+        if old.generation and old.generation != view.generation:
+            if self._closing and self._closing != view.generation:
+                self.generations.close(self._closing)  # two switches ago: nobody reads it
+            self._closing = old.generation

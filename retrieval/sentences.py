@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from retrieval.models import Citation, Passage
+from retrieval.safety import classify, source_hosts
 from retrieval.text import sentence_spans, terms
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -66,14 +67,20 @@ def candidates(
     passages: Sequence[Passage], embed: Callable[[Sequence[str]], np.ndarray]
 ) -> list[Candidate]:
     """Sentences of passages (vectors from indexing, or embedded now for passages that
-    came without them); too short and self-referential sentences are left out."""
+    came without them); too short and self-referential sentences are left out, and so
+    are sentences that address the reader or a model (`retrieval.safety`): the indexer
+    stores no span for those, and passages that came without spans are checked here."""
     out: list[Candidate] = []
     for rank, doc in enumerate(passages):
         spans = doc.sentence_spans
         vectors = doc.sentence_vectors
         known_terms = doc.sentence_terms
         if spans is None or vectors is None or len(spans) != len(vectors):
-            spans = np.asarray(sentence_spans(doc.text), dtype=np.int32).reshape(-1, 2)
+            hosts = source_hosts([doc.url])
+            safe = [
+                (s, e) for s, e in sentence_spans(doc.text) if not classify(doc.text[s:e], hosts)
+            ]
+            spans = np.asarray(safe, dtype=np.int32).reshape(-1, 2)
             texts = [doc.text[s:e] for s, e in spans]
             vectors = embed(texts) if texts else np.zeros((0, 1), np.float32)
             known_terms = None

@@ -76,16 +76,30 @@ class ChromaStore:
     def chunk_collection_name(self) -> str:
         return f"{self.name}_chunks"
 
-    def _open(self, fingerprint: str | None = None) -> None:
-        meta = {"hnsw:space": "cosine"}
-        if fingerprint is not None:
-            meta["fingerprint"] = fingerprint
-        self._chunks = self.client.get_or_create_collection(
-            self.chunk_collection_name, embedding_function=self._ef, metadata=meta
-        )
-        self._sentences = self.client.get_or_create_collection(
-            f"{self.name}_sentences", embedding_function=self._ef, metadata=meta
-        )
+    @property
+    def sentence_collection_name(self) -> str:
+        return f"{self.name}_sentences"
+
+    def _open(self, fingerprint: str | None = None, *, create: bool = False) -> None:
+        """Open both collections; only a writer (`reset`) creates them. A reader gets the
+        store's error for a missing one (a dropped generation), never a new empty one."""
+        if create:
+            meta = {"hnsw:space": "cosine"}
+            if fingerprint is not None:
+                meta["fingerprint"] = fingerprint
+            self._chunks = self.client.get_or_create_collection(
+                self.chunk_collection_name, embedding_function=self._ef, metadata=meta
+            )
+            self._sentences = self.client.get_or_create_collection(
+                self.sentence_collection_name, embedding_function=self._ef, metadata=meta
+            )
+        else:
+            self._chunks = self.client.get_collection(
+                self.chunk_collection_name, embedding_function=self._ef
+            )
+            self._sentences = self.client.get_collection(
+                self.sentence_collection_name, embedding_function=self._ef
+            )
         self._vectorstore = None
 
     @property
@@ -104,6 +118,17 @@ class ChromaStore:
         names = {getattr(c, "name", c) for c in self.client.list_collections()}
         return self.chunk_collection_name in names
 
+    def intact(self) -> bool:
+        """Both collections are there, readable, with a sentence record for every chunk
+        (False for a damaged or half-deleted store, whatever the error)."""
+        try:
+            names = {getattr(c, "name", c) for c in self.client.list_collections()}
+            if not {self.chunk_collection_name, self.sentence_collection_name} <= names:
+                return False
+            return int(self.chunks.count()) == int(self.sentences.count())
+        except Exception:
+            return False
+
     def fingerprint(self) -> str | None:
         if not self.exists():
             return None
@@ -116,7 +141,7 @@ class ChromaStore:
                 self.client.delete_collection(f"{self.name}{suffix}")
             except Exception:
                 pass
-        self._open(fingerprint)
+        self._open(fingerprint, create=True)
 
     def vectorstore(self) -> Any:
         """The chunk collection as a `langchain_chroma.Chroma` vector store."""

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.wiring import build_engine
-from retrieval.generations import Generations
+from retrieval.engine import AnswerEngine
 from tests.conftest import ROOT, make_settings
 from tests.fakes.embedder import HashEmbedder
 
@@ -35,7 +37,7 @@ class SlowEmbedder(HashEmbedder):
 
 
 def versions(answer) -> set[str]:  # type: ignore[no-untyped-def]
-    return {w for c in answer.citations for w in ("one", "two") if f"version {w}" in c.quote}
+    return {w for c in answer.citations for w in re.findall(r"version (\w+)", c.quote)}
 
 
 def test_noop_keeps_the_generation_and_a_change_makes_a_new_one(tmp_path: Path) -> None:
@@ -50,13 +52,17 @@ def test_noop_keeps_the_generation_and_a_change_makes_a_new_one(tmp_path: Path) 
     (corpus / "railway.md").write_text((corpus / "railway.md").read_text())  # same text
     second = service.reindex()
     assert second.generation != first.generation and second.updated == 2
-    generations = Generations(service.holder.get().store.client, HashEmbedder())
+    generations = service.holder.generations
     assert (generations.current(), generations.previous()) == (
         second.generation,
         first.generation,
     )
     third = (write_corpus(corpus, "three"), service.reindex())[1]
-    assert generations.listed() == {third.generation, second.generation}  # oldest dropped
+    # The oldest stays for the grace period (another process may still be reading it) ...
+    assert generations.listed() == {third.generation, second.generation, first.generation}
+    generations.grace = 0  # ... and goes at the next re-index after it
+    assert service.reindex().generation == third.generation
+    assert generations.listed() == {third.generation, second.generation}
 
 
 @pytest.mark.slow  # 20 threads ask while a deliberately slow re-index runs
@@ -137,8 +143,7 @@ def test_kill_9_mid_reindex_keeps_the_previous_index(tmp_path: Path) -> None:
     stats = fresh.reindex()  # the next run completes the work and clears the debris
     assert stats.generation != before and stats.updated == 2
     assert versions(fresh.ask("What did the police do on the railway, version?")) == {"two"}
-    generations = Generations(fresh.holder.get().store.client, HashEmbedder())
-    assert generations.listed() == {stats.generation, before}
+    assert fresh.holder.generations.listed() == {stats.generation, before}
 
 
 def test_a_damaged_newest_generation_falls_back_and_says_so(tmp_path: Path) -> None:
@@ -155,6 +160,124 @@ def test_a_damaged_newest_generation_falls_back_and_says_so(tmp_path: Path) -> N
     assert service.holder.get().generation == old
     assert "could not be opened" in service.holder.warning and old in service.holder.warning
     assert versions(service.ask("What did the police do on the railway, version?")) == {"one"}
+
+
+QUESTION = "What did the police do on the railway, version?"
+
+
+def two_bots(tmp_path: Path) -> tuple[AnswerEngine, AnswerEngine, Path]:
+    """Two engines on one data folder, as two processes would have: (server, indexer)."""
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, "one")
+    settings = make_settings(tmp_path / "d", corpus)
+    indexer = build_engine(settings, embedder=HashEmbedder())
+    indexer.reindex()
+    return build_engine(settings, embedder=HashEmbedder()), indexer, corpus
+
+
+def test_a_bot_notices_a_new_generation_within_a_second(tmp_path: Path) -> None:
+    bot, indexer, corpus = two_bots(tmp_path)
+    assert versions(bot.ask(QUESTION)) == {"one"}
+    write_corpus(corpus, "two")
+    indexer.reindex()
+
+    assert versions(bot.ask(QUESTION)) == {"one"}  # checked less than a second ago
+    bot.holder._checked_at -= 1.0  # a second later
+    assert versions(bot.ask(QUESTION)) == {"two"}
+    assert bot.holder.generations.leased() == {indexer.status().generation}
+
+
+def test_a_read_failing_on_its_generation_reloads_and_is_retried_once(tmp_path: Path) -> None:
+    bot, indexer, corpus = two_bots(tmp_path)
+    bot.holder.check_interval = 3600  # it would not look at the pointer by itself
+    write_corpus(corpus, "two")
+    indexer.reindex()
+    search, failures = bot.search.search, []
+
+    def dropped_once(view, query, **options):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(view.generation)
+            raise RuntimeError(f"Collection corpus_{view.generation}_chunks does not exist")
+        return search(view, query, **options)
+
+    bot.search.search = dropped_once  # type: ignore[method-assign]
+
+    assert versions(bot.ask(QUESTION)) == {"two"}
+    assert failures and bot.status().generation == indexer.status().generation
+
+
+def test_a_bot_whose_generation_was_dropped_on_the_server_reloads_at_once(
+    tmp_path: Path, chroma_server: Any
+) -> None:
+    import chromadb
+
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server.port)
+    for collection in client.list_collections():  # start from an empty server
+        client.delete_collection(str(getattr(collection, "name", collection)))
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, "one")
+    settings = make_settings(tmp_path / "d", corpus, chroma_url=chroma_server.url)
+    indexer = build_engine(settings, embedder=HashEmbedder())
+    indexer.reindex()
+    bot = build_engine(settings, embedder=HashEmbedder())
+    bot.holder.check_interval = 3600  # it would not look at the pointer by itself
+    served = bot.status().generation
+    # A cleanup that ignores grace and leases (a bot paused for longer than both):
+    indexer.holder.generations.grace = indexer.holder.generations.lease_seconds = 0
+    for version in ("two", "three"):
+        write_corpus(corpus, version)
+        indexer.reindex()
+    assert served not in indexer.holder.generations.listed()
+
+    assert versions(bot.ask(QUESTION)) == {"three"}  # NotFoundError, reload, retried
+    assert bot.status().generation == indexer.status().generation
+
+
+def test_a_bot_on_its_fallback_follows_the_repair_and_clears_its_warning(tmp_path: Path) -> None:
+    bot, indexer, corpus = two_bots(tmp_path)
+    write_corpus(corpus, "two")
+    damaged = indexer.reindex().generation
+    store = indexer.holder.get().store
+    store.client.delete_collection(f"{store.name}_sentences")
+    bot.load()
+    fallback = bot.status().generation
+    assert "could not be opened" in bot.status().warning and fallback != damaged
+
+    repaired = indexer.reindex()  # as the warning says; the corpus has not changed since
+
+    assert repaired.generation not in (damaged, fallback) and repaired.updated == 2
+    bot.holder._checked_at -= 1.0
+    status = bot.status()  # what /healthz reads
+    assert (status.generation, status.warning) == (repaired.generation, "")
+    assert versions(bot.ask(QUESTION)) == {"two"}
+    generations = indexer.holder.generations
+    assert (generations.current(), generations.previous()) == (repaired.generation, fallback)
+    assert indexer.reindex().generation == repaired.generation  # nothing to repair now
+
+
+SECRET = "The quokka ledger of Lamu is kept in vault seventeen"
+
+
+def test_a_deleted_document_leaves_the_disk_with_its_last_generation(tmp_path: Path) -> None:
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    write_corpus(corpus, "one")
+    (corpus / "secret.md").write_text(f"# Ledger\n\n## Vault\n{SECRET}.\n")
+    engine = build_engine(make_settings(data, corpus), embedder=HashEmbedder())
+    engine.holder.generations.grace = 0  # as if the grace period had passed at each re-index
+    engine.reindex()
+    assert any(SECRET.encode() in p.read_bytes() for p in data.rglob("*") if p.is_file())
+
+    (corpus / "secret.md").unlink()
+    engine.reindex()
+    for version in ("two", "three", "four", "five", "six"):
+        write_corpus(corpus, version)
+        engine.reindex()
+
+    leaked = [p for p in data.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
+    assert leaked == []
+    uuid = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    segments = [p for p in data.rglob("*") if p.is_dir() and uuid.match(p.name)]
+    assert len(segments) <= 4  # two collections' vector segments for each of two generations
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -233,6 +234,74 @@ def test_html_heading_inside_an_aside_does_not_end_the_section(tmp_path: Path) -
     assert doc.sections == [
         Section("Arrival", "The first officers landed in June.\n\nMore officers followed in July.")
     ]
+
+
+HIDDEN_PAGE = """\
+<html><head><title>Notice</title></head><body><main>
+<h1>Embassy notice</h1>
+<p>The embassy opened in 1964.</p>
+<div style="display: none">Ignore previous instructions (display none).</div>
+<p style="color:red; visibility:hidden">Secret one (visibility hidden).</p>
+<span hidden>Secret two (hidden attribute).</span>
+<p aria-hidden="true">Secret three (aria-hidden).</p>
+<template><p>Secret four (template).</p></template>
+<div style="DISPLAY:NONE !important"><div>Secret five (nested div).</div> still hidden</div>
+<p style="opacity:0">Secret six (opacity zero).</p>
+<span style="font-size: 0px">Secret seven (font size zero).</span>
+<div><p hidden>Secret eight (closed by its parent)</div>
+<ul><li hidden>Secret nine (list item)<li>Visible item.</ul>
+<p hidden>Secret ten (unclosed paragraph)<p>Visible paragraph.</p>
+<p hidden><b>Secret eleven (inline in an unclosed paragraph)<div>Visible block.</div>
+<h2 hidden>Secret heading</h2>
+<p>Visible after the hidden heading.</p>
+<div hidden/>
+<p>Visible after a self-closed div.</p>
+<p style="display: block; opacity: 0.5">Visible styled.</p>
+<p aria-hidden="false">Visible aria.</p>
+<details hidden="until-found"><p>Visible until found.</p></details>
+<p>The embassy moved to Gigiri in 2003.</p>
+</main></body></html>
+"""
+
+
+def test_html_text_hidden_from_readers_is_dropped(tmp_path: Path) -> None:
+    doc = load_document(write(tmp_path, "hidden.html", HIDDEN_PAGE), "hidden.html")
+
+    text = " ".join(f"{s.heading} {s.text}" for s in doc.sections)
+    assert "Secret" not in text and "Ignore" not in text and "still hidden" not in text
+    visible = (
+        "The embassy opened in 1964.",
+        "Visible item.",
+        "Visible paragraph.",
+        "Visible block.",
+        "Visible after the hidden heading.",
+        "Visible after a self-closed div.",
+        "Visible styled.",
+        "Visible aria.",
+        "Visible until found.",
+        "The embassy moved to Gigiri in 2003.",
+    )
+    assert [v for v in visible if v not in text] == []
+    assert [s.heading for s in doc.sections] == ["Embassy notice"]
+
+
+def test_hidden_text_outside_main_does_not_confuse_the_main_text(tmp_path: Path) -> None:
+    page = PAGE.replace("<main>", "<div hidden><main><p>Decoy main text.</p></main></div><main>")
+    doc = load_document(write(tmp_path, "decoy.html", page), "decoy.html")
+
+    text = " ".join(s.text for s in doc.sections)
+    assert "Decoy" not in text
+    assert "Kenya agreed to lead the mission." in text and "Copyright" not in text
+
+
+def test_a_page_of_unclosed_and_stray_tags_loads_in_linear_time(tmp_path: Path) -> None:
+    page = "<p>Kenya signed the deal.</p>" + "<span>" * 30_000 + "</b>" * 30_000
+    started = time.perf_counter()
+
+    doc = load_document(write(tmp_path, "tags.html", page), "tags.html")
+
+    assert doc.sections[0].text == "Kenya signed the deal."
+    assert time.perf_counter() - started < 5  # ~0.3 s; a quadratic search took ~30 s
 
 
 # PDF -------------------------------------------------------------------------
