@@ -83,6 +83,7 @@ class AnswerEngine:
             len(view.snapshot.documents),
             view.snapshot.loaded_seconds * 1000,
         )
+        self.speller()  # built at start-up, not on the first question
 
     def status(self) -> IndexStatus:
         self.holder.refresh_if_moved()  # a health check sees a newer generation too
@@ -103,6 +104,7 @@ class AnswerEngine:
             except IndexLocked as exc:
                 raise ReindexInProgress(str(exc)) from None
             self.holder.reload()
+            self.speller()
             return stats
         finally:
             self._reindex_lock.release()

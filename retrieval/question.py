@@ -110,7 +110,6 @@ _SPELLING = {
     "u.s.": "us",
     "mnna": "major non-nato ally",
     "sgr": "standard gauge railway",
-    "imf": "imf",
 }
 
 

@@ -209,11 +209,7 @@ def test_a_read_failing_on_its_generation_reloads_and_is_retried_once(tmp_path: 
 def test_a_bot_whose_generation_was_dropped_on_the_server_reloads_at_once(
     tmp_path: Path, chroma_server: Any
 ) -> None:
-    import chromadb
-
-    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server.port)
-    for collection in client.list_collections():  # start from an empty server
-        client.delete_collection(str(getattr(collection, "name", collection)))
+    chroma_server.emptied()
     corpus = tmp_path / "corpus"
     write_corpus(corpus, "one")
     settings = make_settings(tmp_path / "d", corpus, chroma_url=chroma_server.url)

@@ -87,14 +87,7 @@ def make_setup(request: pytest.FixtureRequest, tmp_path: Path, mode: str) -> Set
     if mode == "server":
         server = request.getfixturevalue("chroma_server")
         url = env["BOT_CHROMA_URL"] = server.url
-        import chromadb
-        from chromadb.config import Settings
-
-        client = chromadb.HttpClient(
-            host="127.0.0.1", port=server.port, settings=Settings(anonymized_telemetry=False)
-        )
-        for collection in client.list_collections():  # each test starts from an empty server
-            client.delete_collection(str(getattr(collection, "name", collection)))
+        server.emptied()
     write_corpus(corpus, "one")
     return Setup(env, data, corpus, url)
 

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 
 def chroma_cli() -> str | None:
@@ -54,6 +55,23 @@ class ChromaServer:
             except OSError:
                 time.sleep(0.1)
         raise TimeoutError("chroma run did not answer its heartbeat in time")
+
+    def client(self) -> Any:
+        """A new HttpClient of this server."""
+        import chromadb
+        from chromadb.config import Settings
+
+        return chromadb.HttpClient(
+            host="127.0.0.1", port=self.port, settings=Settings(anonymized_telemetry=False)
+        )
+
+    def emptied(self) -> Any:
+        """A client of this server after deleting every collection (each test starts from
+        an empty server)."""
+        client = self.client()
+        for collection in client.list_collections():
+            client.delete_collection(str(getattr(collection, "name", collection)))
+        return client
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -402,14 +402,5 @@ class TestChromaServerGenerations(GenerationsContract):
 
     @pytest.fixture
     def open_generations(self, chroma_server: Any) -> Iterator[GenerationsFactory]:
-        def open_client() -> Any:
-            return chromadb.HttpClient(
-                host="127.0.0.1",
-                port=chroma_server.port,
-                settings=Settings(anonymized_telemetry=False),
-            )
-
-        first = open_client()
-        for name in collection_names(first):  # each test starts from an empty server
-            first.delete_collection(name)
-        yield lambda **options: Generations(open_client(), HashEmbedder(), **options)
+        chroma_server.emptied()
+        yield lambda **options: Generations(chroma_server.client(), HashEmbedder(), **options)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import chromadb
 import pytest
-from chromadb.config import Settings
 
 from retrieval.compose import ComposeParams, ExtractiveComposer
 from retrieval.generations import Generations
@@ -57,15 +55,6 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "trade.md").write_text(TRADE)
     (folder / "health.txt").write_text(HEALTH)
     return folder
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[chromadb.ClientAPI]:
-    client = chromadb.PersistentClient(
-        path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False)
-    )
-    yield client
-    client.close()
 
 
 class Served:

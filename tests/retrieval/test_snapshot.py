@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import chromadb
 import numpy as np
 import pytest
-from chromadb.config import Settings
 
 from retrieval.generations import Generations
 from retrieval.indexer import Indexer
@@ -38,15 +36,6 @@ The first Kenyan officers landed in Port-au-Prince on 25 June 2024.
 About 400 officers were in Haiti by mid-July 2024.
 """
 ANNEX = "# Annex\n\nThe annex lists the officers by rank. It was written after the report.\n"
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[chromadb.ClientAPI]:
-    client = chromadb.PersistentClient(
-        path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False)
-    )
-    yield client
-    client.close()
 
 
 @pytest.fixture

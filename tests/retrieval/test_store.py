@@ -236,14 +236,5 @@ class TestChromaServerStore(StoreContract):
 
     @pytest.fixture
     def open_client(self, chroma_server: Any) -> Iterator[ClientFactory]:
-        def open_client() -> Any:
-            return chromadb.HttpClient(
-                host="127.0.0.1",
-                port=chroma_server.port,
-                settings=Settings(anonymized_telemetry=False),
-            )
-
-        first = open_client()
-        for collection in first.list_collections():  # each test starts from an empty server
-            first.delete_collection(getattr(collection, "name", collection))
-        yield open_client
+        chroma_server.emptied()
+        yield chroma_server.client

@@ -4,12 +4,9 @@ Bolt and the Slack SDK log request and Socket Mode payloads at DEBUG."""
 from __future__ import annotations
 
 import json
-import logging
 import urllib.parse
-from collections.abc import Iterator
 
-import pytest
-
+from tests.bot.conftest import Everything
 from tests.bot.slack.conftest import RunningBot, slack_settings
 from tests.bot.slack.fake_slack import (
     FORM,
@@ -21,28 +18,6 @@ from tests.bot.slack.fake_slack import (
 )
 
 MARKER = "quokkas"
-
-
-class Everything(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.name}: {record.getMessage()}")
-
-
-@pytest.fixture
-def verbose() -> Iterator[Everything]:
-    """What `python -m bot -v serve` sets up: the root logger at DEBUG."""
-    handler = Everything()
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.DEBUG)
-    root.addHandler(handler)
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(level)
 
 
 def test_http_mode_does_not_log_question_text_at_debug(
