@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, forget_deleted, open_state_db
 from retrieval.models import Answer
@@ -79,35 +81,39 @@ class FeedbackStore:
                 forget_deleted(self._db)
         return removed
 
-    def remember(self, platform: str, user: str, answer: Answer) -> int:
-        """Keep an answer so a later button press can refer to it; returns its id."""
+    def remember(
+        self, platform: str, user: str, answer: Answer, followups: Sequence[str] = ()
+    ) -> int:
+        """Keep an answer (and the follow-ups offered under it) so a later button press
+        can refer to it; returns its id."""
         self._pruner.maybe()
+        stored = answer.to_dict()
+        if followups:
+            stored["followups"] = list(followups)
         with self._lock:
             cur = self._db.execute(
                 "INSERT INTO answers (platform, user, question, answer_json, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (platform, user, answer.question, json.dumps(answer.to_dict()), self._clock()),
+                (platform, user, answer.question, json.dumps(stored), self._clock()),
             )
             return int(cur.lastrowid or 0)
 
     def answer(self, answer_id: int) -> Answer | None:
         """The stored answer (question, text, citations) or None."""
-        from retrieval.models import Citation
+        stored = self._stored(answer_id)
+        return Answer.from_dict(stored) if stored is not None else None
 
+    def followups(self, answer_id: int) -> list[str]:
+        """The follow-up questions suggested under a stored answer."""
+        stored = self._stored(answer_id)
+        return [str(q) for q in stored.get("followups", ())] if stored is not None else []
+
+    def _stored(self, answer_id: int) -> dict[str, Any] | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT answer_json FROM answers WHERE id = ?", (answer_id,)
             ).fetchone()
-        if not row:
-            return None
-        d = json.loads(row[0])
-        return Answer(
-            question=d["question"],
-            answer=d["answer"],
-            abstained=d["abstained"],
-            mode=d["mode"],
-            citations=[Citation(**c) for c in d["citations"]],
-        )
+        return dict(json.loads(row[0])) if row else None
 
     def vote(self, answer_id: int, user: str, vote: int) -> bool:
         """Record (or change) a user's vote on an answer. False if the answer is unknown."""

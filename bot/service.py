@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.audit import AuditLog
-from bot.conversations import Conversations
+from bot.conversations import Conversations, PlatformMessage, turns_from_messages
 from bot.feedback import FeedbackStore
 from bot.limits import RateLimiter, slow_down_message
 from bot.metrics import Metrics, PlatformStatus
@@ -33,16 +33,19 @@ __all__ = [
     "ChatRequest",
     "ChatService",
     "NotAllowed",
+    "PlatformMessage",
     "QuestionError",
     "RateLimited",
     "ReindexInProgress",
     "Role",
     "UploadError",
+    "turns_from_messages",
 ]
 
 Role = Literal["user", "admin"]
 # Front ends run by whoever runs the process: no rate limit, no feedback rows.
 LOCAL_PLATFORMS = frozenset({"cli", "console"})
+MAX_FOLLOWUPS = 3
 
 
 class QuestionError(ValueError):
@@ -83,6 +86,8 @@ class ChatRequest:
 class ChatAnswer:
     answer: Answer
     answer_id: int  # for feedback and "show quotes" buttons; 0 when not stored
+    # Questions the documents answer next (buttons under the answer); chat platforms only.
+    followups: tuple[str, ...] = ()
 
 
 class ChatService:
@@ -112,6 +117,7 @@ class ChatService:
         self.max_question_chars = max_question_chars
         self.max_upload_bytes = max_upload_bytes
         self.log_questions = log_questions
+        self._prompts: tuple[str, list[tuple[str, str]]] | None = None
 
     # Checks ------------------------------------------------------------------
     def _checked(self, request: ChatRequest, text: str, *, what: str = "question") -> str:
@@ -173,10 +179,32 @@ class ChatService:
         )
         if key:
             self.conversations.add(key, question, answer.answer)
-        answer_id = (
-            0 if request.local else self.feedback.remember(request.platform, request.user, answer)
-        )
-        return ChatAnswer(answer, answer_id)
+        if request.local:
+            return ChatAnswer(answer, 0)
+        followups = tuple(self.engine.suggest_followups(answer, MAX_FOLLOWUPS))
+        answer_id = self.feedback.remember(request.platform, request.user, answer, followups)
+        return ChatAnswer(answer, answer_id, followups)
+
+    def keep(self, request: ChatRequest, answer: Answer) -> int:
+        """Store an answer made elsewhere (a summary) so its buttons (share, quotes) can
+        refer to it later; 0 for local front ends."""
+        if request.local:
+            return 0
+        return self.feedback.remember(request.platform, request.user, answer)
+
+    def followup_question(self, answer_id: int, index: int) -> str | None:
+        """The index-th follow-up offered under a stored answer (a button click)."""
+        offered = self.feedback.followups(answer_id)
+        return offered[index] if 0 <= index < len(offered) else None
+
+    def starter_prompts(self) -> list[tuple[str, str]]:
+        """(title, question) prompts for a new conversation, from the indexed topics;
+        computed once per index generation."""
+        generation = self.engine.status().generation
+        cached = self._prompts
+        if cached is None or cached[0] != generation:
+            cached = self._prompts = (generation, self.engine.starter_prompts())
+        return list(cached[1])
 
     def summarize(self, request: ChatRequest) -> Answer:
         """Cited summary of `request.text` (a topic or document; empty: the corpus)."""

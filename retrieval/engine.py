@@ -24,6 +24,7 @@ from retrieval.question import Speller, definition_pattern
 from retrieval.retriever import HybridSearch, IndexHolder, IndexView, passage_at
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.store import document_info
+from retrieval.suggestions import followups, starter_prompts
 from retrieval.text import terms
 from retrieval.writelock import IndexLocked
 
@@ -204,6 +205,29 @@ class AnswerEngine:
                 if score > best_score:
                     best, best_score = doc.source, score
         return best if best_score >= 0.6 else None
+
+    # Suggestions ---------------------------------------------------------------
+    def sections(self, source: str) -> list[str]:
+        """The document's section headings in order (one entry per chunk)."""
+        snap = self.holder.get().snapshot
+        return [
+            str(snap.chunks[p].metadata.get("section") or "")
+            for p in snap.documents.get(source, ())
+        ]
+
+    def _extractive(self, question: str) -> Answer:
+        """The extractive answer alone (never the LLM): checking a suggestion is cheap."""
+        composer: Composer = getattr(self.composer, "fallback", self.composer)
+        fixed = self.speller().correct(question)
+        return composer.answer(question, fixed, self._retrieve(fixed))
+
+    def suggest_followups(self, answer: Answer, limit: int = 3) -> list[str]:
+        """Follow-up questions the cited documents answer (each one checked by asking it)."""
+        return followups(answer, self.sections, self._extractive, limit=limit)
+
+    def starter_prompts(self, limit: int = 4) -> list[tuple[str, str]]:
+        """(title, question) prompts for a new conversation, from the newest topics."""
+        return starter_prompts(self.sources(), self._extractive, limit=limit)
 
     # Sources -----------------------------------------------------------------
     def sources(self) -> list[DocumentInfo]:

@@ -63,6 +63,20 @@ class Answer:
             d["gaps"] = list(self.gaps)
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Answer:
+        """The answer `to_dict()` wrote (stored answers, for buttons and sharing)."""
+        return cls(
+            question=str(d["question"]),
+            answer=str(d["answer"]),
+            citations=[Citation(**c) for c in d.get("citations", ())],
+            abstained=bool(d.get("abstained")),
+            mode=str(d.get("mode", "extractive")),
+            note=str(d.get("note", "")),
+            standalone_question=str(d.get("standalone_question", "")),
+            gaps=tuple(d.get("gaps", ())),
+        )
+
     def to_summary_dict(self) -> dict[str, Any]:
         """The `summary --json` shape: `topic` and `summary` instead of question/answer."""
         d = self.to_dict()
