@@ -152,6 +152,17 @@ class Answerer:
         total = sum(weights.values()) or 1.0
         return sum(w for t, w in weights.items() if t in evidence.unknown_terms) / total
 
+    @staticmethod
+    def _off_subject(
+        analysis: QuestionAnalysis, chosen: list[Candidate], evidence: Evidence
+    ) -> bool:
+        """True when a name the question asks about (a place, person or body the
+        documents know) is not in the leading sentence, its section or title: the
+        sentence meant to answer is about something else."""
+        names = [t for t in analysis.terms if t in evidence.names]
+        known = _known(chosen[0]) if chosen else set()
+        return any(t not in known for t in names)
+
     # The answer ----------------------------------------------------------------
     def answer(self, question: str, query: str, evidence: Evidence, mode: str) -> Answer:
         analysis = analyse(query)
@@ -179,6 +190,12 @@ class Answerer:
             self.score(query, cands, evidence, parts[0].answer_type)
         chosen = self._choose(parts, cands, analysis)
         gaps = self._gaps(analysis, parts, chosen, evidence)
+        if self._off_subject(analysis, chosen, evidence) and any(
+            g.startswith(_YEAR_GAP) for g in gaps
+        ):
+            # Neither the year nor the subject: quotes about something else in another
+            # year ("who won tanzania's 2025 election" -> a Kenyan fact) mislead.
+            return Answer(question, ABSTAIN_MESSAGE, abstained=True, mode=mode)
         if confidence < self.params.answer_confidence and not gaps:
             gaps.append("The documents may not answer this directly; the closest they come:")
         text, citations = cite(chosen)
@@ -272,7 +289,7 @@ class Answerer:
                 )
                 continue
             if str(year) not in shown:
-                gaps.append(f"The documents don't say what happened in {year} on this.")
+                gaps.append(f"{_YEAR_GAP} {year} on this.")
         future_year = any(latest and y >= int(latest[:4]) for y in analysis.years)
         if analysis.future and (not analysis.years or future_year) and latest:
             gaps.append(
@@ -305,6 +322,9 @@ class Answerer:
             if wanted and not any(holds(part.answer_type, c.text) for c in chosen):
                 gaps.append(f"The documents don't give {wanted} for this.")
         return list(dict.fromkeys(gaps))
+
+
+_YEAR_GAP = "The documents don't say what happened in"
 
 
 def _known(cand: Candidate) -> set[str]:

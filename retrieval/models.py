@@ -198,3 +198,4 @@ class Evidence:
     latest: str = ""  # the newest date any document reports events up to (YYYY-MM-DD)
     said: tuple[str, ...] = ()  # answers already given in the conversation: not repeated
     lexicon: frozenset[str] = frozenset()  # ordinary words of the language (not names)
+    names: tuple[str, ...] = ()  # query terms the documents only write as names

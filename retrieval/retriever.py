@@ -164,6 +164,7 @@ class HybridSearch:
             unknown_terms=tuple(
                 t for t in dict.fromkeys(query_terms) if not snap.lexical.knows_variant(t)
             ),
+            names=tuple(t for t in dict.fromkeys(query_terms) if t in snap.name_terms()),
         )
 
 

@@ -52,6 +52,7 @@ class CorpusSnapshot:
     documents: dict[str, list[int]] = field(default_factory=dict)  # source -> chunk positions
     _words: frozenset[str] | None = None
     _latest: str | None = None
+    _names: frozenset[str] | None = None
 
     @classmethod
     def load(cls, store: ChromaStore) -> CorpusSnapshot:
@@ -122,6 +123,20 @@ class CorpusSnapshot:
                 text = f"{c.metadata.get('title', '')} {c.metadata.get('section', '')} {c.text}"
                 found.update(w.lower() for w in iter_words(text))
             cached = self._words = frozenset(found)
+        return cached
+
+    def name_terms(self) -> frozenset[str]:
+        """Terms the documents only ever write capitalised: names of people, places and
+        organisations ("tanzania", "whitman"), not ordinary words ("budget")."""
+        cached = self._names
+        if cached is None:
+            upper: set[str] = set()
+            lower: set[str] = set()
+            for c in self.chunks:
+                for word in iter_words(c.text):
+                    for t in terms(word):
+                        (lower if word[:1].islower() else upper).add(t)
+            cached = self._names = frozenset(upper - lower)
         return cached
 
     def latest_date(self) -> str:

@@ -109,6 +109,27 @@ def test_the_gap_line_names_the_documents_latest_month_whatever_the_question(
 @pytest.mark.parametrize(
     "question",
     [
+        "who won tanzania's 2025 presidential election",
+        "did uganda's parliament pass its 2026 budget on time",
+    ],
+)
+def test_a_neighbour_in_a_year_the_documents_skip_is_declined(ask: Ask, question: str) -> None:
+    # The documents name Tanzania and Uganda, but not in any sentence about the year
+    # asked: a Kenyan fact under a "don't say what happened in 2025" line misleads.
+    assert ask(question).abstained, describe(ask(question))
+
+
+def test_a_year_gap_about_a_named_subject_the_evidence_holds_is_still_answered(
+    ask: Ask,
+) -> None:
+    answer = ask("did kenya's parliament pass the finance bill in 2023")
+    assert not answer.abstained, describe(answer)
+    assert "Finance Bill" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "will agoa be renewed next year",
         "will trump visit kenya next year",
         "will the us send troops to haiti next year",
