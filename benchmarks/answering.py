@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from benchmarks.context import BenchContext
 from benchmarks.machine import peak_rss_mb, rss_mb
-from benchmarks.timing import latency_figures, median, time_calls, timed
+from benchmarks.timing import latency_figures, median, percentile, time_calls, timed
 from bot.evaluation import evaluate
 from bot.wiring import source_root
 
@@ -15,9 +16,20 @@ from bot.wiring import source_root
 def stage_warm_ask(ctx: BenchContext) -> dict[str, Any]:
     questions = ctx.timed_questions
     millis, answers = time_calls(ctx.indexed.ask, questions, warmup=ctx.options.warmup)
+    # Chat platforms also get up to three checked follow-up questions per answer (on
+    # the worker thread, after the answer is composed): their cost on its own.
+    distinct = list({a.question: a for a in answers if not a.abstained}.values())
+    suggest_ms, offered = [], []
+    for answer in distinct:
+        started = time.perf_counter()
+        offered.append(ctx.indexed.suggest_followups(answer))
+        suggest_ms.append((time.perf_counter() - started) * 1000)
     return {
         "warmup": ctx.options.warmup,
         **latency_figures(questions, millis),
+        "followups_p50_ms": percentile(suggest_ms, 50),
+        "followups_p95_ms": percentile(suggest_ms, 95),
+        "followups_per_answer": median([float(len(f)) for f in offered]),
         "retrieve_p50_ms": median([a.timings_ms.get("retrieve", 0.0) for a in answers]),
         "compose_p50_ms": median([a.timings_ms.get("compose", 0.0) for a in answers]),
         "abstained": sum(a.abstained for a in answers),

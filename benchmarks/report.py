@@ -124,6 +124,12 @@ def table_rows(report: dict[str, Any]) -> list[Row]:
         add("warm ask", f"p50 / p95 ({d['questions']} asks)", _ms(d["p50_ms"], d["p95_ms"]))
         add("warm ask", "p50, first asks (uncached)", f"{d['first_pass_p50_ms']:.1f} ms")
         add("warm ask", "retrieve / compose p50", _ms(d["retrieve_p50_ms"], d["compose_p50_ms"]))
+        if "followups_p50_ms" in d:
+            add(
+                "follow-up suggestions",
+                f"p50 / p95 per answer (median {d['followups_per_answer']:g} offered)",
+                _ms(d["followups_p50_ms"], d["followups_p95_ms"]),
+            )
     if d := usable("chain_overhead", "LangChain layers"):
         add("LangChain layers", "chain / direct p50", _ms(d["chain_p50_ms"], d["direct_p50_ms"]))
         add("LangChain layers", "chain − direct (median)", f"{d['overhead_ms']:+.2f} ms")
