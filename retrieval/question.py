@@ -46,7 +46,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "person",
         re.compile(
             r"^\W*(and\s+)?(who|whom|whose)\b|\bwhich (person|official|president|minister|"
-            r"ambassador|envoy|judge|senator|leader|commander|general|secretary|diplomat)\b",
+            r"ambassador|envoy|judge|senator|leader|commander|general|secretary|diplomat|officer|"
+            r"policeman|policemen|american|americans|kenyan|kenyans|journalist|activist|man|woman|"
+            r"people|official|soldier|lawmaker|congressman|congresswoman)\b",
             re.I,
         ),
     ),
@@ -76,7 +78,11 @@ _RECENT = re.compile(
     r"this (week|month|year)|right now|presently|nowadays)\b",
     re.I,
 )
-_FUTURE = re.compile(r"\b(will|going to|next (year|month|week)|upcoming|in the future)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(will|going to|next (year|month|week)|upcoming|in the future)\b"
+    r"|^\W*(when is |where is |what is )?(the )?next\b(?! to)",
+    re.I,
+)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _QUESTION_WORD = re.compile(
     r"^\s*(who|what|when|where|why|how|which|is|are|was|were|did|does|do|has|have|can|will)\b",

@@ -63,6 +63,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("what is the stip", "definition"),
         ("what are major non-nato allies", "definition"),
         ("what does mnna mean", "definition"),
+        ("which officer was killed in haiti", "person"),
+        ("which kenyans were arrested", "person"),
         # neither
         ("tell me about the haiti mission", "other"),
         ("kenya and the us", "other"),
@@ -132,6 +134,8 @@ def test_questions_about_the_present_are_recognised(question: str) -> None:
         "is the us going to send troops to haiti",
         "what is the upcoming trade deal",
         "what happens to the mission in the future",
+        "next us-africa summit",
+        "when is the next agoa review",
     ],
 )
 def test_questions_about_the_future_are_recognised(question: str) -> None:
@@ -144,6 +148,8 @@ def test_questions_about_the_future_are_recognised(question: str) -> None:
         "when did kenya become a major non-nato ally",
         "what happened in 1998",
         "who signed the defence cooperation agreement",
+        "what happened next after the court ruling",
+        "who sat next to ruto at the state dinner",
     ],
 )
 def test_questions_about_the_past_are_neither_current_nor_future(question: str) -> None:
