@@ -1,4 +1,5 @@
-"""The Bolt AsyncApp: Web API client (rate-limit retries), request verification, listeners."""
+"""The Bolt AsyncApp: Web API client (rate-limit retries), request verification, listeners
+(messages, the slash command, buttons, the message shortcut, the assistant view)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.service import ChatService
 from bot.slack.admin import AdminCheck
-from bot.slack.blocks import FEEDBACK_DOWN, FEEDBACK_UP, SHOW_QUOTES
+from bot.slack.assistant import AssistantView
+from bot.slack.blocks import FEEDBACK_DOWN, FEEDBACK_UP, FOLLOWUP_ACTIONS, SHARE, SHOW_QUOTES
+from bot.slack.history import SlackHistory
+from bot.slack.interactions import Interactions
 from bot.slack.listeners import SlackListeners
+from bot.slack.modal import ASK_ABOUT_MESSAGE, ASK_VIEW
 
 
 @dataclass(frozen=True)
@@ -62,16 +67,27 @@ def build_app(service: ChatService, client: AsyncWebClient, config: SlackConfig)
     app = AsyncApp(
         client=client, signing_secret=config.signing_secret, name="kenya-qa-bot", logger=logger
     )
+    history = SlackHistory()
+    assistant = AssistantView(service)
     listeners = SlackListeners(
         service,
         AdminCheck(client, config.admins),
         bot_token=config.bot_token,
         api_url=config.api_url,
+        history=history,
+        assistant=assistant,
     )
+    interactions = Interactions(service, history)
     app.event("app_mention")(listeners.on_mention)
     app.event("message")(listeners.on_message)
+    app.event("assistant_thread_started")(assistant.on_thread_started)
+    app.event("assistant_thread_context_changed")(assistant.on_context_changed)
     # Any command name the manifest gives routes here; messages use the name Slack sends.
     app.command(re.compile(r"^/"))(listeners.on_command)
-    app.action(SHOW_QUOTES)(listeners.on_show_quotes)
-    app.action(re.compile(f"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))(listeners.on_feedback)
+    app.action(SHOW_QUOTES)(interactions.on_show_quotes)
+    app.action(re.compile(f"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))(interactions.on_feedback)
+    app.action(SHARE)(interactions.on_share)
+    app.action(FOLLOWUP_ACTIONS)(interactions.on_followup)
+    app.shortcut(ASK_ABOUT_MESSAGE)(interactions.on_shortcut)
+    app.view(ASK_VIEW)(interactions.on_submission)
     return app

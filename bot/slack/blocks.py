@@ -2,13 +2,16 @@
 
 Everything that comes from documents or users goes through `escape()`: `&`, `<`, `>`
 are escaped (so `<!channel>` or `<@U123>` in a document stays text), and `@channel`,
-`@here`, `@everyone` are broken with a word joiner. Slack's limits are enforced here:
-at most 50 blocks, 3,000 characters per section, 10 context elements, 25 buttons.
+`@here`, `@everyone` are broken with a word joiner. The one mention the bot writes is
+the user who pressed a button or asked ("Shared by <@U123>"). Slack's limits are
+enforced here: at most 50 blocks, 3,000 characters per section, 10 context elements,
+25 buttons, 75 characters of button text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -22,12 +25,19 @@ MAX_CONTEXT_CHARS = 2000
 MAX_ANSWER_SECTIONS = 4  # 12,000 characters: longer answers are cut with a pointer
 MAX_FALLBACK_CHARS = 3000
 MAX_LINE_CHARS = 300
+MAX_FOLLOWUP_BUTTONS = 3
+
+MAX_BUTTON_CHARS = 75
 
 SHOW_QUOTES = "show_quotes"
 FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
+SHARE = "share_answer"
+FOLLOWUP = "ask_followup_{index}"  # value "answer_id:index"
+FOLLOWUP_ACTIONS = re.compile(r"^ask_followup_\d$")
 
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
 _WORD_JOINER = "\u2060"
 
@@ -36,6 +46,20 @@ def escape(text: str) -> str:
     """Untrusted text made inert for mrkdwn: no links, mentions or broadcasts."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
+
+
+def user_mention(user: str) -> str:
+    """`<@U123>` for a well-formed user ID (the person who clicked or asked: the only
+    mention the bot ever writes), else "Someone"."""
+    return f"<@{user}>" if _USER_ID.match(user) else "Someone"
+
+
+def button_label(text: str) -> str:
+    """Untrusted text as a button's plain-text label: one line, no angle brackets,
+    broadcasts broken, at most 75 characters."""
+    text = " ".join(text.split()).replace("<", "‹").replace(">", "›")
+    text = _BROADCAST.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
+    return shorten(text, MAX_BUTTON_CHARS) or "…"
 
 
 def link(url: str, label: str) -> str:
@@ -116,6 +140,10 @@ class Message:
             "unfurl_media": False,
         }
 
+    def update_args(self) -> dict[str, Any]:
+        """Keyword arguments for chat.update (which takes no unfurl options)."""
+        return {"text": self.text, "blocks": self.blocks[:MAX_BLOCKS]}
+
 
 def notice(mrkdwn: str) -> Message:
     """A one-section message of the bot's own (trusted) mrkdwn."""
@@ -164,12 +192,28 @@ def sources_context(citations: list[Citation], command: str) -> dict[str, Any]:
     return context("*Sources*", *packed)
 
 
-def render_answer(answer: Answer, answer_id: int | None, command: str = "/kenya") -> Message:
-    """The answer with [n] markers, its sources, and Show quotes / 👍 / 👎 buttons.
+def render_answer(
+    answer: Answer,
+    answer_id: int | None,
+    command: str = "/kenya",
+    *,
+    followups: Sequence[str] = (),
+    private: bool = False,
+    asked_by: str | None = None,
+    shared_by: str | None = None,
+) -> Message:
+    """The answer with [n] markers, its sources, Show quotes / 👍 / 👎 buttons and up to
+    three suggested follow-ups (buttons asking them).
 
-    `answer_id` None (summaries) leaves the buttons out: they need a stored answer.
+    `answer_id` None leaves the buttons out: they need a stored answer. `private` (an
+    ephemeral answer) adds *Share in channel*. `asked_by` opens with "<@user> asked: …"
+    (a question someone asked for the thread: a follow-up button, the message shortcut);
+    `shared_by` adds "Shared by <@user>". Those user IDs are the only mentions written.
     """
     blocks: list[dict[str, Any]] = []
+    if asked_by is not None:
+        question = shorten(escape(" ".join(answer.question.split())), 300)
+        blocks.append(context(f"{user_mention(asked_by)} asked: {question}"))
     if answer.abstained:
         text = (
             "I couldn't find this in the documents I have, so I won't guess. "
@@ -191,13 +235,25 @@ def render_answer(answer: Answer, answer_id: int | None, command: str = "/kenya"
         blocks.append(context(shorten(escape(answer.note), MAX_CONTEXT_CHARS)))
     if answer.citations and not answer.abstained:
         blocks.append(sources_context(answer.citations, command))
+    if shared_by is not None:
+        blocks.append(context(f"Shared by {user_mention(shared_by)}"))
     if answer_id is not None:
         buttons = []
         if answer.citations and not answer.abstained:
             buttons.append(_button("Show quotes", SHOW_QUOTES, str(answer_id)))
         buttons.append(_button("👍", FEEDBACK_UP, str(answer_id)))
         buttons.append(_button("👎", FEEDBACK_DOWN, str(answer_id)))
+        if private:
+            buttons.append(_button("Share in channel", SHARE, str(answer_id)))
         blocks.append({"type": "actions", "block_id": "answer_actions", "elements": buttons})
+        suggested = [
+            _button(button_label(q), FOLLOWUP.format(index=i), f"{answer_id}:{i}")
+            for i, q in enumerate(followups[:MAX_FOLLOWUP_BUTTONS])
+            if q.strip()
+        ]
+        if suggested:
+            blocks.append(context("*Ask next*"))
+            blocks.append({"type": "actions", "block_id": "followups", "elements": suggested})
     return Message(text=text, blocks=blocks)
 
 
@@ -253,11 +309,15 @@ def usage(command: str, *, unknown: str | None = None) -> Message:
     prefix = f"I don't know `{escape(shorten(unknown, 40))}`. " if unknown else ""
     return notice(
         f"{prefix}*{command}* answers from the indexed documents, with sources:\n"
-        f"• `{command} ask &lt;question&gt;`: a cited answer\n"
+        f"• `{command} ask &lt;question&gt;`: a cited answer, for you to share if you like\n"
         f"• `{command} summary [topic]`: a cited summary (no topic: every document)\n"
         f"• `{command} sources`: the indexed documents\n"
         f"• `{command} reindex`: sync the index with the corpus (admins)\n"
         f"• `{command} help`: this message\n"
-        "You can also mention me in a channel, DM me, or reply in a thread I answered in. "
+        "Answers to `ask` and `summary` are private: only you see them until you press "
+        "*Share in channel*.\n"
+        "You can also mention me in a channel, DM me, or reply in a thread I answered in; "
+        "I read the thread for context. On any message, *More actions → Ask about this "
+        "message* asks me about it in its thread. "
         "Admins can DM me a .md, .txt, .html or .pdf file to add it."
     )

@@ -1,8 +1,11 @@
-"""Bolt listeners: payload -> typed model -> one service call in a thread -> Block Kit.
+"""Bolt listeners for messages and the slash command: payload -> typed model -> one
+service call in a thread -> Block Kit.
 
 Every listener acknowledges first (events are acknowledged by Bolt before the
-listener runs; commands and buttons call `ack()` on their first line), then does
-the slow work; the service runs in worker threads so the event loop stays free.
+listener runs; commands call `ack()` on their first line), then does the slow work;
+the service runs in worker threads so the event loop stays free. Conversation
+history comes from Slack (`SlackHistory`), so threads keep their context after a
+restart; buttons and the message shortcut live in `interactions`.
 """
 
 from __future__ import annotations
@@ -26,40 +29,52 @@ from bot.service import (
     UploadError,
 )
 from bot.slack.admin import AdminCheck
+from bot.slack.answering import FAILED, PLATFORM, Answering, HistorySource, fixed
+from bot.slack.assistant import AssistantView
 from bot.slack.blocks import (
-    FEEDBACK_UP,
     Message,
     escape,
     notice,
     plain,
     render_answer,
-    render_quotes,
     render_sources,
     render_stats,
     usage,
 )
 from bot.slack.events import SeenEvents
 from bot.slack.files import download
-from bot.slack.models import ButtonPress, ChatMessage, SlashCommand, parse_message
+from bot.slack.history import BotIdentity, History, QuietThreads, SlackHistory, identity
+from bot.slack.models import ChatMessage, SlashCommand, parse_message
 from bot.slack.progress import ProgressThread
+from bot.slack.reply import Reply
+from retrieval.models import Turn
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "slack"
-DEFAULT_COMMAND = "/kenya"
 SUB_COMMANDS = ("ask", "summary", "sources", "reindex", "help")
-FAILED = "Sorry, something went wrong on my side. Please try again in a minute."
 
 
 class SlackListeners:
-    """The adapter's listeners; `register()` attaches them to an AsyncApp."""
+    """Mentions, DMs, thread follow-ups and `/kenya`; `build_app` attaches them."""
 
     def __init__(
-        self, service: ChatService, admins: AdminCheck, *, bot_token: str, api_url: str
+        self,
+        service: ChatService,
+        admins: AdminCheck,
+        *,
+        bot_token: str,
+        api_url: str,
+        history: SlackHistory,
+        assistant: AssistantView,
     ) -> None:
         self.service = service
         self.admins = admins
+        self.history = history
+        self.assistant = assistant
+        self.answering = Answering(service)
         self.seen = SeenEvents()
+        self.quiet = QuietThreads()
+        self._reading: dict[str, asyncio.Future[History]] = {}
         self._bot_token = bot_token
         self._api_url = api_url
 
@@ -67,55 +82,117 @@ class SlackListeners:
         return "admin" if await self.admins.is_admin(user) else "user"
 
     # Events ------------------------------------------------------------------
-    async def on_mention(self, body: dict[str, Any], client: AsyncWebClient) -> None:
-        """@bot in a channel: answer in a thread under the question (or in its thread)."""
+    async def on_mention(
+        self, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        """@bot in a channel: answer in a thread under the question (or in its thread,
+        with what the thread said so far as context)."""
         msg = parse_message(body)
         if msg is None or msg.is_dm or not self.seen.first(msg.event_id):
             return  # a DM mention arrives as message.im too and is answered there
         # The thread is a conversation from now on, even if this question is refused.
         self.service.start_conversation(msg.conversation)
-        await self._answer(client, msg, thread_ts=msg.reply_thread)
+        self.quiet.discard(msg.conversation)
+        request = ChatRequest(PLATFORM, msg.user, msg.question, msg.conversation)
+        reply = Reply(client, msg.channel, thread_ts=msg.reply_thread)
+        history = self._thread_turns(client, msg, identity(context)) if msg.thread_ts else None
+        await self.answering.answer(reply, request, history)
 
     async def on_message(
         self, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
-        """DMs, files shared in DMs, and follow-ups in threads the bot answered in."""
+        """DMs (and conversations in the assistant view), files shared in DMs, and
+        follow-ups in threads the bot takes part in."""
         msg = parse_message(body)
         if msg is None or msg.user == context.bot_user_id:
             return
+        me = identity(context)
         if msg.is_dm:
             if not self.seen.first(msg.event_id):
                 return
             if msg.files:
                 await self._upload(client, msg)
             else:
-                await self._answer(client, msg, thread_ts=msg.thread_ts)
+                await self._answer_dm(client, msg, me)
             return
         if (
             msg.files
             or not msg.thread_ts
             or msg.mentions(context.bot_user_id)  # answered as an app_mention
-            or not self.service.in_conversation(msg.conversation)
             or not self.seen.first(msg.event_id)
         ):
             return
-        await self._answer(client, msg, thread_ts=msg.thread_ts)
+        history = None
+        if not self.service.in_conversation(msg.conversation):
+            # Not in this process's memory (a restart, another replica): Slack knows.
+            if msg.conversation in self.quiet:
+                return
+            thread, own_read = await self._read_once(client, msg, me)
+            if not thread.bot_took_part:
+                self.quiet.add(msg.conversation)
+                return
+            self.service.start_conversation(msg.conversation)
+            if own_read:  # read up to this very message: it is this answer's history
+                history = fixed(thread.turns)
+        request = ChatRequest(PLATFORM, msg.user, msg.question, msg.conversation)
+        reply = Reply(client, msg.channel, thread_ts=msg.thread_ts)
+        await self.answering.answer(reply, request, history or self._thread_turns(client, msg, me))
 
-    async def _answer(
-        self, client: AsyncWebClient, msg: ChatMessage, *, thread_ts: str | None
-    ) -> None:
-        try:
-            request = ChatRequest(PLATFORM, msg.user, msg.question, msg.conversation)
-            result = await asyncio.to_thread(self.service.ask, request)
-            message = render_answer(result.answer, result.answer_id, DEFAULT_COMMAND)
-        except QuestionError as exc:  # empty, too long, or rate limited
-            message = plain(str(exc))
-        except Exception:
-            log.exception("answering a Slack message failed")
-            message = notice(FAILED)
-        await client.chat_postMessage(
-            channel=msg.channel, thread_ts=thread_ts, **message.post_args()
+    async def _read_once(
+        self, client: AsyncWebClient, msg: ChatMessage, me: BotIdentity
+    ) -> tuple[History, bool]:
+        """The thread read from Slack, once for messages arriving together (a busy
+        thread); the flag says whether this call made the read."""
+        key = msg.conversation
+        reading = self._reading.get(key)
+        if reading is not None:
+            return await reading, False
+        reading = asyncio.ensure_future(
+            self.history.thread(client, msg.channel, msg.reply_thread, me, before=msg.ts)
         )
+        self._reading[key] = reading
+        try:
+            return await reading, True
+        finally:
+            if self._reading.get(key) is reading:
+                del self._reading[key]
+
+    async def _answer_dm(self, client: AsyncWebClient, msg: ChatMessage, me: BotIdentity) -> None:
+        request = ChatRequest(PLATFORM, msg.user, msg.question, msg.conversation)
+        if msg.thread_ts:  # a DM thread; every conversation in the assistant view is one
+            reply = Reply(client, msg.channel, thread_ts=msg.thread_ts)
+
+            async def thread_history() -> tuple[Turn, ...]:
+                thread = await self.history.thread(
+                    client, msg.channel, str(msg.thread_ts), me, before=msg.ts
+                )
+                if not thread.has_question:  # the first question names the conversation
+                    await self.assistant.set_title(client, msg.channel, str(msg.thread_ts), msg)
+                return thread.turns
+
+            await self.answering.answer(reply, request, thread_history)
+            return
+        # A top-level DM: the answer is top-level too; the status shows under the question.
+        reply = Reply(client, msg.channel, thread_ts=None, status_ts=msg.ts)
+
+        async def recent() -> tuple[Turn, ...]:
+            dm = await self.history.recent_dm(client, msg.channel, me, before=msg.ts)
+            return dm.turns
+
+        await self.answering.answer(reply, request, recent)
+
+    def _thread_turns(
+        self, client: AsyncWebClient, msg: ChatMessage, me: BotIdentity
+    ) -> HistorySource:
+        """The thread's earlier messages as turns, read when the answer is being made."""
+
+        async def read() -> tuple[Turn, ...]:
+            thread = await self.history.thread(
+                client, msg.channel, msg.reply_thread, me, before=msg.ts
+            )
+            return thread.turns
+
+        return read
 
     async def _upload(self, client: AsyncWebClient, msg: ChatMessage) -> None:
         async def reply(message: Message) -> None:
@@ -171,14 +248,21 @@ class SlackListeners:
         await ack()
         try:
             request = ChatRequest(PLATFORM, cmd.user, cmd.argument)
-            if cmd.sub == "ask":
+            if cmd.sub == "ask":  # private until shared
                 result = await asyncio.to_thread(self.service.ask, request)
-                message = render_answer(result.answer, result.answer_id, cmd.command)
-                await respond(response_type="in_channel", **message.post_args())
+                message = render_answer(
+                    result.answer,
+                    result.answer_id,
+                    cmd.command,
+                    followups=result.followups,
+                    private=True,
+                )
+                await respond(response_type="ephemeral", **message.post_args())
             elif cmd.sub == "summary":
                 answer = await asyncio.to_thread(self.service.summarize, request)
-                message = render_answer(answer, None, cmd.command)
-                await respond(response_type="in_channel", **message.post_args())
+                answer_id = await asyncio.to_thread(self.service.keep, request, answer)
+                message = render_answer(answer, answer_id or None, cmd.command, private=True)
+                await respond(response_type="ephemeral", **message.post_args())
             elif cmd.sub == "sources":
                 sources = await asyncio.to_thread(self.service.sources, request)
                 await respond(
@@ -224,31 +308,3 @@ class SlackListeners:
             return
         await progress.flush()
         await progress.post(render_stats(stats))
-
-    # Buttons -----------------------------------------------------------------
-    async def on_show_quotes(
-        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        """Reveal the exact quoted passages, to the person who asked to see them."""
-        await ack()
-        press = ButtonPress.parse(body)
-        answer = None
-        if press.answer_id is not None:
-            answer = await asyncio.to_thread(self.service.stored_answer, press.answer_id)
-        message = render_quotes(answer) if answer else notice("That answer is no longer stored.")
-        await respond(response_type="ephemeral", replace_original=False, **message.post_args())
-
-    async def on_feedback(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        """👍/👎: stored with the question, answer and user by the service."""
-        await ack()
-        press = ButtonPress.parse(body)
-        vote = 1 if press.action == FEEDBACK_UP else -1
-        stored = press.answer_id is not None and await asyncio.to_thread(
-            self.service.vote, press.answer_id, press.user, vote
-        )
-        text = (
-            f"Thanks, your {'👍' if vote > 0 else '👎'} is recorded."
-            if stored
-            else "That answer is no longer stored, so the vote was not recorded."
-        )
-        await respond(response_type="ephemeral", replace_original=False, **notice(text).post_args())

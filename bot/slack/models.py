@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,7 @@ class ChatMessage:
     @property
     def question(self) -> str:
         """The text without user mentions (the bot's own included)."""
-        return " ".join(_MENTION.sub(" ", self.text).split())
+        return without_mentions(self.text)
 
     def mentions(self, user_id: str | None) -> bool:
         return bool(user_id) and f"<@{user_id}" in self.text
@@ -129,3 +130,139 @@ class ButtonPress:
             user=str((body.get("user") or {}).get("id", "")),
             answer_id=int(value) if value.isdigit() else None,
         )
+
+
+def without_mentions(text: str) -> str:
+    """Text with user mentions (`<@U123>`, `<@U123|name>`) removed and spaces collapsed."""
+    return " ".join(_MENTION.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class FollowupPress:
+    """A click on a suggested follow-up: which stored answer offered it, and where the
+    clicked message is (`thread_ts` None: a top-level message; `private`: ephemeral)."""
+
+    user: str
+    answer_id: int
+    index: int
+    channel: str
+    message_ts: str
+    thread_ts: str | None
+    private: bool
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> FollowupPress | None:
+        """None when the value is not "answer_id:index" (a forged or old button)."""
+        action = (body.get("actions") or [{}])[0]
+        answer_id, _, index = str(action.get("value", "")).partition(":")
+        if not (answer_id.isdigit() and index.isdigit()):
+            return None
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+        return cls(
+            user=str((body.get("user") or {}).get("id", "")),
+            answer_id=int(answer_id),
+            index=int(index),
+            channel=str(channel),
+            message_ts=str(message.get("ts") or container.get("message_ts") or ""),
+            thread_ts=message.get("thread_ts") or container.get("thread_ts") or None,
+            private=bool(container.get("is_ephemeral")),
+        )
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A message somewhere in Slack: carried from the shortcut to the modal's submission
+    in the view's private_metadata."""
+
+    channel: str
+    ts: str
+    thread_ts: str | None = None
+
+    @property
+    def reply_thread(self) -> str:
+        return self.thread_ts or self.ts
+
+    @property
+    def conversation(self) -> str:
+        return f"slack:{self.channel}:{self.reply_thread}"
+
+    def dump(self) -> str:
+        return json.dumps({"channel": self.channel, "ts": self.ts, "thread_ts": self.thread_ts})
+
+    @classmethod
+    def load(cls, text: str) -> MessageRef | None:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        channel, ts, thread_ts = data.get("channel"), data.get("ts"), data.get("thread_ts")
+        if not (isinstance(channel, str) and channel and isinstance(ts, str) and ts):
+            return None
+        return cls(channel, ts, thread_ts if isinstance(thread_ts, str) and thread_ts else None)
+
+
+@dataclass(frozen=True)
+class MessageShortcut:
+    """ "Ask about this message" chosen on a message: who, which message, and the trigger
+    that lets the bot open a modal for the next 3 seconds."""
+
+    user: str
+    trigger_id: str
+    message: MessageRef
+    text: str
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> MessageShortcut | None:
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id")
+        ts = message.get("ts")
+        if not isinstance(channel, str) or not isinstance(ts, str) or not channel or not ts:
+            return None
+        thread_ts = message.get("thread_ts")
+        return cls(
+            user=str((body.get("user") or {}).get("id", "")),
+            trigger_id=str(body.get("trigger_id") or ""),
+            message=MessageRef(channel, ts, thread_ts if isinstance(thread_ts, str) else None),
+            text=str(message.get("text") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class AskSubmission:
+    """The "Ask about this message" modal, submitted: the optional question typed in it."""
+
+    user: str
+    message: MessageRef | None
+    question: str
+
+    @classmethod
+    def parse(cls, body: dict[str, Any], block_id: str, action_id: str) -> AskSubmission:
+        view = body.get("view") or {}
+        values = (view.get("state") or {}).get("values") or {}
+        field = (values.get(block_id) or {}).get(action_id) or {}
+        return cls(
+            user=str((body.get("user") or {}).get("id", "")),
+            message=MessageRef.load(str(view.get("private_metadata") or "")),
+            question=" ".join(str(field.get("value") or "").split()),
+        )
+
+
+@dataclass(frozen=True)
+class AssistantThread:
+    """A conversation the user opened in Slack's assistant (agent) view."""
+
+    user: str
+    channel: str
+    thread_ts: str
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> AssistantThread | None:
+        thread = (body.get("event") or {}).get("assistant_thread") or {}
+        channel, ts = thread.get("channel_id"), thread.get("thread_ts")
+        if not isinstance(channel, str) or not isinstance(ts, str) or not channel or not ts:
+            return None
+        return cls(str(thread.get("user_id") or ""), channel, ts)

@@ -55,6 +55,68 @@ The railway from Mombasa to Nairobi opened on 31 May 2017 @here.
 """
 
 
+# A corpus for the conversation features: sections the follow-up suggestions come from,
+# front-matter topics the starter prompts come from, and two things that "opened" so
+# that "When did it open?" needs the conversation to be answered right.
+CHAT_DOCUMENTS = {
+    "haiti.md": """---
+title: "Kenya's police mission to Haiti"
+date: 2024-07-19
+topics: [Haiti mission, police]
+---
+# Kenya's police mission to Haiti
+
+## Arrival of the police in Haiti
+Kenyan police officers arrived in Haiti on 25 June 2024 & were greeted by <!channel> at the <gate>.
+
+## Funding of the Haiti mission
+The United States pledged 300 million dollars to fund the Haiti mission.
+
+## Leadership of the Haiti mission
+Kenya leads the Multinational Security Support mission in Haiti.
+""",
+    "railway.md": """---
+title: "The Standard Gauge Railway"
+date: 2017-05-31
+topics: [railway, infrastructure]
+---
+# The Standard Gauge Railway
+
+## Opening of the railway
+The Standard Gauge Railway from Mombasa to Nairobi opened on 31 May 2017 @here.
+
+## Cost of the railway
+The railway cost 3.2 billion dollars, financed by China.
+""",
+    "wind.md": """---
+title: "Lake Turkana Wind Power"
+date: 2019-07-19
+topics: [wind power, energy]
+---
+# Lake Turkana Wind Power
+
+## Opening of the wind farm
+The Lake Turkana wind farm opened in July 2019.
+
+## Size of the wind farm
+The wind farm has 365 turbines and 310 megawatts of capacity.
+""",
+}
+
+
+def new_chat_service(tmp: Path, *, reopen: bool = False, **overrides: Any) -> Any:
+    """A service over CHAT_DOCUMENTS; `reopen`: a fresh process's service over data an
+    earlier one indexed in `tmp` (nothing re-indexed, nothing remembered)."""
+    overrides.setdefault("rate_limit_per_minute", 0)
+    indexed_by = None if reopen else ("test", "setup")
+    return make_service(tmp, CHAT_DOCUMENTS, indexed_by=indexed_by, **overrides)
+
+
+@pytest.fixture(scope="module")
+def chat_core(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return new_chat_service(tmp_path_factory.mktemp("slack-chat-service"))
+
+
 def write_corpus(folder: Path) -> Path:
     return write_documents(folder, {"haiti.md": HAITI, "railway.md": RAILWAY})
 
@@ -115,6 +177,8 @@ class RunningBot:
         raise AssertionError("serve_slack did not start listening")
 
     def stop(self) -> None:
+        if not self.thread.is_alive():
+            return  # stopped already (a test restarting the bot)
         self.loop.call_soon_threadsafe(self.task.cancel)
         try:
             self.task.result(10)

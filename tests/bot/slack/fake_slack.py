@@ -27,7 +27,12 @@ FORM = "application/x-www-form-urlencoded"
 
 
 class FakeSlackAPI:
-    """Records every request as {"path", "auth", "body", "headers"}; checks bearer tokens."""
+    """Records every request as {"path", "auth", "body", "headers"}; checks bearer tokens.
+
+    Keeps the channels' messages (`messages`): seeded by tests with `seed()`, added to by
+    the bot's chat.postMessage and changed by chat.update, and read back through
+    conversations.replies / conversations.history, so a restarted bot sees what it
+    posted before."""
 
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
@@ -35,6 +40,8 @@ class FakeSlackAPI:
         self.files: dict[str, bytes] = {}  # /files/<name> -> content
         self.users: dict[str, dict[str, Any]] = {OWNER: {"is_owner": True}}
         self.rate_limited: dict[str, int] = {}  # method -> Retry-After for its next call
+        self.errors: dict[str, str] = {}  # method -> the error it answers, until removed
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages
         self.socket_mode_url = ""
         self._ts = 1700000000.0
         api = self
@@ -108,17 +115,124 @@ class FakeSlackAPI:
                 {**js, "Retry-After": str(retry_after)},
                 {"ok": False, "error": "ratelimited"},
             )
+        if method in self.errors:
+            return 200, js, {"ok": False, "error": self.errors[method]}
         if method == "auth.test":
             return 200, js, {"ok": True, "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
+        if body.get("channel") == "CNOTIN" or body.get("channel_id") == "CNOTIN":
+            return 200, js, {"ok": False, "error": "not_in_channel"}
         if method == "chat.postMessage":
-            if body.get("channel") == "CNOTIN":
-                return 200, js, {"ok": False, "error": "not_in_channel"}
-            self._ts += 1
-            return 200, js, {"ok": True, "channel": body.get("channel"), "ts": f"{self._ts:.6f}"}
+            with self.cond:
+                self._ts += 1
+                ts = f"{self._ts:.6f}"
+                self._store(
+                    str(body.get("channel")),
+                    {"ts": ts, "text": body.get("text", ""), "user": BOT_USER, "bot_id": BOT_ID},
+                    body.get("thread_ts"),
+                )
+            return 200, js, {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method == "chat.update":
+            with self.cond:
+                for m in self.messages.get(str(body.get("channel")), []):
+                    if m["ts"] == body.get("ts"):
+                        m["text"] = body.get("text", "")
+                        return 200, js, {"ok": True, "channel": body["channel"], "ts": m["ts"]}
+            return 200, js, {"ok": False, "error": "message_not_found"}
+        if method == "chat.postEphemeral":
+            return 200, js, {"ok": True, "message_ts": f"{self._ts:.6f}"}
+        if method == "conversations.replies":
+            return 200, js, self._replies(body)
+        if method == "conversations.history":
+            return 200, js, self._history(body)
+        if method.startswith("assistant.threads."):
+            return 200, js, {"ok": True}
+        if method == "views.open":
+            return 200, js, {"ok": True, "view": {"id": "V111"}}
         if method == "users.info":
             user = body.get("user", "")
             return 200, js, {"ok": True, "user": {"id": user, **self.users.get(user, {})}}
         return 200, js, {"ok": False, "error": "unknown_method"}
+
+    # The message store -------------------------------------------------------------
+    def stamp(self) -> str:
+        """A message ts from the clock the bot's posts get theirs from: a message a test
+        sends after the bot posted is newer than that post, as in Slack."""
+        with self.cond:
+            self._ts += 1
+            return f"{self._ts:.6f}"
+
+    def seed(
+        self,
+        channel: str,
+        text: str,
+        *,
+        ts: str,
+        user: str = MEMBER,
+        thread_ts: str | None = None,
+        bot: bool = False,
+        **extra: Any,
+    ) -> None:
+        """A message people (or, with `bot`, this bot) wrote before the test."""
+        message: dict[str, Any] = {"ts": ts, "text": text, "user": BOT_USER if bot else user}
+        if bot:
+            message["bot_id"] = BOT_ID
+        message.update(extra)
+        with self.cond:
+            self._store(channel, message, thread_ts)
+
+    def _store(self, channel: str, message: dict[str, Any], thread_ts: str | None) -> None:
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.messages.setdefault(channel, []).append({"type": "message", **message})
+
+    def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """The thread's messages, parent first, as conversations.replies would give them."""
+        with self.cond:
+            found = [
+                m
+                for m in self.messages.get(channel, [])
+                if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts
+            ]
+        return sorted(found, key=lambda m: float(m["ts"]))
+
+    @staticmethod
+    def _in_range(ts: str, body: dict[str, Any]) -> bool:
+        inclusive = str(body.get("inclusive", "0")) in ("1", "true", "True")
+        value = float(ts)
+        if body.get("latest"):
+            latest = float(body["latest"])
+            if value > latest or (value == latest and not inclusive):
+                return False
+        if body.get("oldest"):
+            oldest = float(body["oldest"])
+            if value < oldest or (value == oldest and not inclusive):
+                return False
+        return True
+
+    def _replies(self, body: dict[str, Any]) -> dict[str, Any]:
+        # Like Slack: the parent always comes first; then replies in the range, paged.
+        thread = self.thread(str(body.get("channel")), str(body.get("ts")))
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        parent, replies = thread[0], [m for m in thread[1:] if self._in_range(m["ts"], body)]
+        start = int(body.get("cursor") or 0)
+        limit = int(body.get("limit") or 1000)
+        page = replies[start : start + max(limit - 1, 1)]
+        more = start + len(page) < len(replies)
+        result: dict[str, Any] = {"ok": True, "messages": [parent, *page], "has_more": more}
+        result["response_metadata"] = {"next_cursor": str(start + len(page)) if more else ""}
+        return result
+
+    def _history(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self.cond:
+            top = [
+                m
+                for m in self.messages.get(str(body.get("channel")), [])
+                if m.get("thread_ts") in (None, m["ts"]) and self._in_range(m["ts"], body)
+            ]
+        top.sort(key=lambda m: float(m["ts"]), reverse=True)  # newest first, like Slack
+        limit = int(body.get("limit") or 100)
+        return {"ok": True, "messages": top[:limit], "has_more": len(top) > limit}
 
     def calls_to(self, path: str) -> list[dict[str, Any]]:
         with self.cond:
@@ -324,3 +438,91 @@ def form(payload: dict[str, Any]) -> str:
 
 def interactive_form(payload: dict[str, Any]) -> str:
     return "payload=" + urllib.parse.quote(json.dumps(payload))
+
+
+def followup_payload(
+    api: FakeSlackAPI,
+    value: str,
+    *,
+    index: int = 0,
+    user: str = MEMBER,
+    hook: str = "act",
+    channel: str = "C111",
+    message_ts: str = "1.1",
+    thread_ts: str | None = None,
+    ephemeral: bool = False,
+) -> dict[str, Any]:
+    """A click on a suggested follow-up under a public (or, with `ephemeral`, private) answer."""
+    payload = button_payload(api, f"ask_followup_{index}", value, user=user, hook=hook)
+    payload["channel"] = {"id": channel}
+    payload["container"] = {
+        "type": "message",
+        "message_ts": message_ts,
+        "channel_id": channel,
+        "is_ephemeral": ephemeral,
+    }
+    if ephemeral:
+        del payload["message"]  # Slack sends no message body for an ephemeral one
+    else:
+        message = {"type": "message", "ts": message_ts, "text": "answer", "bot_id": BOT_ID}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        payload["message"] = message
+    return payload
+
+
+def shortcut_payload(
+    text: str,
+    *,
+    ts: str,
+    channel: str = "C111",
+    thread_ts: str | None = None,
+    user: str = MEMBER,
+    author: str = "UAUTHOR",
+) -> dict[str, Any]:
+    """ "Ask about this message" chosen on a message (a message_action)."""
+    message: dict[str, Any] = {"type": "message", "user": author, "text": text, "ts": ts}
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    return {
+        "type": "message_action",
+        "token": "legacy",
+        "action_ts": str(time.time()),
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "channel": {"id": channel, "name": "general"},
+        "callback_id": "ask_about_message",
+        "trigger_id": "5.6.ghi",
+        "message_ts": ts,
+        "message": message,
+        "response_url": "http://127.0.0.1:9/hooks/never",
+    }
+
+
+def submission_payload(view: dict[str, Any], question: str | None, *, user: str = MEMBER):
+    """The modal `view` (as the bot opened it) submitted with `question` typed (or empty)."""
+    state = {"values": {"question": {"question_input": {"type": "plain_text_input"}}}}
+    if question is not None:
+        state["values"]["question"]["question_input"]["value"] = question
+    return {
+        "type": "view_submission",
+        "token": "legacy",
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "api_app_id": "A111",
+        "trigger_id": "7.8.jkl",
+        "view": {"id": "V111", "team_id": TEAM, "type": "modal", **view, "state": state},
+    }
+
+
+def assistant_started(channel: str, thread_ts: str, *, user: str = MEMBER) -> dict[str, Any]:
+    return {
+        "type": "assistant_thread_started",
+        "assistant_thread": {
+            "user_id": user,
+            "context": {"channel_id": "C111", "team_id": TEAM, "enterprise_id": None},
+            "channel_id": channel,
+            "thread_ts": thread_ts,
+        },
+        "event_ts": thread_ts,
+    }

@@ -23,7 +23,7 @@ from tests.bot.slack.helpers import assert_safe
 HOSTILE = "<!channel> <!here|here> <@U123> <#C1> @everyone & <https://evil.example|x> > <"
 
 
-def check_payload(blocks: list[dict[str, Any]], text: str) -> None:
+def check_payload(blocks: list[dict[str, Any]], text: str, clicker: str | None = None) -> None:
     """Slack's documented limits for a message, and our own safety rules."""
     assert 1 <= len(blocks) <= 50
     assert 0 < len(text) <= 3000
@@ -44,7 +44,7 @@ def check_payload(blocks: list[dict[str, Any]], text: str) -> None:
             raise AssertionError(f"unexpected block {kind}")
     assert len(action_ids) == len(set(action_ids))
     assert len(json.dumps(blocks)) < 40_000  # total text stays sensible
-    assert_safe({"blocks": blocks, "text": text})
+    assert_safe({"blocks": blocks, "text": text}, clicker=clicker)
 
 
 def test_escape_neutralises_markup_and_broadcasts() -> None:
@@ -135,15 +135,59 @@ citations = st.builds(
     abstained=st.booleans(),
     note=texts,
     answer_id=st.one_of(st.none(), st.integers(1, 10**12)),
+    followups=st.lists(st.one_of(texts, st.text(max_size=300)), max_size=5),
+    private=st.booleans(),
+    user=st.one_of(st.none(), st.just("UCLICK"), texts),
+    shared=st.booleans(),
 )
 def test_any_answer_renders_a_valid_payload(
-    body: str, cites: list[Citation], abstained: bool, note: str, answer_id: int | None
+    body: str,
+    cites: list[Citation],
+    abstained: bool,
+    note: str,
+    answer_id: int | None,
+    followups: list[str],
+    private: bool,
+    user: str | None,
+    shared: bool,
 ) -> None:
     answer = Answer(HOSTILE + body[:50], body, cites, abstained=abstained, note=note)
-    message = render_answer(answer, answer_id)
-    check_payload(message.post_args()["blocks"], message.text)
+    message = render_answer(
+        answer,
+        answer_id,
+        followups=followups,
+        private=private,
+        asked_by=None if shared else user,
+        shared_by=user if shared else None,
+    )
+    check_payload(message.post_args()["blocks"], message.text, clicker="UCLICK")
     quotes = render_quotes(answer)
     check_payload(quotes.blocks, quotes.text)
+
+
+def test_buttons_and_attribution_carry_no_markup() -> None:
+    answer = Answer("Who <@U1> @here?", "It was them [1].", [Citation(1, "T", "t.md", "", "", "q")])
+    message = render_answer(
+        answer, 9, followups=[HOSTILE, "x" * 200, "  "], private=True, asked_by="<!channel>"
+    )
+    assert message.blocks[0]["elements"][0]["text"] == (
+        "Someone asked: Who &lt;@U1&gt; @\u2060here?"  # not a mention, not a broadcast
+    )
+    labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
+    assert labels[0] == "‹!channel› ‹!here|here› ‹@U123› ‹#C1› @\u2060everyone…"
+    assert len(labels) == 2 and len(labels[1]) == 75 and labels[1].endswith("…")
+    assert [e["value"] for e in message.blocks[-1]["elements"]] == ["9:0", "9:1"]
+    actions = [e["action_id"] for e in message.blocks[-3]["elements"]]
+    assert actions == ["show_quotes", "feedback_up", "feedback_down", "share_answer"]
+    check_payload(message.blocks, message.text)
+
+
+def test_usage_tells_about_private_answers_sharing_and_the_shortcut() -> None:
+    from bot.slack.blocks import usage
+
+    text = usage("/kenya").blocks[0]["text"]["text"]
+    assert "only you see them until you press *Share in channel*" in text
+    assert "*More actions → Ask about this message*" in text
 
 
 def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
@@ -151,6 +195,7 @@ def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
 
     import yaml
 
+    from bot.slack.modal import ASK_ABOUT_MESSAGE
     from bot.slack.serve import EVENTS_PATH
 
     root = Path(__file__).resolve().parents[3]
@@ -161,10 +206,16 @@ def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
         "message.im",
         "message.channels",
         "message.groups",
+        "assistant_thread_started",
+        "assistant_thread_context_changed",
     }
     assert settings_["interactivity"]["is_enabled"] is True
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == "/kenya"
+    [shortcut] = manifest["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", ASK_ABOUT_MESSAGE)
+    assert shortcut["name"] == "Ask about this message"
+    assert manifest["features"]["assistant_view"]["assistant_description"]
     urls = [
         command["url"],
         settings_["event_subscriptions"]["request_url"],
@@ -172,4 +223,13 @@ def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
     ]
     assert all(u.endswith(EVENTS_PATH) for u in urls)
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"chat:write", "commands", "files:read", "users:read", "im:history"} <= scopes
+    assert {
+        "chat:write",
+        "commands",
+        "files:read",
+        "users:read",
+        "im:history",
+        "channels:history",
+        "groups:history",
+        "assistant:write",
+    } <= scopes

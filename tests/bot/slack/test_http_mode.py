@@ -12,20 +12,14 @@ from tests.bot.slack.fake_slack import (
     BOT_USER,
     FORM,
     command_payload,
-    event_payload,
     form,
     mention,
     message,
     post_signed,
 )
-from tests.bot.slack.helpers import all_texts, assert_safe
+from tests.bot.slack.helpers import all_texts, assert_safe, send_event
 
 HAITI_Q = "When did Kenyan police arrive in Haiti?"
-
-
-def send_event(bot: Any, event: dict[str, Any], event_id: str) -> None:
-    status, _, _ = post_signed(bot.url, json.dumps(event_payload(event, event_id)))
-    assert status == 200
 
 
 def test_url_verification(api, serve, shared_core) -> None:
@@ -169,14 +163,15 @@ def slash(api: Any, bot: Any, text: str, **kw: Any) -> tuple[int, str, float]:
     return post_signed(bot.url, form(command_payload(api, text, **kw)), FORM)
 
 
-def test_slash_ask_acks_then_answers_in_channel(api, serve, shared_core) -> None:
+def test_slash_ask_acks_then_answers_privately(api, serve, shared_core) -> None:
     bot = serve(shared_core)
     status, body, _ = slash(api, bot, f"ask {HAITI_Q}")
     assert (status, body) == (200, "")
     hook = api.wait_for("/hooks/cmd")[0]["body"]
-    assert hook["response_type"] == "in_channel" and hook["unfurl_links"] is False
+    assert hook["response_type"] == "ephemeral" and hook["unfurl_links"] is False
     assert "25 June 2024" in hook["text"]
-    assert hook["blocks"][-1]["elements"][0]["action_id"] == "show_quotes"
+    buttons = [e["action_id"] for e in hook["blocks"][-1]["elements"]]
+    assert buttons == ["show_quotes", "feedback_up", "feedback_down", "share_answer"]
     assert_safe(hook)
 
 
@@ -185,9 +180,13 @@ def test_slash_summary_and_sources(api, serve, shared_core) -> None:
     slash(api, bot, "summary", hook="sum")
     slash(api, bot, "sources", hook="src")
     summary = api.wait_for("/hooks/sum")[0]["body"]
-    assert summary["response_type"] == "in_channel"
+    assert summary["response_type"] == "ephemeral"
     assert "Sources" in all_texts(summary["blocks"])
-    assert all(b["type"] != "actions" for b in summary["blocks"])  # nothing stored to vote on
+    # Stored (service.keep), so it can be shared and its quotes shown later.
+    [actions] = [b for b in summary["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]][-1] == "share_answer"
+    stored = shared_core.stored_answer(int(actions["elements"][-1]["value"]))
+    assert stored is not None and stored.answer.startswith("Haiti & the <Mission>: Kenyan")
     sources = api.wait_for("/hooks/src")[0]["body"]
     assert sources["response_type"] == "ephemeral"
     assert sources["blocks"][0]["text"]["text"] == "*2 indexed documents*"

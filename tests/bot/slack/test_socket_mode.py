@@ -47,7 +47,7 @@ def test_socket_mode_event_and_slash_command(api, socket_mode, shared_core, tmp_
         )
         assert socket_mode.wait_ack("env-2") == {"envelope_id": "env-2"}
         hook = api.wait_for("/hooks/cmd")[0]["body"]
-        assert hook["response_type"] == "in_channel" and "25 June 2024" in hook["text"]
+        assert hook["response_type"] == "ephemeral" and "25 June 2024" in hook["text"]
 
         help_command = {**command, "text": "help"}
         socket_mode.send(
