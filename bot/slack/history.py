@@ -9,6 +9,7 @@ not in, the history is empty (and the service falls back to what it remembers).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -91,14 +92,37 @@ def _before(messages: list[dict[str, Any]], before: str | None) -> list[dict[str
     return [m for _, m in kept]
 
 
+_ASKED = re.compile(r"^<@[A-Z0-9]+> asked: (?P<question>.+)$", re.S)
+
+
+def _asked_for(message: dict[str, Any]) -> str:
+    """The question an answer of the bot's was asked for by a button or the shortcut
+    (its "<@U…> asked: …" context line), unescaped; "" for other messages."""
+    for block in message.get("blocks") or ():
+        if block.get("type") != "context":
+            continue
+        for element in block.get("elements") or ():
+            found = _ASKED.match(str(element.get("text") or ""))
+            if found:
+                text = found["question"].rstrip("…")
+                return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        break  # the line is the answer's first block or absent
+    return ""
+
+
 def _platform_messages(messages: list[dict[str, Any]], me: BotIdentity) -> History:
-    return History(
-        tuple(
-            PlatformMessage(without_mentions(str(m.get("text") or "")), from_bot=me.wrote(m))
-            for m in messages
-            if m.get("subtype") in _TURN_SUBTYPES
-        )
-    )
+    """Messages as turns material; an answer to a clicked follow-up or the shortcut
+    brings back the question it answered (no person's message holds it)."""
+    out: list[PlatformMessage] = []
+    for m in messages:
+        if m.get("subtype") not in _TURN_SUBTYPES:
+            continue
+        from_bot = me.wrote(m)
+        asked = _asked_for(m) if from_bot else ""
+        if asked:
+            out.append(PlatformMessage(asked))
+        out.append(PlatformMessage(without_mentions(str(m.get("text") or "")), from_bot=from_bot))
+    return History(tuple(out))
 
 
 class SlackHistory:

@@ -92,3 +92,25 @@ def test_a_dm_follow_up_uses_the_recent_messages_of_the_dm(api, serve, chat_core
     read = api.calls_to("/api/conversations.history")[-1]["body"]
     assert read["channel"] == "D111" and read["latest"] == follow and read["limit"] == "10"
     assert Decimal(follow) - Decimal(read["oldest"]) == 1800  # the last half hour only
+
+
+def test_an_answer_to_a_clicked_follow_up_brings_back_its_question() -> None:
+    from bot.slack.blocks import render_answer
+    from bot.slack.history import BotIdentity, _platform_messages
+    from retrieval.models import Answer, Turn
+
+    me = BotIdentity("UBOT", "BBOT")
+    clicked = render_answer(
+        Answer("Tell me about the wind farm & <grid>", "It opened in 2019 [1]."),
+        7,
+        asked_by="UMEMBER",
+    ).post_args()
+    thread = [
+        {"ts": "1.0", "user": "UMEMBER", "text": "<@UBOT> when did the railway open?"},
+        {"ts": "2.0", "user": "UBOT", "bot_id": "BBOT", "text": "In 2017 [1]."},
+        {"ts": "3.0", "user": "UBOT", "bot_id": "BBOT", **clicked},
+    ]
+    assert _platform_messages(thread, me).turns == (
+        Turn("when did the railway open?", "In 2017 [1]."),
+        Turn("Tell me about the wind farm & <grid>", "It opened in 2019 [1]."),
+    )
