@@ -14,9 +14,12 @@ REFUSAL = (
 
 def is_admin(interaction: discord.Interaction, admin_roles: Collection[str]) -> bool:
     """Manage Server (or Administrator) in this channel, or a role listed in
-    BOT_DISCORD_ADMIN_ROLES. Outside a server (DMs) nobody is an admin."""
+    BOT_DISCORD_ADMIN_ROLES, in a server that installed the bot. Outside a server (DMs),
+    or through an app installed by a user, nobody is an admin."""
     member = interaction.user
     if interaction.guild_id is None or not isinstance(member, discord.Member):
+        return False
+    if not interaction.is_guild_integration():
         return False
     perms = interaction.permissions
     if perms.administrator or perms.manage_guild:

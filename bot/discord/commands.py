@@ -1,7 +1,11 @@
-"""The slash commands: /ask, /summary, /sources, /help and /reindex (admins).
+"""The commands: /ask, /summary, /sources, /help, *Ask about this message* and /reindex.
 
 Each one acknowledges at once (`defer`), makes one service call on a worker thread
 and answers with a followup. Unexpected errors go to the tree's error handler.
+All but /reindex can be installed to a user as well as a server and run in servers,
+the DM with the bot and private channels (DMs and group DMs between people); they
+answer in the interaction, so they work where the bot is not a member. /reindex
+stays a server command of servers that installed the bot.
 """
 
 from __future__ import annotations
@@ -11,17 +15,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
 from bot.discord.admin import REFUSAL, is_admin
-from bot.discord.models import PLATFORM, conversation_key
+from bot.discord.models import PLATFORM, strip_mentions
 from bot.discord.progress import ProgressReporter
 from bot.discord.render import (
     CONTENT_MAX,
-    answer_reply,
+    NO_MESSAGE_TEXT,
     clip,
     content,
     help_reply,
@@ -30,7 +34,7 @@ from bot.discord.render import (
     summary_reply,
 )
 from bot.discord.respond import describe, followup
-from bot.discord.views import answer_view
+from bot.discord.views import ask_in_interaction, summary_view
 from bot.service import (
     ChatRequest,
     ChatService,
@@ -45,6 +49,18 @@ log = logging.getLogger(__name__)
 
 CHOICE_MAX = 100  # Discord's limit for an autocomplete choice's name and value
 CHOICES_MAX = 25
+ASK_ABOUT_MESSAGE = "Ask about this message"
+PRIVATE = "Only you see the answer (a Share button posts it to the channel)"
+
+AppCommand = app_commands.Command[Any, Any, Any] | app_commands.ContextMenu
+C = TypeVar("C", bound=AppCommand)
+
+
+def everywhere(command: C) -> C:
+    """Installable to servers and users; usable in servers, the DM with the bot and
+    private channels."""
+    command = app_commands.allowed_installs(guilds=True, users=True)(command)
+    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
 
 
 @dataclass(frozen=True)
@@ -79,39 +95,48 @@ def summary_choices(
     return choices
 
 
-def build_commands(
-    service: ChatService, config: DiscordConfig
-) -> list[app_commands.Command[Any, Any, Any]]:
+def build_commands(service: ChatService, config: DiscordConfig) -> list[AppCommand]:
     """The commands, bound to this service (added to the tree by the client)."""
 
     def request(interaction: discord.Interaction, text: str = "") -> ChatRequest:
         return ChatRequest(PLATFORM, str(interaction.user.id), text)
 
+    @everywhere
     @app_commands.command(name="ask", description="Ask a question about the documents")
-    @app_commands.describe(question="Your question, in plain words")
-    async def ask(interaction: discord.Interaction, question: str) -> None:
-        await interaction.response.defer(thinking=True)
-        key = conversation_key(interaction.channel_id or 0)
-        conversation = key if service.in_conversation(key) else ""
-        asked = ChatRequest(PLATFORM, str(interaction.user.id), question, conversation)
-        try:
-            result = await asyncio.to_thread(service.ask, asked)
-        except QuestionError as exc:  # includes RateLimited
-            await followup(interaction, content(str(exc)))
-            return
-        view = answer_view(result.answer_id, has_quotes=bool(result.answer.citations))
-        await followup(interaction, answer_reply(result.answer), view=view)
+    @app_commands.describe(question="Your question, in plain words", private=PRIVATE)
+    async def ask(interaction: discord.Interaction, question: str, private: bool = False) -> None:
+        await ask_in_interaction(interaction, question, private=private)
 
-    @app_commands.command(name="summary", description="A cited summary of a topic or document")
-    @app_commands.describe(topic="A topic or document title (leave empty for every document)")
-    async def summary(interaction: discord.Interaction, topic: str | None = None) -> None:
-        await interaction.response.defer(thinking=True)
-        try:
-            answer = await asyncio.to_thread(service.summarize, request(interaction, topic or ""))
-        except QuestionError as exc:
-            await followup(interaction, content(str(exc)))
+    @everywhere
+    @app_commands.context_menu(name=ASK_ABOUT_MESSAGE)
+    async def ask_about(interaction: discord.Interaction, message: discord.Message) -> None:
+        text = strip_mentions(message.content)
+        if not text:
+            await interaction.response.send_message(NO_MESSAGE_TEXT, ephemeral=True)
             return
-        await followup(interaction, summary_reply(answer))
+        await ask_in_interaction(interaction, text, private=False)
+
+    @everywhere
+    @app_commands.command(name="summary", description="A cited summary of a topic or document")
+    @app_commands.describe(
+        topic="A topic or document title (leave empty for every document)", private=PRIVATE
+    )
+    async def summary(
+        interaction: discord.Interaction, topic: str | None = None, private: bool = False
+    ) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        asked = request(interaction, topic or "")
+        try:
+            answer = await asyncio.to_thread(service.summarize, asked)
+        except QuestionError as exc:
+            await followup(interaction, content(str(exc)), ephemeral=private)
+            return
+        if not private:
+            await followup(interaction, summary_reply(answer))
+            return
+        answer_id = await asyncio.to_thread(service.keep, asked, answer)  # for Share, quotes
+        view = summary_view(answer_id, has_quotes=bool(answer.citations), share=True)
+        await followup(interaction, summary_reply(answer), view=view, ephemeral=True)
 
     @summary.autocomplete("topic")
     async def summary_topics(
@@ -119,6 +144,7 @@ def build_commands(
     ) -> list[app_commands.Choice[str]]:
         return summary_choices(await asyncio.to_thread(service.engine.sources), current)
 
+    @everywhere
     @app_commands.command(name="sources", description="The documents the bot answers from")
     async def sources(interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True)
@@ -129,6 +155,7 @@ def build_commands(
             return
         await followup(interaction, sources_reply(found))
 
+    @everywhere
     @app_commands.command(name="help", description="How to ask the bot, and its commands")
     async def help_(interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
@@ -140,6 +167,7 @@ def build_commands(
     @app_commands.describe(file="A .md, .txt, .html or .pdf file to add to the corpus first")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
+    @app_commands.allowed_installs(guilds=True, users=False)
     async def reindex(
         interaction: discord.Interaction, file: discord.Attachment | None = None
     ) -> None:
@@ -151,7 +179,7 @@ def build_commands(
         admin = ChatRequest(PLATFORM, str(interaction.user.id), role="admin")
         await run_reindex(service, admin, interaction, file, config.progress_interval)
 
-    return [ask, summary, sources, help_, reindex]
+    return [ask, summary, sources, help_, reindex, ask_about]
 
 
 async def run_reindex(

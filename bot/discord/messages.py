@@ -1,5 +1,6 @@
 """Questions asked in messages: mentions (answered in a new thread), follow-ups in
-that thread (no mention needed), and DMs."""
+that thread (no mention needed), and DMs. A follow-up is answered with the turns read
+from the thread or DM itself, so it keeps its context after a restart."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import discord
 
+from bot.discord.history import message_turns
 from bot.discord.models import (
     PLATFORM,
     MessageQuestion,
@@ -66,10 +68,17 @@ async def answer_message(service: ChatService, bot_id: int, message: discord.Mes
             await channel.send(**_with_reference(message_kwargs(content(str(exc))), reference))
             return
         channel, reference, key = await _destination(service, message, question)
-        request = ChatRequest(PLATFORM, question.user_id, checked, key)
         async with channel.typing():
+            # A thread or DM the bot is asked in: its messages so far are the conversation.
+            new_thread = question.where is Where.NEW_THREAD
+            history = () if new_thread else await message_turns(message, bot_id)
+            request = ChatRequest(PLATFORM, question.user_id, checked, key, history=history)
             result = await asyncio.to_thread(service.ask, request, checked=True)
-        view = answer_view(result.answer_id, has_quotes=bool(result.answer.citations))
+        view = answer_view(
+            result.answer_id,
+            has_quotes=bool(result.answer.citations),
+            followups=result.followups,
+        )
         kwargs = message_kwargs(answer_reply(result.answer), view)
         await channel.send(**_with_reference(kwargs, reference))
     except Exception:

@@ -32,8 +32,13 @@ def conversation_key(channel_id: int) -> str:
     return f"{PLATFORM}:{channel_id}"
 
 
-def _strip_mentions(text: str, bot_id: int) -> str:
-    return " ".join(re.sub(rf"<@!?{bot_id}>", " ", text).split())
+_MENTION = re.compile(r"<(?:@[!&]?|#)[0-9]+>")
+
+
+def strip_mentions(text: str) -> str:
+    """The text without user, role and channel mentions (`<@1>`, `<@&2>`, `<#3>`): they
+    name nobody the documents know, and would only dilute a question."""
+    return " ".join(_MENTION.sub(" ", text).split())
 
 
 def message_question(
@@ -49,7 +54,7 @@ def message_question(
         return None
     channel = message.channel
     user = str(message.author.id)
-    text = _strip_mentions(message.content, bot_id)
+    text = strip_mentions(message.content)
     if message.guild is None:
         return MessageQuestion(user, text, channel.id, Where.SAME_CHANNEL) if text else None
     mentioned = any(u.id == bot_id for u in message.mentions)

@@ -36,15 +36,23 @@ NOT_COVERED = "The indexed documents don't cover this. `/sources` lists what the
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
 NO_LONGER_AVAILABLE = "That answer is no longer available; ask again to get a fresh one."
 
+NO_MESSAGE_TEXT = "That message has no text to ask about."
+
 HELP = """\
 **Ask** with `/ask question:` or mention me in a channel: I answer in a thread, \
 and follow-ups in that thread need no mention. In a DM just write your question.
+**Ask about this message**: open a message's menu → *Apps* → *Ask about this message*.
+**private: True** on `/ask` or `/summary`: only you see the answer; **Share** posts it \
+to the channel.
 **/summary** `topic:` a cited summary of a topic or document (no topic: every document).
 **/sources** the documents I answer from.
 **/reindex** (admins) sync the index with the corpus; attach a `.md`, `.txt`, `.html` \
 or `.pdf` file to add it first.
 Every answer cites its sources as [n]; **Show quotes** reveals the exact passages, \
-👍/👎 tell the maintainers whether it helped."""
+👍/👎 tell the maintainers whether it helped, and the buttons below suggest follow-up \
+questions the documents answer.
+Add me to your account (user install) to use `/ask`, `/summary`, `/sources` and \
+*Ask about this message* in any server, DM or group DM."""
 
 
 @dataclass
@@ -171,6 +179,14 @@ def _quote_value(c: Citation) -> str:
     )
     source = _source_value(c)
     return f"{quoted or '> …'}\n{source}"
+
+
+def shared_reply(answer: Answer, user_id: int, *, summary: bool = False) -> Reply:
+    """A private answer posted publicly, saying who shared it (the mention pings nobody:
+    the client sends no allowed mentions)."""
+    reply = summary_reply(answer) if summary else answer_reply(answer)
+    reply.content = f"Shared by <@{user_id}>"
+    return reply
 
 
 def quotes_reply(answer: Answer) -> Reply:

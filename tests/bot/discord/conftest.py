@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,47 @@ Kenya and the United States launched the Strategic Trade and Investment Partners
 """
 
 
+# For conversations: sections to suggest as follow-ups, and a question ("Who paid for
+# them?") that the earlier turn decides: the police mission (United States) or, read
+# alone, the customs office (European Union).
+MISSION = """---
+title: "The Haiti Mission"
+date: 2024-06-25
+url: "https://example.org/mission"
+topics: [haiti, police]
+---
+# The Haiti Mission
+
+## Arrival
+Kenyan police officers arrived in Haiti on 25 June 2024.
+
+## Training
+Training for the officers took place in Nairobi before the flight.
+
+## Numbers
+The first contingent numbered 400 officers, with more promised by the Kenyan government.
+
+## Funding
+The United States paid for the Kenyan police mission in Haiti, pledging 300 million dollars.
+"""
+
+CUSTOMS = """---
+title: "Trade and Investment"
+date: 2024-05-23
+url: "https://example.org/trade"
+topics: [trade]
+---
+# Trade and Investment
+
+## Agreements
+Kenya and the United States launched the Strategic Trade and Investment Partnership in 2022.
+
+## Funding
+The European Union paid for the new customs office in Mombasa.
+"""
+CONVERSATION_DOCS = {"mission.md": MISSION, "trade.md": CUSTOMS}
+
+
 def write_corpus(folder: Path) -> Path:
     return write_documents(folder, {"haiti.md": HAITI, "trade.md": TRADE})
 
@@ -67,6 +108,23 @@ def fresh_service(tmp_path: Path) -> Any:
     return new_service(tmp_path / "fresh")
 
 
+def conversation_service(root: Path, *, indexed: bool = False) -> Any:
+    """A service over CONVERSATION_DOCS in `root`; `indexed`: the index is there already
+    (a restarted bot on the same data)."""
+    return make_service(
+        root,
+        CONVERSATION_DOCS,
+        indexed_by=None if indexed else ("test", "setup"),
+        rate_limit_per_minute=1000,
+    )
+
+
+@pytest.fixture(scope="module")
+def conversations(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One service over CONVERSATION_DOCS per test module."""
+    return conversation_service(tmp_path_factory.mktemp("discord-conversations"))
+
+
 class ErrorLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
@@ -84,6 +142,51 @@ class ErrorLog(logging.Handler):
 
 
 Body = Callable[[FakeDiscord], Awaitable[None]]
+GUILD_READY = 0.05  # seconds discord.py waits for more guilds before on_ready
+READY_DELAY = 4 * GUILD_READY
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    service: Any, fake: FakeDiscord, *, tmp: Path, allow_errors: bool = False, **settings: Any
+) -> AsyncIterator[ErrorLog]:
+    """serve_discord connected to a started fake Discord until the block ends; a bot
+    started again on the same fake is a restarted bot (the fake keeps its messages)."""
+    errors = ErrorLog()
+    logging.getLogger().addHandler(errors)
+    config = make_settings(
+        tmp / "serve-data",
+        tmp / "unused-corpus",
+        discord_token=TOKEN,
+        discord_api_url=fake.api_url,
+        discord_gateway_url=fake.gateway_url,
+        **settings,
+    )
+    fake.ready.clear()
+    connected = asyncio.get_running_loop().time()
+    task = asyncio.create_task(run_discord(service, config, guild_ready_timeout=GUILD_READY))
+    try:
+        ready = asyncio.create_task(fake.ready.wait())
+        done, _ = await asyncio.wait({task, ready}, timeout=10, return_when="FIRST_COMPLETED")
+        if task in done:
+            task.result()  # raises what made the bot stop
+        assert ready in done, "the bot did not connect to the fake gateway"
+        connected = asyncio.get_running_loop().time()
+        yield errors
+        assert fake.unhandled == [], f"REST calls the fake does not know: {fake.unhandled}"
+        if not allow_errors:
+            assert errors.lines() == [], "handler errors were logged"
+    finally:
+        if not task.done():
+            # discord.py dispatches on_ready `guild_ready_timeout` after the last guild
+            # arrives; a client closed before that fails in a stray task later on.
+            await asyncio.sleep(
+                max(0.0, connected + READY_DELAY - asyncio.get_running_loop().time())
+            )
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 10)
+        logging.getLogger().removeHandler(errors)
 
 
 async def run_bot(
@@ -97,33 +200,10 @@ async def run_bot(
 ) -> ErrorLog:
     """Start serve_discord against a fake Discord, run `body`, then stop everything."""
     fake = await (fake or FakeDiscord()).start()
-    errors = ErrorLog()
-    logging.getLogger().addHandler(errors)
-    config = make_settings(
-        tmp / "serve-data",
-        tmp / "unused-corpus",
-        discord_token=TOKEN,
-        discord_api_url=fake.api_url,
-        discord_gateway_url=fake.gateway_url,
-        **settings,
-    )
-    task = asyncio.create_task(run_discord(service, config, guild_ready_timeout=0.05))
     try:
-        ready = asyncio.create_task(fake.ready.wait())
-        done, _ = await asyncio.wait({task, ready}, timeout=10, return_when="FIRST_COMPLETED")
-        if task in done:
-            task.result()  # raises what made the bot stop
-        assert ready in done, "the bot did not connect to the fake gateway"
-        await body(fake)
-        assert fake.unhandled == [], f"REST calls the fake does not know: {fake.unhandled}"
-        if not allow_errors:
-            assert errors.lines() == [], "handler errors were logged"
+        async with serving(service, fake, tmp=tmp, allow_errors=allow_errors, **settings) as errors:
+            await body(fake)
     finally:
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, 10)
-        logging.getLogger().removeHandler(errors)
         await fake.stop()
     return errors
 

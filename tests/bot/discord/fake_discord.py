@@ -12,13 +12,18 @@ answered 404. Fidelity notes, each learnt the hard way:
 - Clicks on dynamic buttons are only dispatched when the interaction's `message`
   carries the components with that custom_id, as Discord sends them.
 - A thread created over REST reaches the bot's cache through THREAD_CREATE on the
-  gateway; without it, messages in the thread arrive in an unknown channel.
+  gateway; without it, messages in the thread arrive in an unknown channel. A thread
+  started from a message has that message's id, and GUILD_CREATE lists the active
+  threads (so a restarted bot knows them).
+- Snowflakes carry their creation time (`Message.created_at` comes from the id), and
+  history is served newest first without ephemeral messages, as Discord does.
+- A channel outside the bot's server (a user-installed app used elsewhere) answers
+  403 Missing Access to the bot's token: only the interaction's webhook reaches it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import re
 import time
@@ -37,12 +42,26 @@ TEXT_PERMS = discord.Permissions.text().value
 ADMIN_PERMS = TEXT_PERMS | discord.Permissions(manage_guild=True).value
 MESSAGE_CONTENT_INTENT = 1 << 15
 EPHEMERAL = 64
+DISCORD_EPOCH_MS = 1_420_070_400_000
+# A server the bot is not a member of, where a user runs the user-installed app.
+OTHER_GUILD_ID, OTHER_CHANNEL_ID, OTHER_THREAD_ID, GROUP_DM_ID = 2999, 3999, 3998, 3997
+GUILD_INSTALL, USER_INSTALL = 0, 1
+CONTEXT_GUILD, CONTEXT_BOT_DM, CONTEXT_PRIVATE_CHANNEL = 0, 1, 2
 
-_ids = itertools.count(900_000_000_000_000_000)
+
+class Snowflakes:
+    """Increasing ids whose top bits are the current time, like Discord's."""
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    def __call__(self) -> str:
+        now = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self.last = max(now, self.last + 1)
+        return str(self.last)
 
 
-def snowflake() -> str:
-    return str(next(_ids))
+snowflake = Snowflakes()
 
 
 def user(uid: int, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -71,6 +90,84 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where an interaction happens: the server and channel, how the app was installed
+    there (`owners`: authorizing_integration_owners) and the interaction context."""
+
+    guild_id: int | None
+    channel: dict[str, Any]
+    context: int = CONTEXT_GUILD
+    owners: dict[str, str] = field(default_factory=lambda: {"0": str(GUILD_ID)})
+
+
+def text_channel(cid: int | str, guild_id: int = GUILD_ID) -> dict[str, Any]:
+    return {
+        "id": str(cid),
+        "type": 0,
+        "name": "general",
+        "guild_id": str(guild_id),
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "rate_limit_per_user": 0,
+        "topic": None,
+        "last_message_id": None,
+        "flags": 0,
+    }
+
+
+def thread_channel(
+    tid: int | str, parent: int | str, name: str, guild_id: int = GUILD_ID, owner: int = BOT_ID
+) -> dict[str, Any]:
+    return {
+        "id": str(tid),
+        "type": 11,
+        "guild_id": str(guild_id),
+        "parent_id": str(parent),
+        "name": name,
+        "owner_id": str(owner),
+        "message_count": 0,
+        "member_count": 1,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": NOW,
+            "locked": False,
+        },
+    }
+
+
+# A user-installed app in a server the bot is not in: a thread there (someone else's).
+USER_INSTALL_THREAD = Place(
+    OTHER_GUILD_ID,
+    thread_channel(OTHER_THREAD_ID, OTHER_CHANNEL_ID, "plans", OTHER_GUILD_ID, owner=ALICE_ID),
+    owners={"1": str(ALICE_ID)},
+)
+
+
+def bot_dm(person: dict[str, Any] = ALICE) -> Place:
+    """A person's DM with the bot (the fake gives DMs the id "7<user id>")."""
+    return Place(
+        None,
+        {"id": f"7{person['id']}", "type": 1, "recipients": [person]},
+        context=CONTEXT_BOT_DM,
+        owners={"1": person["id"]},
+    )
+
+
+# ...and a group DM between people (a "private channel"), where the bot is not either.
+GROUP_DM = Place(
+    None,
+    {"id": str(GROUP_DM_ID), "type": 3, "recipients": [ADMIN], "owner_id": str(ADMIN_ID)},
+    context=CONTEXT_PRIVATE_CHANNEL,
+    owners={"1": str(ALICE_ID)},
+)
+
+
 @dataclass
 class Call:
     method: str
@@ -91,6 +188,7 @@ class FakeDiscord:
         self.identifies: list[dict[str, Any]] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.threads: list[str] = []
+        self.thread_data: dict[str, dict[str, Any]] = {}
         self.interactions: dict[str, dict[str, Any]] = {}
         self.interaction_at: dict[str, float] = {}
         self.files: dict[str, bytes] = {}
@@ -184,7 +282,7 @@ class FakeDiscord:
                 call.status = status
                 await self._record(call)
                 return json_response(err, status=status, headers=headers)
-        response = await self._route(request.method, path, body)
+        response = await self._route(request.method, path, body, dict(request.query))
         if response is None:
             self.unhandled.append((request.method, path))
             response = json_response({"message": f"fake: no route {request.method} {path}"}, 404)
@@ -199,7 +297,9 @@ class FakeDiscord:
             self.calls.append(call)
             self._changed.notify_all()
 
-    async def _route(self, m: str, path: str, body: Any) -> web.StreamResponse | None:
+    async def _route(
+        self, m: str, path: str, body: Any, query: dict[str, str]
+    ) -> web.StreamResponse | None:
         parts = path.strip("/").split("/")
         if (m, path) == ("GET", "/users/@me"):
             return json_response(BOT_USER)
@@ -224,20 +324,37 @@ class FakeDiscord:
                 return json_response({"message": "Missing Access", "code": 50001}, status=403)
             return json_response(
                 [
-                    {**c, "id": snowflake(), "application_id": str(APP_ID), "version": "1"}
+                    # Context-menu commands come back with an empty description.
+                    {"description": "", **c, "id": snowflake(), "application_id": str(APP_ID)}
+                    | {"version": "1"}
                     for c in body
                 ]
             )
         if parts[0] == "channels":
-            return await self._channels(m, parts, body)
+            if not self._bot_can_see(parts[1]):
+                return json_response({"message": "Missing Access", "code": 50001}, status=403)
+            return await self._channels(m, parts, body, query)
         if m == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
             return self._callback(parts[1], body)
         if parts[0] == "webhooks" and len(parts) >= 3:
             return self._webhook(m, parts, body)
         return None
 
-    async def _channels(self, m: str, parts: list[str], body: Any) -> web.StreamResponse | None:
+    def _bot_can_see(self, channel: str) -> bool:
+        """The server's channel and threads, and DMs with the bot (ids "7<user id>")."""
+        return channel == str(CHANNEL_ID) or channel in self.thread_data or channel[0] == "7"
+
+    async def _channels(
+        self, m: str, parts: list[str], body: Any, query: dict[str, str]
+    ) -> web.StreamResponse | None:
         channel = parts[1]
+        if m == "GET" and parts[2:] == ["messages"]:
+            return json_response(self.history(channel, query))
+        if m == "GET" and len(parts) == 4 and parts[2] == "messages":
+            msg = self.messages.get(parts[3])
+            if msg is None or msg["channel_id"] != channel or msg["flags"] & EPHEMERAL:
+                return json_response({"message": "Unknown Message", "code": 10008}, status=404)
+            return json_response(msg)
         if m == "POST" and parts[2:] == ["typing"]:
             return web.Response(status=204)
         if m == "POST" and parts[2:] == ["messages"]:
@@ -245,32 +362,30 @@ class FakeDiscord:
         if m == "POST" and len(parts) == 5 and parts[2] == "messages" and parts[4] == "threads":
             if self.deny_threads:
                 return json_response({"message": "Missing Permissions", "code": 50013}, 403)
-            thread = self._thread(channel, body["name"])
+            thread = self._thread(channel, body["name"], tid=parts[3])
             await self.dispatch("THREAD_CREATE", thread | {"newly_created": True})
             return json_response(thread)
         return None
 
-    def _thread(self, parent: str, name: str) -> dict[str, Any]:
-        tid = snowflake()
+    def _thread(self, parent: str, name: str, *, tid: str) -> dict[str, Any]:
+        """A thread started from message `tid` (it takes the message's id, as on Discord)."""
         self.threads.append(tid)
-        return {
-            "id": tid,
-            "type": 11,
-            "guild_id": str(GUILD_ID),
-            "parent_id": parent,
-            "name": name,
-            "owner_id": str(BOT_ID),
-            "message_count": 0,
-            "member_count": 1,
-            "rate_limit_per_user": 0,
-            "flags": 0,
-            "thread_metadata": {
-                "archived": False,
-                "auto_archive_duration": 1440,
-                "archive_timestamp": NOW,
-                "locked": False,
-            },
-        }
+        self.thread_data[tid] = thread_channel(tid, parent, name)
+        return self.thread_data[tid]
+
+    def history(self, channel: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        """GET /channels/{id}/messages: newest first, before/after ids, no ephemeral ones."""
+        before = int(query.get("before", 1 << 63))
+        after = int(query.get("after", 0))
+        found = [
+            m
+            for m in self.messages.values()
+            if m["channel_id"] == channel
+            and after < int(m["id"]) < before
+            and not m["flags"] & EPHEMERAL
+        ]
+        found.sort(key=lambda m: int(m["id"]), reverse=True)
+        return found[: int(query.get("limit", 50))]
 
     def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.StreamResponse:
         inter = self.interactions[interaction_id]
@@ -279,13 +394,15 @@ class FakeDiscord:
         inter["ephemeral"] = bool(data.get("flags", 0) & EPHEMERAL)
         resource: dict[str, Any] = {"type": kind}
         if kind == 4:  # CHANNEL_MESSAGE_WITH_SOURCE
-            resource["message"] = self._message(inter["channel_id"], data, BOT_USER)
+            resource["message"] = self._interaction_message(inter, data)
             inter["original"] = resource["message"]["id"]
         elif kind == 5:  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE ("thinking")
-            original = self._message(inter["channel_id"], {"flags": data.get("flags", 0)}, BOT_USER)
+            original = self._interaction_message(inter, {"flags": data.get("flags", 0)})
             inter["original"] = original["id"]
-        elif kind == 7:  # UPDATE_MESSAGE
+        elif kind == 7:  # UPDATE_MESSAGE: the message the clicked button is on
             resource["message"] = inter["message"] | data
+            if inter["message"]["id"] in self.messages:
+                self.messages[inter["message"]["id"]] |= data
         return json_response(
             {
                 "interaction": {
@@ -304,15 +421,15 @@ class FakeDiscord:
         inter = next((i for i in self.interactions.values() if i["token"] == token), None)
         if inter is None or parts[1] != str(APP_ID):
             return json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
-        channel = inter["channel_id"]
         if m == "POST" and len(parts) == 3:  # followup
             first = "followed_up" not in inter and inter.get("response_type") == 5
             inter["followed_up"] = True
-            msg = self._message(channel, body, BOT_USER)
+            msg = self._interaction_message(inter, body)
             if first:  # the first followup after "thinking" replaces the original
+                del self.messages[msg["id"]]
                 msg["id"] = inter["original"]
                 self.messages[msg["id"]] = msg
-            return json_response(msg | {"webhook_id": str(APP_ID)})
+            return json_response(msg)
         if len(parts) == 5 and parts[3] == "messages":
             mid = inter.get("original") if parts[4] == "@original" else parts[4]
             if m == "PATCH" and mid in self.messages:
@@ -322,6 +439,24 @@ class FakeDiscord:
             if m == "DELETE":
                 return web.Response(status=204)
         return None
+
+    def _interaction_message(self, inter: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        """A message the bot posts through an interaction: sent by the app's webhook, with
+        the interaction's metadata (who ran what), in the interaction's channel."""
+        msg = self._message(inter["channel_id"], body, BOT_USER)
+        kind = inter["type"]
+        msg |= {
+            "webhook_id": str(APP_ID),
+            "application_id": str(APP_ID),
+            "type": {1: 20, 2: 23, 3: 23}.get(inter["data"].get("type", 0), 0) if kind == 2 else 0,
+            "interaction_metadata": {
+                "id": inter["id"],
+                "type": kind,
+                "user": inter["member"]["user"] if "member" in inter else inter["user"],
+                "authorizing_integration_owners": inter["authorizing_integration_owners"],
+            },
+        }
+        return msg
 
     def _message(
         self, channel: str, body: dict[str, Any] | None, author: dict[str, Any]
@@ -474,7 +609,7 @@ class FakeDiscord:
                 }
             ],
             "members": [self._member(BOT_USER), self._member(ALICE), self._member(ADMIN)],
-            "threads": [],
+            "threads": list(self.thread_data.values()),
             "presences": [],
             "voice_states": [],
             "stage_instances": [],
@@ -504,10 +639,23 @@ class FakeDiscord:
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
 
+    def posted(
+        self, content: str, *, channel: int | str, author: dict[str, Any] = ALICE
+    ) -> dict[str, Any]:
+        """A message somewhere the bot gets no events from (a group DM, another server)."""
+        return self._message(str(channel), {"content": content}, author)
+
     async def dm(self, content: str, *, author: dict[str, Any] = ALICE) -> dict[str, Any]:
         msg = self._message(f"7{author['id']}", {"content": content}, author)
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
+
+    def place(self, channel: int | str = CHANNEL_ID) -> Place:
+        """A channel or thread of the bot's own server (the app installed to the server)."""
+        cid = str(channel)
+        if cid in self.thread_data:
+            return Place(GUILD_ID, self.thread_data[cid])
+        return Place(GUILD_ID, text_channel(cid))
 
     def _interaction(
         self,
@@ -518,7 +666,9 @@ class FakeDiscord:
         permissions: int,
         roles: tuple[int, ...] = (),
         message: dict[str, Any] | None = None,
+        place: Place | None = None,
     ) -> dict[str, Any]:
+        where = place or self.place()
         iid = snowflake()
         d: dict[str, Any] = {
             "id": iid,
@@ -527,34 +677,27 @@ class FakeDiscord:
             "data": data,
             "token": f"token-{iid}",
             "version": 1,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
-            "channel": {
-                "id": str(CHANNEL_ID),
-                "type": 0,
-                "name": "general",
-                "guild_id": str(GUILD_ID),
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-                "parent_id": None,
-                "rate_limit_per_user": 0,
-                "topic": None,
-                "last_message_id": None,
-                "flags": 0,
-                "permissions": str(permissions),
-            },
-            "member": self._member(member, roles) | {"permissions": str(permissions)},
+            "channel_id": where.channel["id"],
+            "channel": where.channel | {"permissions": str(permissions)},
             "app_permissions": str(TEXT_PERMS),
             "locale": "en-US",
-            "guild_locale": "en-US",
             "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0,
+            "authorizing_integration_owners": where.owners,
+            "context": where.context,
         }
+        if where.guild_id is None:  # a DM or group DM: a user, not a member
+            d["user"] = member
+        else:
+            d |= {
+                "guild_id": str(where.guild_id),
+                "guild_locale": "en-US",
+                "member": self._member(member, roles) | {"permissions": str(permissions)},
+            }
         if message is not None:
-            d["message"] = message | {"guild_id": str(GUILD_ID)}
+            d["message"] = message
+            if where.guild_id is not None:
+                d["message"] = message | {"guild_id": str(where.guild_id)}
         self.interactions[iid] = d
         return d
 
@@ -566,17 +709,43 @@ class FakeDiscord:
         permissions: int = TEXT_PERMS,
         roles: tuple[int, ...] = (),
         attachment: dict[str, Any] | None = None,
-        **options: str,
+        place: Place | None = None,
+        **options: str | bool,
     ) -> dict[str, Any]:
-        """Run a slash command; string options by keyword, one attachment as `file`."""
+        """Run a slash command; string and boolean options by keyword, one attachment as
+        `file`; in the bot's channel unless `place` says where."""
         opts: list[dict[str, Any]] = [
-            {"name": k, "type": 3, "value": v} for k, v in options.items()
+            {"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v}
+            for k, v in options.items()
         ]
         data: dict[str, Any] = {"id": snowflake(), "name": name, "type": 1, "options": opts}
         if attachment is not None:
             opts.append({"name": "file", "type": 11, "value": attachment["id"]})
             data["resolved"] = {"attachments": {attachment["id"]: attachment}}
-        d = self._interaction(2, data, member=user, permissions=permissions, roles=roles)
+        d = self._interaction(
+            2, data, member=user, permissions=permissions, roles=roles, place=place
+        )
+        await self._send_interaction(d)
+        return d
+
+    async def message_command(
+        self,
+        name: str,
+        target: dict[str, Any],
+        *,
+        user: dict[str, Any] = ALICE,
+        place: Place | None = None,
+    ) -> dict[str, Any]:
+        """Run a message context-menu command (Apps → name) on `target`."""
+        data = {
+            "id": snowflake(),
+            "name": name,
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        where = place or self.place(target["channel_id"])
+        d = self._interaction(2, data, member=user, permissions=TEXT_PERMS, place=where)
         await self._send_interaction(d)
         return d
 
@@ -588,10 +757,19 @@ class FakeDiscord:
         return d
 
     async def click(
-        self, message: dict[str, Any], custom_id: str, *, user: dict[str, Any] = ALICE
+        self,
+        message: dict[str, Any],
+        custom_id: str,
+        *,
+        user: dict[str, Any] = ALICE,
+        place: Place | None = None,
     ) -> dict[str, Any]:
+        """Click a button of `message`, in the message's channel unless `place` says where."""
         data = {"custom_id": custom_id, "component_type": 2}
-        d = self._interaction(3, data, member=user, permissions=TEXT_PERMS, message=message)
+        where = place or self.place(message["channel_id"])
+        d = self._interaction(
+            3, data, member=user, permissions=TEXT_PERMS, message=message, place=where
+        )
         await self._send_interaction(d)
         return d
 

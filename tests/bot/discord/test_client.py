@@ -14,7 +14,8 @@ from bot.wiring import run_discord
 from tests.bot.discord.fake_discord import APP_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.conftest import make_settings
 
-COMMANDS = ["ask", "summary", "sources", "help", "reindex"]
+COMMANDS = ["ask", "summary", "sources", "help", "reindex", "Ask about this message"]
+EVERYWHERE = ["ask", "summary", "sources", "help", "Ask about this message"]
 
 
 def test_login_identify_and_global_command_sync(service: Any, bot_run: Any) -> None:
@@ -26,7 +27,20 @@ def test_login_identify_and_global_command_sync(service: Any, bot_run: Any) -> N
         assert (question["name"], question["type"], question["required"]) == ("question", 3, True)
         summary_topic = by_name["summary"]["options"][0]
         assert (summary_topic["required"], summary_topic["autocomplete"]) == (False, True)
+        private = by_name["ask"]["options"][1]
+        assert (private["name"], private["type"], private["required"]) == ("private", 5, False)
+        assert [o["name"] for o in by_name["summary"]["options"]] == ["topic", "private"]
+        # Installable to a server or a user; usable in servers (0), the bot's DM (1) and
+        # private channels (2): group DMs and DMs between people.
+        for name in EVERYWHERE:
+            assert (by_name[name]["integration_types"], by_name[name]["contexts"]) == (
+                [0, 1],
+                [0, 1, 2],
+            ), name
+        menu = by_name["Ask about this message"]
+        assert (menu["type"], menu.get("options", [])) == (3, [])  # a message context menu
         reindex = by_name["reindex"]
+        assert (reindex["integration_types"], reindex["contexts"]) == ([0], [0])
         perms = discord.Permissions(manage_guild=True).value
         assert int(reindex["default_member_permissions"]) == perms
         assert reindex["options"][0]["type"] == 11  # attachment, optional

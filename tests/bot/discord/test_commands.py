@@ -1,4 +1,5 @@
-"""Slash commands: each defers at once, then answers with a followup."""
+"""Slash commands and the message command: each defers at once, then answers with a
+followup; user-installed, they work where the bot is not a member."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from typing import Any
 
 import pytest
 
-from bot.discord.render import APOLOGY
+from bot.discord.render import APOLOGY, NO_MESSAGE_TEXT
 from bot.service import ChatService
-from tests.bot.discord.fake_discord import APP_ID, EPHEMERAL, FakeDiscord
+from tests.bot.discord.fake_discord import (
+    ADMIN_ID,
+    APP_ID,
+    EPHEMERAL,
+    GROUP_DM,
+    GROUP_DM_ID,
+    USER_INSTALL_THREAD,
+    FakeDiscord,
+)
 
 QUESTION = "When did Kenyan police arrive in Haiti?"
 NO_PINGS = {"parse": []}
@@ -126,12 +135,14 @@ def test_sources_and_help(service: Any, bot_run: Any) -> None:
     bot_run(service, body)
 
 
-def test_question_errors_are_answered_not_raised(service: Any, bot_run: Any) -> None:
+def test_question_errors_are_answered_only_to_the_asker(service: Any, bot_run: Any) -> None:
     async def body(fake: FakeDiscord) -> None:
         inter = await fake.slash("ask", question="x" * 2500)
-        (follow,) = await fake.followups_of(inter)
-        assert follow.body["content"].startswith("That question is 2,500 characters long")
-        assert "embeds" not in follow.body or follow.body["embeds"] == []
+        callback = await fake.callback_of(inter)
+        assert callback.body["type"] == 4  # at once, no "thinking" in the channel
+        data = callback.body["data"]
+        assert data["content"].startswith("That question is 2,500 characters long")
+        assert data["flags"] == EPHEMERAL and not data.get("embeds")
 
     bot_run(service, body)
 
@@ -145,8 +156,9 @@ def test_rate_limited_user_is_told_to_wait(fresh_service: Any, bot_run: Any) -> 
         first = await fake.slash("ask", question=QUESTION)
         await fake.followups_of(first)
         second = await fake.slash("ask", question=QUESTION)
-        (follow,) = await fake.followups_of(second)
-        assert follow.body["content"].startswith("You're asking faster than I can keep up")
+        data = (await fake.callback_of(second)).body["data"]
+        assert data["content"].startswith("You're asking faster than I can keep up")
+        assert data["flags"] == EPHEMERAL
 
     bot_run(fresh_service, body)
 
@@ -212,3 +224,55 @@ def test_unknown_command_gets_an_ephemeral_note(service: Any, bot_run: Any) -> N
         assert "not available any more" in callback.body["data"]["content"]
 
     bot_run(service, body)
+
+
+def test_ask_about_this_message_answers_with_its_text(service: Any, bot_run: Any) -> None:
+    async def body(fake: FakeDiscord) -> None:
+        target = await fake.say(f"<@{ADMIN_ID}> when did Kenyan police arrive in Haiti?")
+        inter = await fake.message_command("Ask about this message", target)
+        assert (await fake.callback_of(inter)).body == {"type": 5}  # public "thinking"
+        (follow,) = await fake.followups_of(inter)
+        (embed,) = follow.body["embeds"]
+        assert embed["title"] == "when did Kenyan police arrive in Haiti?"  # mention removed
+        assert (
+            embed["description"] == "Kenyan police officers arrived in Haiti on 25 June 2024. [1]"
+        )
+        assert embed["fields"] == [HAITI_FIELD]
+        assert follow.body["allowed_mentions"] == NO_PINGS
+        assert fake.threads == []
+
+        empty = await fake.say(f"<@{ADMIN_ID}>")
+        refused = await fake.message_command("Ask about this message", empty)
+        data = (await fake.callback_of(refused)).body["data"]
+        assert (data["content"], data["flags"]) == (NO_MESSAGE_TEXT, EPHEMERAL)
+
+    bot_run(service, body)
+
+
+def test_user_install_where_the_bot_is_not_a_member_answers_in_the_interaction(
+    conversations: Any, bot_run: Any
+) -> None:
+    """A user-installed app in a server the bot is not in, and in a group DM: everything
+    goes through the interaction; the bot neither reads nor posts in those channels."""
+
+    async def body(fake: FakeDiscord) -> None:
+        inter = await fake.slash("ask", question=QUESTION, place=USER_INSTALL_THREAD)
+        assert (await fake.callback_of(inter)).body == {"type": 5}
+        (follow,) = await fake.followups_of(inter)
+        assert "25 June 2024" in follow.body["embeds"][0]["description"]
+        shown = fake.shown(follow.response["id"])
+        suggestion = shown["components"][1]["components"][0]
+        click = await fake.click(shown, suggestion["custom_id"], place=USER_INSTALL_THREAD)
+        (answer,) = await fake.followups_of(click)
+        assert answer.body["embeds"][0]["title"] == suggestion["label"]
+
+        target = fake.posted("When did Kenyan police arrive in Haiti?", channel=GROUP_DM_ID)
+        menu = await fake.message_command("Ask about this message", target, place=GROUP_DM)
+        (follow,) = await fake.followups_of(menu)
+        assert "25 June 2024" in follow.body["embeds"][0]["description"]
+
+        assert fake.matching("GET", "^/channels/") == []  # no history read where it can't
+        assert fake.matching("POST", "^/channels/") == []  # no thread, no channel message
+        assert fake.threads == []
+
+    bot_run(conversations, body)
