@@ -1,4 +1,5 @@
-"""The command line: index, ask, summary, sources, chat, serve, eval, bench."""
+"""The command line: index, ask, summary, sources, chat, serve, audit, gaps, add, eval,
+bench."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli_admin import add_admin_parsers
 from config import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -63,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("audit", help="who re-indexed or uploaded what, when, and the result")
     s.add_argument("--json", action="store_true")
     s.add_argument("--limit", type=int, default=50, help="newest N entries (default 50)")
+
+    add_admin_parsers(sub)  # gaps, add
 
     s = sub.add_parser(
         "eval", help="answer quality on the project's and the external question sets"
@@ -289,6 +293,23 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return serve(service, settings, platforms, host=args.host, port=args.port)
 
 
+def cmd_gaps(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_admin import run_gaps
+
+    return run_gaps(_service(settings), _local(), args)
+
+
+def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_admin import run_add
+
+    service = _service(settings)
+    update, close = _progress(not args.json)
+    try:
+        return run_add(service, _local(), args, update)
+    finally:
+        close()
+
+
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.evaluation import run_eval_command
 
@@ -324,6 +345,8 @@ COMMANDS = {
     "chat": cmd_chat,
     "serve": cmd_serve,
     "audit": cmd_audit,
+    "gaps": cmd_gaps,
+    "add": cmd_add,
     "eval": cmd_eval,
     "bench": cmd_bench,
 }

@@ -20,6 +20,18 @@ from retrieval.models import Answer
 
 
 @dataclass(frozen=True)
+class VotedAnswer:
+    """A stored answer with one user's vote on it (the knowledge-gaps report reads 👎s)."""
+
+    answer_id: int
+    platform: str
+    user: str  # who voted
+    vote: int
+    voted_at: float
+    answer: Answer
+
+
+@dataclass(frozen=True)
 class FeedbackRecord:
     id: int
     platform: str
@@ -140,6 +152,20 @@ class FeedbackStore:
             ).fetchall()
         return [
             FeedbackRecord(r[0], r[1], r[2], r[3], json.loads(r[4])["answer"], r[5], r[6])
+            for r in rows
+        ]
+
+    def votes_since(self, cutoff: float, vote: int = -1) -> list[VotedAnswer]:
+        """The answers voted `vote` at or after cutoff (Unix time), oldest vote first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.id, a.platform, f.user, f.vote, f.created_at, a.answer_json"
+                " FROM feedback f JOIN answers a ON a.id = f.answer_id"
+                " WHERE f.vote = ? AND f.created_at >= ? ORDER BY f.created_at",
+                (vote, cutoff),
+            ).fetchall()
+        return [
+            VotedAnswer(r[0], r[1], r[2], r[3], r[4], Answer.from_dict(json.loads(r[5])))
             for r in rows
         ]
 

@@ -14,17 +14,24 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.audit import AuditLog
 from bot.conversations import Conversations, PlatformMessage, turns_from_messages
 from bot.feedback import FeedbackStore
+from bot.gap_report import GapsReport
+from bot.gaps import GapLog
 from bot.limits import RateLimiter, slow_down_message
 from bot.metrics import Metrics, PlatformStatus
 from bot.uploads import StoredUpload, UploadError, check_upload, store_upload
+from bot.webfetch import FetchError, PageFetcher
+from bot.webpages import AddedPage, save_page
 from retrieval.engine import AnswerEngine, IndexStatus, ReindexInProgress
 from retrieval.indexer import Progress
 from retrieval.models import Answer, DocumentInfo, IndexStats, Turn
+
+if TYPE_CHECKING:  # bot.digest's runner calls this module
+    from bot.digest import Claim, DigestSchedule
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +39,7 @@ __all__ = [
     "ChatAnswer",
     "ChatRequest",
     "ChatService",
+    "FetchError",
     "NotAllowed",
     "PlatformMessage",
     "QuestionError",
@@ -106,6 +114,9 @@ class ChatService:
         max_question_chars: int = 2000,
         max_upload_bytes: int = 20_000_000,
         log_questions: bool = False,
+        gaps: GapLog,
+        digests: DigestSchedule,
+        fetcher: PageFetcher,
     ) -> None:
         self.engine = engine
         self.feedback = feedback
@@ -118,6 +129,7 @@ class ChatService:
         self.max_upload_bytes = max_upload_bytes
         self.log_questions = log_questions
         self._prompts: tuple[str, list[tuple[str, str]]] | None = None
+        self.gap_log, self.digests, self.fetcher = gaps, digests, fetcher  # the admin loop
 
     # Checks ------------------------------------------------------------------
     def _checked(self, request: ChatRequest, text: str, *, what: str = "question") -> str:
@@ -183,6 +195,7 @@ class ChatService:
             return ChatAnswer(answer, 0)
         followups = tuple(self.engine.suggest_followups(answer, MAX_FOLLOWUPS))
         answer_id = self.feedback.remember(request.platform, request.user, answer, followups)
+        self.gap_log.keep(request.platform, request.user, question, answer, answer_id, history)
         return ChatAnswer(answer, answer_id, followups)
 
     def keep(self, request: ChatRequest, answer: Answer) -> int:
@@ -331,6 +344,42 @@ class ChatService:
         if self.engine.status().indexed:
             return None
         return self.engine.reindex(progress)
+
+    # Knowledge gaps and web pages ---------------------------------------------------
+    def gaps(self, request: ChatRequest, days: int = 7) -> GapsReport:
+        """The last `days` days' unanswered questions, grouped (NotAllowed, ValueError)."""
+        self._require_admin(request, "see the questions the documents did not answer")
+        return self.gap_log.report(days, self.feedback.votes_since)
+
+    def claim_digest(self, channel_key: str, now: float) -> Claim | None:
+        """The weekly digest of channel_key ("slack:C0123…") if it is due (bot.digest)."""
+        return self.digests.claim(channel_key, now)
+
+    def release_digest(self, claim: Claim) -> None:
+        """Give back the claim of a digest whose post failed: the next check retries."""
+        self.digests.release(claim)
+
+    def add_url(
+        self, request: ChatRequest, url: str, progress: Progress | None = None
+    ) -> AddedPage:
+        """Fetch a public web page, store its article as a corpus document (the same URL
+        again replaces it), index it. Raises NotAllowed, FetchError (one line for the
+        user), ReindexInProgress. Every attempt, refusals included, is audited."""
+        detail = " ".join(url.split())[:300]
+        try:
+            self._require_admin(request, "add web pages")
+            if self.engine.reindex_running:
+                raise ReindexInProgress("a re-index is already running; try again when it finishes")
+            saved = save_page(self.fetcher, Path(self.engine.corpus_dir), url)
+        except (NotAllowed, ReindexInProgress, FetchError) as exc:
+            self._record(request, "add-url", detail, f"refused: {exc}")
+            raise
+        detail = f"{detail} -> {saved.path.name}"
+        try:
+            stats = self._audited(request, "add-url", detail, progress, upload=saved.as_upload())
+        except UploadError as exc:  # the indexer skipped the document (and it was removed)
+            raise FetchError(str(exc)) from None
+        return saved.added(self.engine, stats)
 
 
 def summarize_stats(stats: IndexStats) -> str:

@@ -120,6 +120,11 @@ def start_embedder(settings: Settings) -> Future[Embedder]:
 
 def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> AnswerEngine:
     """A ready AnswerEngine (index loaded if present) for these settings."""
+    return _build_engine(settings, embedder)[0]
+
+
+def _build_engine(settings: Settings, embedder: Embedder | None) -> tuple[AnswerEngine, Embedder]:
+    """The engine and the embedder it uses (built here when not given)."""
     pending = start_embedder(settings) if embedder is None else None
     from retrieval.compose import ComposeParams, ExtractiveComposer
     from retrieval.engine import AnswerEngine
@@ -171,7 +176,7 @@ def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Ans
         lexicon=word_list(embedder),
     )
     engine.load()
-    return engine
+    return engine, embedder
 
 
 def word_list(embedder: Embedder) -> frozenset[str]:
@@ -184,14 +189,17 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> Ch
     """The one ChatService every front end shares: engine, state, limits, metrics."""
     from bot.audit import AuditLog
     from bot.conversations import Conversations
+    from bot.digest import DigestSchedule
     from bot.feedback import FeedbackStore
+    from bot.gaps import GapLog
     from bot.limits import RateLimiter
     from bot.metrics import Metrics, PlatformStatus
     from bot.service import ChatService
     from bot.statedb import secure_folder
+    from bot.webfetch import PageFetcher
 
     secure_folder(settings.data_dir)  # 0700 before the index and the state file land in it
-    engine = build_engine(settings, embedder=embedder)
+    engine, used_embedder = _build_engine(settings, embedder)
     state, keep = state_path(settings), retention_days(settings)
     return ChatService(
         engine,
@@ -204,17 +212,34 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> Ch
         max_question_chars=settings.max_question_chars,
         max_upload_bytes=int(settings.max_document_mb * 1_000_000),
         log_questions=settings.log_questions,
+        # Unanswered questions are grouped with the engine's own embedder.
+        gaps=GapLog(state, embed=used_embedder.embed, retention_days=keep),
+        digests=DigestSchedule(state),
+        fetcher=PageFetcher(allow_loopback=settings.fetch_allow_loopback),
     )
 
 
 def state_path(settings: Settings) -> Path:
-    """The bot's state file (feedback, audit log): private to the bot's user."""
+    """The bot's state file (feedback, unanswered questions, digests, audit log): private
+    to the bot's user."""
     return settings.data_dir / "bot_state.sqlite3"
 
 
 def retention_days(settings: Settings) -> int:
-    """BOT_RETENTION_DAYS: how long feedback answers, votes and audit entries are kept."""
+    """BOT_RETENTION_DAYS: how long feedback answers, votes, unanswered questions and
+    audit entries are kept."""
     return settings.retention_days
+
+
+def digest_channel(settings: Settings, platform: str) -> str | None:
+    """The admin channel ID the weekly digest of unanswered questions is posted to on
+    platform ("slack" or "discord"), or None for no digest there. Its schedule key
+    (`bot.digest.run_digest`) is "<platform>:<channel ID>"."""
+    channels = {
+        "slack": settings.slack_admin_channel,
+        "discord": settings.discord_admin_channel,
+    }
+    return channels.get(platform)
 
 
 def open_audit_log(settings: Settings) -> AuditLog:

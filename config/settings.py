@@ -120,6 +120,12 @@ class Settings(BaseSettings):
     discord_admin_roles: IdList = _env("BOT_DISCORD_ADMIN_ROLES", default_factory=list)
     discord_guild_ids: IdList = _env("BOT_DISCORD_GUILD_IDS", default_factory=list)
 
+    # Admin loop: where the weekly digest of unanswered questions goes (unset: no digest),
+    # and whether `add URL` may fetch from this machine (tests only; never in production).
+    slack_admin_channel: str | None = _env("BOT_SLACK_ADMIN_CHANNEL", default=None)
+    discord_admin_channel: str | None = _env("BOT_DISCORD_ADMIN_CHANNEL", default=None)
+    fetch_allow_loopback: bool = _env("BOT_FETCH_ALLOW_LOOPBACK", default=False)
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -192,6 +198,31 @@ class Settings(BaseSettings):
         bad = [g for g in value if not g.isdigit()]
         if bad:
             raise ValueError(f"{bad[0][:30]!r} is not a numeric server ID")
+        return value
+
+    @field_validator("slack_admin_channel", "discord_admin_channel", mode="before")
+    @classmethod
+    def _optional_channel(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    @field_validator("slack_admin_channel")
+    @classmethod
+    def _slack_channel(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[CG][A-Z0-9]{6,20}", value):
+            raise ValueError(
+                "must be a Slack channel ID like C0123ABCDEF (channel details → About),"
+                " not a channel name"
+            )
+        return value
+
+    @field_validator("discord_admin_channel")
+    @classmethod
+    def _discord_channel(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{15,21}", value):
+            raise ValueError("must be a numeric Discord channel ID (Copy Channel ID)")
         return value
 
     @field_validator("chroma_url", "llm_base_url", "discord_api_url", "discord_gateway_url")

@@ -41,7 +41,7 @@ _CLOSED_BY_SIBLING = {
 }
 
 
-def _hides(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+def hides_content(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     """Whether an element is hidden from a reader: <template>, the `hidden` attribute
     (not hidden="until-found", which a find in the page reveals), aria-hidden="true",
     or an inline style with display:none, visibility:hidden, opacity:0 or font-size:0."""
@@ -62,7 +62,7 @@ class HTMLText(HTMLParser):
     """The visible text of an HTML page, split into sections at its headings.
 
     Scripts, styles, navigation, headers, footers, asides and forms are left out, and
-    so is text a reader never sees (see `_hides`): hidden text is a common way to plant
+    so is text a reader never sees (see `hides_content`): hidden text is a common way to plant
     instructions for a language model in a page. An open-element stack tracks which
     elements are hidden, closing them as browsers do when an end tag is missing."""
 
@@ -133,7 +133,7 @@ class HTMLText(HTMLParser):
     # Parser events --------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _VOID:
-            self._push(tag, _hides(tag, attrs))
+            self._push(tag, hides_content(tag, attrs))
         if self._hidden:
             return
         if tag in self.SKIP:

@@ -148,14 +148,17 @@ def make_service(
 
 
 @pytest.fixture
-def corpus_chat(corpus_engine, tmp_path: Path):
+def corpus_chat(corpus_engine, minilm, tmp_path: Path):
     """A ChatService of its own (fresh conversations and state) over the shared corpus engine."""
     from bot.audit import AuditLog
     from bot.conversations import Conversations
+    from bot.digest import DigestSchedule
     from bot.feedback import FeedbackStore
+    from bot.gaps import GapLog
     from bot.limits import RateLimiter
     from bot.metrics import Metrics, PlatformStatus
     from bot.service import ChatService
+    from bot.webfetch import PageFetcher
 
     state = tmp_path / "state.sqlite3"
     return ChatService(
@@ -166,4 +169,7 @@ def corpus_chat(corpus_engine, tmp_path: Path):
         limiter=RateLimiter(0),
         metrics=Metrics(),
         platforms=PlatformStatus(),
+        gaps=GapLog(state, embed=minilm.embed),
+        digests=DigestSchedule(state),
+        fetcher=PageFetcher(),
     )

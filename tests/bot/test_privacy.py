@@ -1,6 +1,7 @@
 """The bot's state is private: the data folder and state files are the bot user's
-alone, question text is kept only with the feedback answers, and only for the
-retention period (pruned at start-up and at most once a day after that)."""
+alone, question text is kept only with the feedback answers and (for the admins' report)
+the unanswered questions, and only for the retention period (pruned at start-up and at
+most once a day after that)."""
 
 from __future__ import annotations
 
@@ -203,17 +204,43 @@ def test_the_retention_period_comes_from_the_settings(tmp_path: Path) -> None:
 
 
 # Where question text is kept -----------------------------------------------------------
-def test_question_text_is_kept_only_with_the_feedback_answers(tmp_path: Path) -> None:
-    service = make_service(tmp_path, {"haiti.md": HAITI})
-    service.ask(ChatRequest("slack", "U1", QUESTION))
-    service.add_upload(admin("slack", "U9"), "notes.md", b"# Notes\n\nThe railway opened.\n")
-
+def tables_holding(service, text: str) -> list[str]:  # type: ignore[no-untyped-def]
     db = service.feedback._db
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    holding = sorted(
+    return sorted(
         table
         for table in tables
-        if any(QUESTION in str(v) for row in db.execute(f"SELECT * FROM {table}") for v in row)
+        if any(text in str(v) for row in db.execute(f"SELECT * FROM {table}") for v in row)
     )
-    assert holding == ["answers"]
+
+
+def test_question_text_is_kept_only_with_the_feedback_answers_and_the_unanswered_ones(
+    tmp_path: Path,
+) -> None:
+    service = make_service(tmp_path, {"haiti.md": HAITI}, rate_limit_per_minute=0)
+    answered = "When did Kenyan police officers arrive in Haiti?"
+    assert not service.ask(ChatRequest("slack", "U1", answered)).answer.gaps
+    unanswered = service.ask(ChatRequest("slack", "U1", QUESTION)).answer
+    assert unanswered.abstained or unanswered.gaps  # kept for the admins' gaps report
+    service.add_upload(admin("slack", "U9"), "notes.md", b"# Notes\n\nThe railway opened.\n")
+
+    assert tables_holding(service, answered) == ["answers"]
+    assert tables_holding(service, QUESTION) == ["answers", "gaps"]
     assert all(QUESTION not in str(e.to_dict()) for e in service.audit.entries())
+
+
+def test_unanswered_questions_are_pruned_after_the_retention_period(path: Path) -> None:
+    from bot.gaps import GapLog
+    from tests.fakes.embedder import HashEmbedder
+
+    clock = Clock(0)
+    log = GapLog(path, embed=HashEmbedder().embed, retention_days=30, clock=clock)
+    log.record("slack", "U1", QUESTION, Answer(QUESTION, "…", abstained=True))
+
+    def on_disk() -> bytes:
+        return b"".join(p.read_bytes() for p in path.parent.iterdir() if p.is_file())
+
+    assert QUESTION.encode() in on_disk()
+    clock.days = 31
+    assert log.prune() == 1 and log.since(0) == []
+    assert QUESTION.encode() not in on_disk()

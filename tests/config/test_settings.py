@@ -230,3 +230,42 @@ def test_health_port_equal_to_the_slack_port_is_refused() -> None:
     with pytest.raises(SettingsError, match=r"^invalid setting BOT_HEALTH_PORT: 3000 is also"):
         check_health_address(settings, slack_port=3000)
     check_health_address(load_settings(health_port=0), slack_port=3000)  # 0: the endpoint is off
+
+
+def test_admin_channels_and_the_fetch_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = load_settings()
+    assert (s.slack_admin_channel, s.discord_admin_channel, s.fetch_allow_loopback) == (
+        None,
+        None,
+        False,  # never on by default
+    )
+    monkeypatch.setenv("BOT_SLACK_ADMIN_CHANNEL", " C0123ABCDEF ")
+    monkeypatch.setenv("BOT_DISCORD_ADMIN_CHANNEL", "123456789012345678")
+    monkeypatch.setenv("BOT_FETCH_ALLOW_LOOPBACK", "true")
+    s = load_settings()
+    assert (s.slack_admin_channel, s.discord_admin_channel, s.fetch_allow_loopback) == (
+        "C0123ABCDEF",
+        "123456789012345678",
+        True,
+    )
+    monkeypatch.setenv("BOT_SLACK_ADMIN_CHANNEL", "")
+    assert load_settings().slack_admin_channel is None  # empty: no digest
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("BOT_SLACK_ADMIN_CHANNEL", "#bot-admins"),
+        ("BOT_SLACK_ADMIN_CHANNEL", "c0123abcdef"),
+        ("BOT_DISCORD_ADMIN_CHANNEL", "bot-admins"),
+        ("BOT_DISCORD_ADMIN_CHANNEL", "12345"),
+        ("BOT_FETCH_ALLOW_LOOPBACK", "sometimes"),
+    ],
+)
+def test_bad_admin_loop_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str
+) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(SettingsError, match=rf"^invalid setting {var}: ") as caught:
+        load_settings()
+    assert "\n" not in str(caught.value)
