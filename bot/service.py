@@ -309,7 +309,7 @@ class ChatService:
         )
         reason = self._upload_skipped(upload, stats) if upload is not None else None
         if upload is not None and reason is not None:
-            upload.path.unlink(missing_ok=True)
+            upload.discard()
             log.info("upload %s skipped by the indexer and removed: %s", upload.path.name, reason)
             self._record(request, action, detail, f"refused: {reason}")
             raise UploadError(f"{upload.original_name}: not added — {reason}")

@@ -28,6 +28,15 @@ class StoredUpload:
     path: Path
     original_name: str
     size: int
+    previous: bytes | None = None  # the version it replaced (a re-added web page)
+
+    def discard(self) -> None:
+        """Take the document back out of the corpus: the earlier version returns when it
+        replaced one (nothing is lost), else the file is removed."""
+        if self.previous is None:
+            self.path.unlink(missing_ok=True)
+        else:
+            self.path.write_bytes(self.previous)
 
 
 def check_upload(name: str, size: int, max_bytes: int) -> str:

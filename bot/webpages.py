@@ -47,6 +47,7 @@ class Article:
 class StoredPage:
     path: Path
     replaced: bool  # an earlier version of this URL's document was overwritten
+    previous: bytes | None = None  # that version, restored if the new one is not indexed
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,7 @@ def store_page(corpus_dir: Path, url: str, document: str) -> StoredPage:
     folder = (corpus_dir / WEB_DIR).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / page_file_name(url)
-    replaced = target.exists()
+    previous = target.read_bytes() if target.exists() else None
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -229,7 +230,7 @@ def store_page(corpus_dir: Path, url: str, document: str) -> StoredPage:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return StoredPage(target, replaced)
+    return StoredPage(target, previous is not None, previous)
 
 
 # Adding it ----------------------------------------------------------------------------
@@ -246,8 +247,11 @@ class SavedPage:
         return self.stored.path
 
     def as_upload(self) -> StoredUpload:
-        """The document as the re-index's upload check sees it (removed if skipped)."""
-        return StoredUpload(self.path, self.page.url, self.path.stat().st_size)
+        """The document as the re-index's upload check sees it (taken back out if the
+        indexer skips it: the earlier version of a re-added page returns)."""
+        return StoredUpload(
+            self.path, self.page.url, self.path.stat().st_size, self.stored.previous
+        )
 
     def added(self, engine: AnswerEngine, stats: IndexStats) -> AddedPage:
         """What adding it did, once indexed: its chunks and a question it now answers."""

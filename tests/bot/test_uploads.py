@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.uploads import UploadError, store_upload
+from bot.uploads import StoredUpload, UploadError, store_upload
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,18 @@ def test_upload_refusals(tmp_path: Path) -> None:
     with pytest.raises(UploadError, match="empty"):
         store_upload(tmp_path, "empty.txt", b"", 1000)
     assert not any(tmp_path.rglob("*.*"))
+
+
+def test_a_discarded_replacement_brings_the_earlier_version_back(tmp_path: Path) -> None:
+    from bot.webpages import store_page
+
+    first = store_page(tmp_path, "https://example.org/a", "# First version\n")
+    again = store_page(tmp_path, "https://example.org/a#x", "# Second version\n")
+    assert again.path == first.path and again.replaced
+    StoredUpload(again.path, "https://example.org/a", 1, again.previous).discard()
+    assert again.path.read_text() == "# First version\n"  # nothing lost
+
+    new = store_page(tmp_path, "https://example.org/b", "# New\n")
+    assert not new.replaced
+    StoredUpload(new.path, "https://example.org/b", 1, new.previous).discard()
+    assert not new.path.exists()
