@@ -146,5 +146,10 @@ async def run_digest(
     "slack:C0123ABCD") is due, and post it with `post` when it is. Runs until cancelled;
     adapters start it as a task beside their client."""
     while True:
-        await post_digest_if_due(service, post, channel_key, clock())
+        try:
+            await post_digest_if_due(service, post, channel_key, clock())
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the state file locked or unreadable: one bad hour, not the end
+            log.exception("digest check for %s failed; trying again later", channel_key)
         await sleep(check_every)

@@ -262,26 +262,36 @@ def slack_config(settings: Settings) -> SlackConfig:
         app_token=app_token.get_secret_value() if app_token else "",
         api_url=settings.slack_api_url,
         admins=frozenset(settings.slack_admins),
+        admin_channel=digest_channel(settings, "slack"),
+        retention_days=retention_days(settings),
     )
 
 
 async def run_slack(service: ChatService, config: SlackConfig, *, host: str, port: int) -> None:
-    """Build the Slack client and app inside the running loop, then serve."""
+    """Build the Slack client and app inside the running loop, then serve (with the
+    weekly digest beside it when an admin channel is set)."""
     from bot.slack.app import build_app, build_client
+    from bot.slack.digest import digest_beside
     from bot.slack.serve import serve_slack
 
-    app = build_app(service, build_client(config), config)
-    await serve_slack(app, service.platforms, app_token=config.app_token, host=host, port=port)
+    client = build_client(config)
+    app = build_app(service, client, config)
+    every = config.digest_check_every
+    async with digest_beside(service, client, config.admin_channel, check_every=every):
+        await serve_slack(app, service.platforms, app_token=config.app_token, host=host, port=port)
 
 
 def discord_config(settings: Settings) -> DiscordConfig:
     from bot.discord.commands import DiscordConfig
 
+    digest = digest_channel(settings, "discord")
     return DiscordConfig(
         admin_roles=frozenset(settings.discord_admin_roles),
         guild_ids=tuple(int(g) for g in settings.discord_guild_ids),
         api_url=settings.discord_api_url,
         gateway_url=settings.discord_gateway_url,
+        digest_channel=int(digest) if digest else None,
+        retention_days=retention_days(settings),
     )
 
 

@@ -1,4 +1,4 @@
-"""Who may re-index and upload on Discord."""
+"""Who may use the admin commands on Discord (re-index, upload, add a page, gaps)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Collection
 
 import discord
 
-REFUSAL = (
-    "Only server admins can re-index: you need the Manage Server permission "
-    "or one of the bot's admin roles. Nothing was changed."
-)
+NEEDED = "you need the Manage Server permission or one of the bot's admin roles"
+REFUSAL = f"Only server admins can re-index: {NEEDED}. Nothing was changed."
+ADD_REFUSAL = f"Only server admins can add web pages: {NEEDED}. Nothing was fetched."
+GAPS_REFUSAL = f"Only server admins can see the questions I could not answer: {NEEDED}."
 
 
 def is_admin(interaction: discord.Interaction, admin_roles: Collection[str]) -> bool:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.commands import DiscordConfig, build_commands
+from bot.discord.digest import DigestTask
 from bot.discord.messages import answer_message
 from bot.discord.models import PLATFORM
 from bot.discord.respond import apologize, describe
@@ -64,6 +65,11 @@ class QABot(discord.Client):
         self.tree = QATree(self)
         for command in build_commands(service, config):
             self.tree.add_command(command)
+        self.digest = (
+            DigestTask(service, config.digest_channel, config.digest_check_every)
+            if config.digest_channel is not None
+            else None
+        )
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -72,6 +78,13 @@ class QABot(discord.Client):
     async def on_ready(self) -> None:
         self.platform_status.up(PLATFORM)
         log.info("connected to Discord as %s in %d servers", self.user, len(self.guilds))
+        if self.digest is not None:
+            self.digest.start(self)  # once: on_ready comes again after a reconnect
+
+    async def close(self) -> None:
+        if self.digest is not None:
+            await self.digest.stop()
+        await super().close()
 
     async def on_resumed(self) -> None:
         self.platform_status.up(PLATFORM)

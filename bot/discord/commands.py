@@ -1,11 +1,12 @@
-"""The commands: /ask, /summary, /sources, /help, *Ask about this message* and /reindex.
+"""The commands: /ask, /summary, /sources, /help, *Ask about this message* and /reindex
+(/gaps and /add: `bot.discord.admin_commands`).
 
 Each one acknowledges at once (`defer`), makes one service call on a worker thread
 and answers with a followup. Unexpected errors go to the tree's error handler.
-All but /reindex can be installed to a user as well as a server and run in servers,
+All but the admin commands can be installed to a user as well as a server and run in servers,
 the DM with the bot and private channels (DMs and group DMs between people); they
-answer in the interaction, so they work where the bot is not a member. /reindex
-stays a server command of servers that installed the bot.
+answer in the interaction, so they work where the bot is not a member. The admin
+commands stay server commands of servers that installed the bot.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.digest import CHECK_EVERY
 from bot.discord.admin import REFUSAL, is_admin
+from bot.discord.admin_commands import admin_loop_commands
 from bot.discord.models import PLATFORM, strip_mentions
 from bot.discord.progress import ProgressReporter
 from bot.discord.render import (
@@ -72,6 +75,9 @@ class DiscordConfig:
     progress_interval: float = 2.0  # seconds between re-index progress edits
     api_url: str | None = None  # a Discord-compatible REST base (self-hosted, tests)
     gateway_url: str | None = None
+    digest_channel: int | None = None  # BOT_DISCORD_ADMIN_CHANNEL: the weekly digest
+    digest_check_every: float = CHECK_EVERY  # seconds between checks whether it is due
+    retention_days: int = 90  # how long unanswered questions are kept (/help says so)
 
 
 def summary_choices(
@@ -159,7 +165,7 @@ def build_commands(service: ChatService, config: DiscordConfig) -> list[AppComma
     @app_commands.command(name="help", description="How to ask the bot, and its commands")
     async def help_(interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
-        await followup(interaction, help_reply(), ephemeral=True)
+        await followup(interaction, help_reply(config.retention_days), ephemeral=True)
 
     @app_commands.command(
         name="reindex", description="Admins: sync the index with the corpus, or add a document"
@@ -179,7 +185,8 @@ def build_commands(service: ChatService, config: DiscordConfig) -> list[AppComma
         admin = ChatRequest(PLATFORM, str(interaction.user.id), role="admin")
         await run_reindex(service, admin, interaction, file, config.progress_interval)
 
-    return [ask, summary, sources, help_, reindex, ask_about]
+    admin_loop = admin_loop_commands(service, config.admin_roles, config.progress_interval)
+    return [ask, summary, sources, help_, reindex, *admin_loop, ask_about]
 
 
 async def run_reindex(

@@ -46,11 +46,15 @@ and follow-ups in that thread need no mention. In a DM just write your question.
 to the channel.
 **/summary** `topic:` a cited summary of a topic or document (no topic: every document).
 **/sources** the documents I answer from.
-**/reindex** (admins) sync the index with the corpus; attach a `.md`, `.txt`, `.html` \
-or `.pdf` file to add it first.
 Every answer cites its sources as [n]; **Show quotes** reveals the exact passages, \
 👍/👎 tell the maintainers whether it helped, and the buttons below suggest follow-up \
 questions the documents answer.
+Questions I could not answer (declined, answered only in part, or voted 👎) are kept \
+for {retention_days} days with your user ID, and the bot's admins review them to add \
+what is missing.
+**Admins**: **/reindex** syncs the index with the corpus (attach a `.md`, `.txt`, \
+`.html` or `.pdf` file to add it first); **/add** `url:` adds a public web page; \
+**/gaps** `days:` lists the questions the documents did not answer.
 Add me to your account (user install) to use `/ask`, `/summary`, `/sources` and \
 *Ask about this message* in any server, DM or group DM."""
 
@@ -230,8 +234,10 @@ def sources_reply(sources: Sequence[DocumentInfo]) -> Reply:
     return Reply(embeds=[embed])
 
 
-def help_reply() -> Reply:
-    return Reply(embeds=[discord.Embed(title="How to use me", description=HELP)])
+def help_reply(retention_days: int) -> Reply:
+    """How to use the bot; says how long unanswered questions are kept."""
+    text = HELP.format(retention_days=retention_days)
+    return Reply(embeds=[discord.Embed(title="How to use me", description=text)])
 
 
 PROGRESS_STAGES = {"read": "reading files", "embed": "embedding chunks"}

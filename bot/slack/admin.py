@@ -1,4 +1,5 @@
-"""Who may re-index and upload: BOT_SLACK_ADMINS, or workspace admins and owners."""
+"""Who may re-index, upload, add web pages and see the unanswered questions:
+BOT_SLACK_ADMINS, or workspace admins and owners."""
 
 from __future__ import annotations
 

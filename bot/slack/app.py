@@ -34,6 +34,9 @@ class SlackConfig:
     app_token: str = ""  # set: Socket Mode; empty: HTTP mode (needs signing_secret)
     api_url: str = "https://slack.com/api/"
     admins: frozenset[str] = frozenset()
+    admin_channel: str | None = None  # the weekly digest goes here; None: no digest
+    digest_check_every: float = 3600.0  # seconds between "is the digest due?" checks
+    retention_days: int = 90  # how long unanswered questions are kept (the help says)
 
 
 def quiet_payload_logs(*, verbatim: bool) -> logging.Logger:
@@ -76,6 +79,7 @@ def build_app(service: ChatService, client: AsyncWebClient, config: SlackConfig)
         api_url=config.api_url,
         history=history,
         assistant=assistant,
+        retention_days=config.retention_days,
     )
     interactions = Interactions(service, history)
     app.event("app_mention")(listeners.on_mention)

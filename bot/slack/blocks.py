@@ -304,14 +304,17 @@ def render_stats(stats: IndexStats) -> str:
     return text
 
 
-def usage(command: str, *, unknown: str | None = None) -> Message:
-    """How to use the slash command; `unknown` is a sub-command we did not recognise."""
+def usage(command: str, *, unknown: str | None = None, kept_days: int = 90) -> Message:
+    """How to use the slash command; `unknown` is a sub-command we did not recognise;
+    `kept_days` is how long unanswered questions are kept (BOT_RETENTION_DAYS)."""
     prefix = f"I don't know `{escape(shorten(unknown, 40))}`. " if unknown else ""
     return notice(
         f"{prefix}*{command}* answers from the indexed documents, with sources:\n"
         f"• `{command} ask &lt;question&gt;`: a cited answer, for you to share if you like\n"
         f"• `{command} summary [topic]`: a cited summary (no topic: every document)\n"
         f"• `{command} sources`: the indexed documents\n"
+        f"• `{command} gaps [days]`: the questions I could not answer lately (admins)\n"
+        f"• `{command} add &lt;url&gt;`: add a public web page to the documents (admins)\n"
         f"• `{command} reindex`: sync the index with the corpus (admins)\n"
         f"• `{command} help`: this message\n"
         "Answers to `ask` and `summary` are private: only you see them until you press "
@@ -319,5 +322,7 @@ def usage(command: str, *, unknown: str | None = None) -> Message:
         "You can also mention me in a channel, DM me, or reply in a thread I answered in; "
         "I read the thread for context. On any message, *More actions → Ask about this "
         "message* asks me about it in its thread. "
-        "Admins can DM me a .md, .txt, .html or .pdf file to add it."
+        "Admins can DM me a .md, .txt, .html or .pdf file to add it.\n"
+        "Questions I could not answer (declined, partly answered or voted 👎) are kept for "
+        f"{kept_days} days, so that admins can review them and add what is missing."
     )

@@ -29,6 +29,7 @@ from bot.service import (
     UploadError,
 )
 from bot.slack.admin import AdminCheck
+from bot.slack.admin_commands import AdminLoopCommands
 from bot.slack.answering import FAILED, PLATFORM, Answering, HistorySource, fixed
 from bot.slack.assistant import AssistantView
 from bot.slack.blocks import (
@@ -51,7 +52,7 @@ from retrieval.models import Turn
 
 log = logging.getLogger(__name__)
 
-SUB_COMMANDS = ("ask", "summary", "sources", "reindex", "help")
+SUB_COMMANDS = ("ask", "summary", "sources", "gaps", "add", "reindex", "help")
 
 
 class SlackListeners:
@@ -66,9 +67,12 @@ class SlackListeners:
         api_url: str,
         history: SlackHistory,
         assistant: AssistantView,
+        retention_days: int = 90,
     ) -> None:
         self.service = service
         self.admins = admins
+        self.admin_loop = AdminLoopCommands(service, admins)
+        self.retention_days = retention_days
         self.history = history
         self.assistant = assistant
         self.answering = Answering(service)
@@ -238,11 +242,11 @@ class SlackListeners:
         respond: AsyncRespond,
         client: AsyncWebClient,
     ) -> None:
-        """`/kenya ask|summary|sources|reindex|help`; anything else gets the usage."""
+        """`/kenya ask|summary|sources|gaps|add|reindex|help`; anything else gets the usage."""
         cmd = SlashCommand.parse(command)
         if cmd.sub not in SUB_COMMANDS or cmd.sub == "help":
             unknown = cmd.sub if cmd.sub not in ("", "help") else None
-            help_message = usage(cmd.command, unknown=unknown)
+            help_message = usage(cmd.command, unknown=unknown, kept_days=self.retention_days)
             await ack(text=help_message.text, blocks=help_message.blocks)
             return
         await ack()
@@ -269,6 +273,10 @@ class SlackListeners:
                     response_type="ephemeral",
                     **render_sources(sources, cmd.command).post_args(),
                 )
+            elif cmd.sub == "gaps":
+                await self.admin_loop.gaps(cmd, respond)
+            elif cmd.sub == "add":
+                await self.admin_loop.add(cmd, respond)
             else:
                 await self._reindex(client, respond, cmd)
         except QuestionError as exc:

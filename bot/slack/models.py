@@ -113,6 +113,19 @@ class SlashCommand:
         )
 
 
+_LINK_MARKUP = re.compile(r"^<([^|<>]+)(?:\|[^<>]*)?>$")
+
+
+def command_url(argument: str) -> str:
+    """The address typed after a sub-command: Slack's link markup (`<url>`,
+    `<url|label>`) removed and its `&amp;` `&lt;` `&gt;` decoded; "" when none."""
+    text = argument.strip()
+    markup = _LINK_MARKUP.match(text)
+    if markup:
+        text = markup.group(1)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 @dataclass(frozen=True)
 class ButtonPress:
     """A click on one of the answer's buttons; `answer_id` is None when the value is bad."""

@@ -204,3 +204,21 @@ def test_claim_due_and_release(tmp_path: Path) -> None:
     assert schedule.release(second) and schedule.last_posted(CHANNEL) == t0
     assert schedule.release(first) and schedule.last_posted(CHANNEL) is None
     assert not schedule.release(first)  # nothing of it left to give back
+
+
+def test_a_check_that_fails_does_not_end_the_digest(tmp_path: Path) -> None:
+    service = bot(tmp_path, index=True)
+    unanswered(service)
+    claim = service.claim_digest
+    failures = [2]
+
+    def flaky(channel: str, now: float):  # type: ignore[no-untyped-def]
+        if failures[0]:
+            failures[0] -= 1
+            raise OSError("database is locked")
+        return claim(channel, now)
+
+    service.claim_digest = flaky
+    channel = Channel()
+    run(service, channel, Simulation(time.time()), checks=4)
+    assert len(channel.posts) == 1  # the third check posted

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from bot.wiring import run_discord
+from bot.discord import serve_discord
+from bot.wiring import discord_config, run_discord
 from tests.bot.discord.fake_discord import TOKEN, FakeDiscord
 from tests.conftest import make_service, make_settings, write_documents
 
@@ -146,9 +148,25 @@ GUILD_READY = 0.05  # seconds discord.py waits for more guilds before on_ready
 READY_DELAY = 4 * GUILD_READY
 
 
+async def start_bot(service: Any, settings: Any, tuning: dict[str, Any]) -> None:
+    """What `python -m bot serve discord` runs; `tuning` replaces fields of the adapter's
+    config that no setting exposes (such as the digest's check interval)."""
+    if not tuning:
+        await run_discord(service, settings, guild_ready_timeout=GUILD_READY)
+        return
+    config = dataclasses.replace(discord_config(settings), **tuning)
+    await serve_discord(service, config, service.platforms, TOKEN, guild_ready_timeout=GUILD_READY)
+
+
 @contextlib.asynccontextmanager
 async def serving(
-    service: Any, fake: FakeDiscord, *, tmp: Path, allow_errors: bool = False, **settings: Any
+    service: Any,
+    fake: FakeDiscord,
+    *,
+    tmp: Path,
+    allow_errors: bool = False,
+    tuning: dict[str, Any] | None = None,
+    **settings: Any,
 ) -> AsyncIterator[ErrorLog]:
     """serve_discord connected to a started fake Discord until the block ends; a bot
     started again on the same fake is a restarted bot (the fake keeps its messages)."""
@@ -164,7 +182,7 @@ async def serving(
     )
     fake.ready.clear()
     connected = asyncio.get_running_loop().time()
-    task = asyncio.create_task(run_discord(service, config, guild_ready_timeout=GUILD_READY))
+    task = asyncio.create_task(start_bot(service, config, tuning or {}))
     try:
         ready = asyncio.create_task(fake.ready.wait())
         done, _ = await asyncio.wait({task, ready}, timeout=10, return_when="FIRST_COMPLETED")
@@ -196,12 +214,15 @@ async def run_bot(
     tmp: Path,
     fake: FakeDiscord | None = None,
     allow_errors: bool = False,
+    tuning: dict[str, Any] | None = None,
     **settings: Any,
 ) -> ErrorLog:
     """Start serve_discord against a fake Discord, run `body`, then stop everything."""
     fake = await (fake or FakeDiscord()).start()
     try:
-        async with serving(service, fake, tmp=tmp, allow_errors=allow_errors, **settings) as errors:
+        async with serving(
+            service, fake, tmp=tmp, allow_errors=allow_errors, tuning=tuning, **settings
+        ) as errors:
             await body(fake)
     finally:
         await fake.stop()

@@ -36,6 +36,8 @@ from aiohttp import WSMsgType, web
 
 TOKEN = "fake-bot-token"
 APP_ID, BOT_ID, GUILD_ID, CHANNEL_ID = 1000, 1001, 2000, 3000
+# The admins' channel (a real-looking id: BOT_DISCORD_ADMIN_CHANNEL wants 15-21 digits).
+ADMIN_CHANNEL_ID = 300000000000000042
 ALICE_ID, ADMIN_ID, ROLE_ADMIN_ID, OTHER_BOT_ID = 4000, 4001, 6000, 4002
 NOW = datetime.now(UTC).isoformat()
 TEXT_PERMS = discord.Permissions.text().value
@@ -177,6 +179,13 @@ class Call:
     status: int = 200
     response: Any = None
     at: float = field(default_factory=time.monotonic)
+
+
+def option_type(value: str | bool | int) -> int:
+    """A command option's type as Discord sends it: boolean 5, integer 4, string 3."""
+    if isinstance(value, bool):
+        return 5
+    return 4 if isinstance(value, int) else 3
 
 
 class FakeDiscord:
@@ -342,7 +351,8 @@ class FakeDiscord:
 
     def _bot_can_see(self, channel: str) -> bool:
         """The server's channel and threads, and DMs with the bot (ids "7<user id>")."""
-        return channel == str(CHANNEL_ID) or channel in self.thread_data or channel[0] == "7"
+        mine = (str(CHANNEL_ID), str(ADMIN_CHANNEL_ID))
+        return channel in mine or channel in self.thread_data or channel[0] == "7"
 
     async def _channels(
         self, m: str, parts: list[str], body: Any, query: dict[str, str]
@@ -596,10 +606,10 @@ class FakeDiscord:
             "system_channel_flags": 0,
             "channels": [
                 {
-                    "id": str(CHANNEL_ID),
+                    "id": str(cid),
                     "type": 0,
-                    "name": "general",
-                    "position": 0,
+                    "name": name,
+                    "position": position,
                     "permission_overwrites": [],
                     "parent_id": None,
                     "nsfw": False,
@@ -607,6 +617,9 @@ class FakeDiscord:
                     "rate_limit_per_user": 0,
                     "last_message_id": None,
                 }
+                for position, (cid, name) in enumerate(
+                    ((CHANNEL_ID, "general"), (ADMIN_CHANNEL_ID, "kb-admins"))
+                )
             ],
             "members": [self._member(BOT_USER), self._member(ALICE), self._member(ADMIN)],
             "threads": list(self.thread_data.values()),
@@ -710,13 +723,12 @@ class FakeDiscord:
         roles: tuple[int, ...] = (),
         attachment: dict[str, Any] | None = None,
         place: Place | None = None,
-        **options: str | bool,
+        **options: str | bool | int,
     ) -> dict[str, Any]:
-        """Run a slash command; string and boolean options by keyword, one attachment as
-        `file`; in the bot's channel unless `place` says where."""
+        """Run a slash command; string, boolean and integer options by keyword, one
+        attachment as `file`; in the bot's channel unless `place` says where."""
         opts: list[dict[str, Any]] = [
-            {"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v}
-            for k, v in options.items()
+            {"name": k, "type": option_type(v), "value": v} for k, v in options.items()
         ]
         data: dict[str, Any] = {"id": snowflake(), "name": name, "type": 1, "options": opts}
         if attachment is not None:

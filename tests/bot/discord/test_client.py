@@ -14,7 +14,7 @@ from bot.wiring import run_discord
 from tests.bot.discord.fake_discord import APP_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.conftest import make_settings
 
-COMMANDS = ["ask", "summary", "sources", "help", "reindex", "Ask about this message"]
+COMMANDS = ["ask", "summary", "sources", "help", "reindex", "gaps", "add", "Ask about this message"]
 EVERYWHERE = ["ask", "summary", "sources", "help", "Ask about this message"]
 
 

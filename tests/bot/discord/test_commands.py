@@ -129,10 +129,23 @@ def test_sources_and_help(service: Any, bot_run: Any) -> None:
         (follow,) = await fake.followups_of(helped)
         (embed,) = follow.body["embeds"]
         assert embed["title"] == "How to use me"
-        for command in ("/ask", "/summary", "/sources", "/reindex", "Show quotes"):
+        for command in ("/ask", "/summary", "/sources", "/reindex", "/gaps", "/add", "Show quotes"):
             assert command in embed["description"]
+        # Users are told what happens to the questions the bot could not answer.
+        assert (
+            "Questions I could not answer (declined, answered only in part, or voted 👎) are "
+            "kept for 90 days with your user ID, and the bot's admins review them"
+        ) in embed["description"]
 
     bot_run(service, body)
+
+
+def test_help_gives_the_retention_period_from_the_settings(service: Any, bot_run: Any) -> None:
+    async def body(fake: FakeDiscord) -> None:
+        (follow,) = await fake.followups_of(await fake.slash("help"))
+        assert "are kept for 30 days with your user ID" in follow.body["embeds"][0]["description"]
+
+    bot_run(service, body, retention_days=30)
 
 
 def test_question_errors_are_answered_only_to_the_asker(service: Any, bot_run: Any) -> None:

@@ -64,7 +64,7 @@ def test_python_m_bot_serve_discord_answers_a_slash_command(tmp_path: Path) -> N
     code, stderr = asyncio.run(main())
     assert code == 0, stderr
     assert "Traceback" not in stderr and " ERROR " not in stderr, stderr
-    assert "synced 6 commands globally" in stderr
+    assert "synced 8 commands globally" in stderr
 
 
 def test_bad_token_exits_with_one_clear_line(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ embedder, real Chroma), the fake Slack, and `serve_slack` running on loopback.""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import threading
 import time
@@ -154,15 +155,23 @@ def slack_settings(tmp: Path, api: FakeSlackAPI, *, socket_mode: bool = False, *
 
 
 class RunningBot:
-    """`serve_slack` on its own event loop thread; stopped by cancelling it."""
+    """`run_slack` on its own event loop thread; stopped by cancelling it.
 
-    def __init__(self, service: Any, settings: Any, port: int) -> None:
+    `digest_every`: seconds between the weekly digest's checks (an hour in production),
+    so that a test sees several checks in a fraction of a second."""
+
+    def __init__(
+        self, service: Any, settings: Any, port: int, *, digest_every: float | None = None
+    ) -> None:
         self.url = f"http://127.0.0.1:{port}/slack/events"
+        config = slack_config(settings)
+        if digest_every is not None:
+            config = dataclasses.replace(config, digest_check_every=digest_every)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.task: Future[None] = asyncio.run_coroutine_threadsafe(
-            run_slack(service, slack_config(settings), host="127.0.0.1", port=port), self.loop
+            run_slack(service, config, host="127.0.0.1", port=port), self.loop
         )
 
     def wait_listening(self, port: int, timeout: float = 10.0) -> None:
@@ -195,20 +204,22 @@ class RunningBot:
         self.thread.join(5)
 
 
-def start_bot(service: Any, settings: Any) -> RunningBot:
+def start_bot(service: Any, settings: Any, *, digest_every: float | None = None) -> RunningBot:
     port = free_port()
-    bot = RunningBot(service, settings, port)
+    bot = RunningBot(service, settings, port, digest_every=digest_every)
     bot.wait_listening(port)
     return bot
 
 
 @pytest.fixture
 def serve(api: FakeSlackAPI, tmp_path: Path) -> Iterator[Any]:
-    """serve(service, **settings) -> a RunningBot in HTTP mode talking to `api`."""
+    """serve(service, digest_every=None, **settings) -> a RunningBot in HTTP mode
+    talking to `api`."""
     bots: list[RunningBot] = []
 
-    def start(service: Any, **kw: Any) -> RunningBot:
-        bots.append(start_bot(service, slack_settings(tmp_path, api, **kw)))
+    def start(service: Any, *, digest_every: float | None = None, **kw: Any) -> RunningBot:
+        settings = slack_settings(tmp_path, api, **kw)
+        bots.append(start_bot(service, settings, digest_every=digest_every))
         return bots[-1]
 
     yield start

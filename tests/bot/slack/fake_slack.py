@@ -27,7 +27,8 @@ FORM = "application/x-www-form-urlencoded"
 
 
 class FakeSlackAPI:
-    """Records every request as {"path", "auth", "body", "headers"}; checks bearer tokens.
+    """Records every request as {"path", "auth", "body", "status", "ok"}; checks bearer
+    tokens.
 
     Keeps the channels' messages (`messages`): seeded by tests with `seed()`, added to by
     the bot's chat.postMessage and changed by chat.update, and read back through
@@ -64,7 +65,10 @@ class FakeSlackAPI:
                 auth = self.headers.get("Authorization", "")
                 status, headers, payload = api.respond(path, auth, body)
                 with api.cond:
-                    api.calls.append({"path": path, "auth": auth, "body": body, "status": status})
+                    ok = payload.get("ok") if isinstance(payload, dict) else None
+                    api.calls.append(
+                        {"path": path, "auth": auth, "body": body, "status": status, "ok": ok}
+                    )
                     api.cond.notify_all()
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
@@ -239,8 +243,12 @@ class FakeSlackAPI:
             return [c for c in self.calls if c["path"] == path]
 
     def posts(self) -> list[dict[str, Any]]:
-        """Bodies of successful chat.postMessage calls."""
-        return [c["body"] for c in self.calls_to("/api/chat.postMessage") if c["status"] == 200]
+        """Bodies of successful chat.postMessage calls (not those answered with an error)."""
+        return [
+            c["body"]
+            for c in self.calls_to("/api/chat.postMessage")
+            if c["status"] == 200 and c["ok"] is not False
+        ]
 
     def wait_for(self, path: str, n: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         end = time.monotonic() + timeout
