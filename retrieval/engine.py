@@ -132,11 +132,13 @@ class AnswerEngine:
         return replace(evidence, lexicon=self.lexicon) if self.lexicon else evidence
 
     def speller(self) -> Speller:
-        """The speller for the served snapshot's vocabulary (built once per snapshot)."""
+        """The speller for the served snapshot's vocabulary (built once per snapshot,
+        with the snapshot's names: both are read once, at load or re-index)."""
         snapshot = self.holder.get().snapshot
         cached = self._speller
         if cached is None or cached[0] is not snapshot:
             cached = self._speller = (snapshot, Speller(snapshot.words(), self.lexicon))
+            snapshot.name_terms()  # read with the words, not on the first question
         return cached[1]
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
