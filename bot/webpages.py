@@ -288,6 +288,9 @@ def sample_question(
     title, each asked and kept only if the answer cites that document; "" if none is."""
     for heading in [*headings[: attempts - 1], title]:
         question = heading_question(heading)
+        if heading is title and len(title.split()) >= 4:
+            # A headline reads as a sentence: asked about as a title, in quotes.
+            question = f"Tell me about “{title.strip().rstrip('.')}”"
         if question:
             answer = ask(question)
             if not answer.abstained and any(c.source == source for c in answer.citations):
