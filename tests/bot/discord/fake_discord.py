@@ -652,6 +652,17 @@ class FakeDiscord:
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
 
+    async def person_thread(
+        self, name: str, *, author: dict[str, Any] = ALICE, parent: int | str = CHANNEL_ID
+    ) -> str:
+        """A person opens a thread (without a starter message) in a channel of the server;
+        the bot hears of it through THREAD_CREATE. Not in `threads` (the bot's own)."""
+        tid = snowflake()
+        owner = int(author["id"])
+        self.thread_data[tid] = thread_channel(tid, parent, name, owner=owner)
+        await self.dispatch("THREAD_CREATE", self.thread_data[tid] | {"newly_created": True})
+        return tid
+
     def posted(
         self, content: str, *, channel: int | str, author: dict[str, Any] = ALICE
     ) -> dict[str, Any]:

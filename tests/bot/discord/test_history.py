@@ -95,3 +95,34 @@ def test_a_command_answered_in_a_thread_is_part_of_its_conversation(
         assert description(answer).startswith(POLICE_FUNDING)
 
     bot_run(conversations, body)
+
+
+def test_a_mention_in_a_thread_people_started_is_answered_there_from_their_discussion(
+    conversations: Any, bot_run: Any
+) -> None:
+    """The bot is called into a discussion it took no part in: the thread's messages, read
+    from Discord, say what "them" is; the answer goes to that thread, not a new one."""
+
+    async def body(fake: FakeDiscord) -> None:
+        thread = await fake.person_thread("Haiti")
+        await fake.say("Have you followed the Kenyan police mission in Haiti?", channel=thread)
+        await fake.say("A little, they arrived in June.", channel=thread, author=ADMIN)
+        asked = await fake.say(f"<@{BOT_ID}> {FOLLOW_UP}", channel=thread, mention_bot=True)
+
+        (answer,) = await fake.wait_calls("POST", f"^/channels/{thread}/messages$")
+        assert str(answer.body["message_reference"]["message_id"]) == asked["id"]
+        assert description(answer).startswith(POLICE_FUNDING)
+        assert fake.threads == []  # answered in the people's thread, no thread of its own
+        assert not fake.matching("POST", "/threads$")
+        # Read from Discord: the thread before the mention (the discussion went unanswered).
+        (read,) = fake.matching("GET", f"^/channels/{thread}/messages$")
+        assert read.query == {"limit": "20", "before": asked["id"]}
+        assert len(fake.matching("POST", f"^/channels/{thread}/messages$")) == 1
+
+        # Asked alone, the same words are about the customs office.
+        await fake.say(f"<@{BOT_ID}> {FOLLOW_UP}", mention_bot=True)
+        (own,) = [c.response["id"] for c in await fake.wait_calls("POST", "/threads$")]
+        (alone,) = await fake.wait_calls("POST", f"^/channels/{own}/messages$")
+        assert description(alone).startswith(CUSTOMS_FUNDING)
+
+    bot_run(conversations, body)
