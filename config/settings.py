@@ -88,11 +88,11 @@ class Settings(BaseSettings):
     rrf_k: int = _env("BOT_RRF_K", default=60, ge=1)
     dense_weight: float = _env("BOT_DENSE_WEIGHT", default=1.0, ge=0)
     lexical_weight: float = _env("BOT_LEXICAL_WEIGHT", default=1.0, ge=0)
-    top_k: int = _env("BOT_TOP_K", default=6, ge=1, le=50)
-    max_chunks_per_doc: int = _env("BOT_MAX_CHUNKS_PER_DOC", default=2, ge=1)
+    top_k: int = _env("BOT_TOP_K", default=8, ge=1, le=50)
+    max_chunks_per_doc: int = _env("BOT_MAX_CHUNKS_PER_DOC", default=3, ge=1)
     min_sentence_score: float = _env("BOT_MIN_SENTENCE_SCORE", default=0.6, ge=-1, le=2)
     # Log-odds thresholds of the answerability model (retune with `eval` for another embedder).
-    answer_confidence: float = _env("BOT_ANSWER_CONFIDENCE", default=0.6, ge=-20, le=20)
+    answer_confidence: float = _env("BOT_ANSWER_CONFIDENCE", default=0.7, ge=-20, le=20)
     decline_confidence: float = _env("BOT_DECLINE_CONFIDENCE", default=-0.6, ge=-20, le=20)
     max_answer_sentences: int = _env("BOT_MAX_ANSWER_SENTENCES", default=3, ge=1, le=10)
 

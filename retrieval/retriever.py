@@ -45,8 +45,8 @@ class RetrievalParams:
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
-    top_k: int = 6
-    max_chunks_per_doc: int = 2
+    top_k: int = 8
+    max_chunks_per_doc: int = 3
 
 
 class QueryEmbeddingCache:

@@ -45,7 +45,7 @@ def test_per_document_cap_holds(corpus_engine) -> None:
     per_source = Counter(d.source for d in docs)
     assert per_source[HAITI] == cap
     assert max(per_source.values()) == cap
-    assert len(docs) == 6
+    assert len(docs) == corpus_engine.search.params.top_k
 
 
 def test_per_document_cap_makes_room_for_other_documents(corpus_engine) -> None:
