@@ -290,6 +290,12 @@ class Answerer:
                 continue
             if str(year) not in shown:
                 gaps.append(f"{_YEAR_GAP} {year} on this.")
+                continue
+            for month in _MONTH_OF.findall(analysis.text):  # "in may 2024": that month
+                if int(month[1]) == year and not re.search(
+                    rf"\b{month[0]}\b[^.]{{0,12}}\b{year}\b", shown, re.I
+                ):
+                    gaps.append(f"{_YEAR_GAP} {month[0].capitalize()} {year} on this.")
         future_year = any(latest and y >= int(latest[:4]) for y in analysis.years)
         if analysis.future and (not analysis.years or future_year) and latest:
             gaps.append(
@@ -325,6 +331,11 @@ class Answerer:
 
 
 _YEAR_GAP = "The documents don't say what happened in"
+_MONTH_OF = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+((?:19|20)\d\d)\b",
+    re.I,
+)
 
 
 def _known(cand: Candidate) -> set[str]:

@@ -427,3 +427,13 @@ def test_to_dict_has_gaps_only_when_there_are_gaps(ask: Ask) -> None:
     assert with_gap.gaps and with_gap.to_dict()["gaps"] == list(with_gap.gaps)
     assert full.gaps == () and "gaps" not in full.to_dict()
     assert declined.abstained and "gaps" not in declined.to_dict()
+
+
+def test_a_month_the_evidence_does_not_report_is_named_or_declined(ask: Ask) -> None:
+    # The documents report DFC money from other months; none announced in May 2024.
+    answer = ask("how much new DFC money for kenya was announced in may 2024")
+    assert answer.abstained or any("May 2024" in g for g in answer.gaps), describe(answer)
+    # The month the evidence does report is answered plainly.
+    arrived = ask("when did ruto arrive in washington in may 2024")
+    assert not arrived.abstained and not arrived.gaps, describe(arrived)
+    assert "22 May 2024" in arrived.answer
