@@ -119,6 +119,13 @@ def test_a_neighbour_in_a_year_the_documents_skip_is_declined(ask: Ask, question
     assert ask(question).abstained, describe(ask(question))
 
 
+def test_who_about_someone_else_than_the_documents_name_is_declined(ask: Ask) -> None:
+    # Kenya's ambassador in Washington is in the documents; Ethiopia's is not.
+    assert ask("who is ethiopia's ambassador in washington").abstained
+    kenya = ask("who is kenya's ambassador in washington")
+    assert not kenya.abstained and "Kerich" in kenya.answer, describe(kenya)
+
+
 def test_a_year_gap_about_a_named_subject_the_evidence_holds_is_still_answered(
     ask: Ask,
 ) -> None:
