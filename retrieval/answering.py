@@ -159,7 +159,14 @@ class Answerer:
         """True when a name the question asks about (a place, person or body the
         documents know) is not in the leading sentence, its section or title: the
         sentence meant to answer is about something else."""
-        names = [t for t in analysis.terms if t in evidence.names]
+        # The question's own names: not the subject carried from earlier turns
+        # ("… (kenyan police haiti)"), not months (written capitalised, not names).
+        own = content_terms(re.sub(r"\s*\([^)]*\)\s*$", "", analysis.text))
+        names = [
+            t
+            for t in own
+            if t in evidence.names and t not in _MONTH_TERMS and not any(c.isdigit() for c in t)
+        ]
         known = {k[:5] for k in _known(chosen[0])} if chosen else set()
         return any(t[:5] not in known for t in names)  # "kenyan" is in "kenya's"
 
@@ -332,6 +339,12 @@ class Answerer:
 
 
 _YEAR_GAP = "The documents don't say what happened in"
+_MONTH_TERMS = frozenset(
+    terms(
+        "january february march april may june july august september october november "
+        "december monday tuesday wednesday thursday friday saturday sunday"
+    )
+)
 _MONTH_OF = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\s+((?:19|20)\d\d)\b",
