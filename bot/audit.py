@@ -6,13 +6,12 @@ start-up and then at most once a day; they never hold question text.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, forget_deleted, open_state_db
+from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, RetainedStore
 
 
 def _iso(seconds: float) -> str:
@@ -32,7 +31,7 @@ class AuditEntry:
         return asdict(self)
 
 
-class AuditLog:
+class AuditLog(RetainedStore):
     """Append-only but for pruning; shares the bot's state file with the feedback store."""
 
     def __init__(
@@ -42,28 +41,21 @@ class AuditLog:
         retention_days: float | None = DEFAULT_RETENTION_DAYS,
         clock: Clock = time.time,
     ) -> None:
-        self._clock = clock
-        self._db = open_state_db(
+        super().__init__(
             path,
-            """CREATE TABLE IF NOT EXISTS audit (
+            [
+                """CREATE TABLE IF NOT EXISTS audit (
                     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
                     platform TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-                    detail TEXT NOT NULL, result TEXT NOT NULL)""",
+                    detail TEXT NOT NULL, result TEXT NOT NULL)"""
+            ],
+            retention_days=retention_days,
+            clock=clock,
         )
-        self._lock = threading.Lock()
-        self._pruner = Pruner(self._prune_older_than, retention_days, clock)
-        self._pruner.run()
 
-    def prune(self) -> int:
-        """Delete entries older than the retention period now; entries removed."""
-        return self._pruner.run()
-
-    def _prune_older_than(self, cutoff: float) -> int:
-        with self._lock:  # `at` is fixed-width ISO 8601 UTC, so text order is time order
-            removed = self._db.execute("DELETE FROM audit WHERE at < ?", (_iso(cutoff),)).rowcount
-            if removed > 0:
-                forget_deleted(self._db)
-        return max(removed, 0)
+    def _expired(self, cutoff: float) -> list[tuple[str, tuple[object, ...]]]:
+        # `at` is fixed-width ISO 8601 UTC, so text order is time order.
+        return [("DELETE FROM audit WHERE at < ?", (_iso(cutoff),))]
 
     def record(self, platform: str, actor: str, action: str, detail: str, result: str) -> None:
         self._pruner.maybe()

@@ -8,14 +8,13 @@ retention period (default 90 days), at start-up and then at most once a day.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, forget_deleted, open_state_db
+from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, RetainedStore
 from retrieval.models import Answer
 
 
@@ -42,7 +41,7 @@ class FeedbackRecord:
     created_at: float
 
 
-class FeedbackStore:
+class FeedbackStore(RetainedStore):
     """Thread-safe store in one SQLite file (default: BOT_DATA_DIR/bot_state.sqlite3)."""
 
     def __init__(
@@ -52,46 +51,32 @@ class FeedbackStore:
         retention_days: float | None = DEFAULT_RETENTION_DAYS,
         clock: Clock = time.time,
     ) -> None:
-        self._clock = clock
-        self._db = open_state_db(
+        super().__init__(
             path,
-            """CREATE TABLE IF NOT EXISTS answers (
+            [
+                """CREATE TABLE IF NOT EXISTS answers (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     platform TEXT NOT NULL, user TEXT NOT NULL, question TEXT NOT NULL,
                     answer_json TEXT NOT NULL, created_at REAL NOT NULL)""",
-            """CREATE TABLE IF NOT EXISTS feedback (
+                """CREATE TABLE IF NOT EXISTS feedback (
                     answer_id INTEGER NOT NULL REFERENCES answers(id),
                     user TEXT NOT NULL, vote INTEGER NOT NULL, created_at REAL NOT NULL,
                     PRIMARY KEY (answer_id, user))""",
+            ],
+            retention_days=retention_days,
+            clock=clock,
         )
-        self._lock = threading.Lock()
-        self._pruner = Pruner(self._prune_older_than, retention_days, clock)
-        self._pruner.run()
 
-    def prune(self) -> int:
-        """Delete answers and votes older than the retention period now; rows removed."""
-        return self._pruner.run()
-
-    def _prune_older_than(self, cutoff: float) -> int:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                votes = self._db.execute(
-                    "DELETE FROM feedback WHERE created_at < ?"
-                    " OR answer_id IN (SELECT id FROM answers WHERE created_at < ?)",
-                    (cutoff, cutoff),
-                ).rowcount
-                answers = self._db.execute(
-                    "DELETE FROM answers WHERE created_at < ?", (cutoff,)
-                ).rowcount
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-            removed = max(votes, 0) + max(answers, 0)
-            if removed:
-                forget_deleted(self._db)
-        return removed
+    def _expired(self, cutoff: float) -> list[tuple[str, tuple[object, ...]]]:
+        """Old votes and votes on old answers first, then the old answers."""
+        return [
+            (
+                "DELETE FROM feedback WHERE created_at < ?"
+                " OR answer_id IN (SELECT id FROM answers WHERE created_at < ?)",
+                (cutoff, cutoff),
+            ),
+            ("DELETE FROM answers WHERE created_at < ?", (cutoff,)),
+        ]
 
     def remember(
         self, platform: str, user: str, answer: Answer, followups: Sequence[str] = ()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -29,7 +28,7 @@ from bot.gap_report import (
     SeenDocument,
     group_questions,
 )
-from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, Pruner, forget_deleted, open_state_db
+from bot.statedb import DEFAULT_RETENTION_DAYS, Clock, RetainedStore
 from retrieval.models import Answer, Turn
 
 log = logging.getLogger(__name__)
@@ -67,7 +66,7 @@ def downvoted_question(vote: VotedAnswer) -> GapQuestion:
     )
 
 
-class GapLog:
+class GapLog(RetainedStore):
     """The questions chat users asked that were declined or partly answered (SQLite,
     the bot's state file); pruned after the retention period like feedback.
     Thread-safe."""
@@ -81,36 +80,28 @@ class GapLog:
         clock: Clock = time.time,
         similarity: float = SAME_QUESTION,
     ) -> None:
-        self._clock = clock
         self._embed = embed
         self.similarity = similarity
-        self._db = open_state_db(
+        super().__init__(
             path,
-            """CREATE TABLE IF NOT EXISTS gaps (
+            [
+                """CREATE TABLE IF NOT EXISTS gaps (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     platform TEXT NOT NULL, user TEXT NOT NULL, question TEXT NOT NULL,
                     outcome TEXT NOT NULL, documents_json TEXT NOT NULL,
                     missing_json TEXT NOT NULL, answer_id INTEGER NOT NULL,
                     created_at REAL NOT NULL)""",
-            "CREATE INDEX IF NOT EXISTS gaps_created_at ON gaps (created_at)",
+                "CREATE INDEX IF NOT EXISTS gaps_created_at ON gaps (created_at)",
+            ],
+            retention_days=retention_days,
+            clock=clock,
         )
-        self._lock = threading.Lock()
-        self._pruner = Pruner(self._prune_older_than, retention_days, clock)
-        self._pruner.run()
 
     def now(self) -> float:
         return self._clock()
 
-    def prune(self) -> int:
-        """Delete questions older than the retention period now; rows removed."""
-        return self._pruner.run()
-
-    def _prune_older_than(self, cutoff: float) -> int:
-        with self._lock:
-            removed = self._db.execute("DELETE FROM gaps WHERE created_at < ?", (cutoff,)).rowcount
-            if removed > 0:
-                forget_deleted(self._db)
-        return max(removed, 0)
+    def _expired(self, cutoff: float) -> list[tuple[str, tuple[object, ...]]]:
+        return [("DELETE FROM gaps WHERE created_at < ?", (cutoff,))]
 
     def record(
         self, platform: str, user: str, question: str, answer: Answer, answer_id: int = 0

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -122,3 +122,48 @@ class Pruner:
         if last is not None and self._clock() - last < self._every:
             return 0
         return self.run()
+
+
+class RetainedStore:
+    """A table set in the bot's state file whose rows are deleted after the retention
+    period: the connection, its lock, and pruning at start-up and then at most daily.
+    Subclasses say which rows have expired (`_expired`); all are deleted in one
+    transaction and the deleted pages wiped from the file."""
+
+    def __init__(
+        self,
+        path: Path,
+        schema: Sequence[str],
+        *,
+        retention_days: float | None = DEFAULT_RETENTION_DAYS,
+        clock: Clock,
+    ) -> None:
+        self._clock = clock
+        self._db = open_state_db(path, *schema)
+        self._lock = threading.Lock()
+        self._pruner = Pruner(self._prune_older_than, retention_days, clock)
+        self._pruner.run()
+
+    def prune(self) -> int:
+        """Delete what is older than the retention period now; rows removed."""
+        return self._pruner.run()
+
+    def _expired(self, cutoff: float) -> list[tuple[str, tuple[object, ...]]]:
+        """The DELETE statements (with parameters) for rows older than cutoff."""
+        raise NotImplementedError
+
+    def _prune_older_than(self, cutoff: float) -> int:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                removed = sum(
+                    max(self._db.execute(sql, params).rowcount, 0)
+                    for sql, params in self._expired(cutoff)
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            if removed:
+                forget_deleted(self._db)
+        return removed
