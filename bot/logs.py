@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sys
@@ -33,3 +34,10 @@ def setup_logging(level: int, fmt: str = "text") -> None:
     root.setLevel(level)
     for noisy in ("httpx", "chromadb", "bm25s", "urllib3", "httpcore", "openai"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def question_for_log(question: str, verbatim: bool) -> str:
+    """The question itself only when BOT_LOG_QUESTIONS is on; otherwise a short hash."""
+    if verbatim:
+        return repr(question[:300])
+    return "sha256:" + hashlib.sha256(question.encode()).hexdigest()[:12]

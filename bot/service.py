@@ -9,7 +9,6 @@ nothing of Slack or Discord; retrieval is one facade (`AnswerEngine`).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from bot.feedback import FeedbackStore
 from bot.gap_report import GapsReport
 from bot.gaps import GapLog
 from bot.limits import RateLimiter, slow_down_message
+from bot.logs import question_for_log
 from bot.metrics import Metrics, PlatformStatus
 from bot.uploads import StoredUpload, UploadError, check_upload, store_upload
 from bot.webfetch import FetchError, PageFetcher
@@ -204,6 +204,10 @@ class ChatService:
         if request.local:
             return 0
         return self.feedback.remember(request.platform, request.user, answer)
+
+    def followups(self, answer_id: int) -> list[str]:
+        """The follow-up questions offered under a stored answer (to show them again)."""
+        return self.feedback.followups(answer_id)
 
     def followup_question(self, answer_id: int, index: int) -> str | None:
         """The index-th follow-up offered under a stored answer (a button click)."""
@@ -391,10 +395,3 @@ def summarize_stats(stats: IndexStats) -> str:
     if stats.skipped:
         line += f"; {len(stats.skipped)} skipped"
     return line
-
-
-def question_for_log(question: str, verbatim: bool) -> str:
-    """The question itself only when BOT_LOG_QUESTIONS is on; otherwise a short hash."""
-    if verbatim:
-        return repr(question[:300])
-    return "sha256:" + hashlib.sha256(question.encode()).hexdigest()[:12]

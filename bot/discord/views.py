@@ -217,8 +217,7 @@ def stored_with_followups(service: ChatService, answer_id: int) -> tuple[Answer,
     answer = service.stored_answer(answer_id)
     if answer is None:
         return None
-    offered = [service.followup_question(answer_id, i) for i in range(MAX_FOLLOWUPS)]
-    return answer, [q for q in offered if q]
+    return answer, service.followups(answer_id)
 
 
 def answer_view(

@@ -24,7 +24,6 @@ from bot.slack.answering import FAILED, PLATFORM, Answering, HistorySource, fixe
 from bot.slack.blocks import (
     FEEDBACK_UP,
     MAX_CONTEXT_CHARS,
-    MAX_FOLLOWUP_BUTTONS,
     notice,
     plain,
     render_answer,
@@ -101,19 +100,10 @@ class Interactions:
                 response_type="ephemeral", replace_original=False, **notice(GONE).post_args()
             )
             return
-        followups = await asyncio.to_thread(self._followups, press.answer_id)
+        followups = await asyncio.to_thread(self.service.followups, press.answer_id)
         message = render_answer(answer, press.answer_id, followups=followups, shared_by=press.user)
         await respond(response_type="in_channel", replace_original=False, **message.post_args())
         await respond(delete_original=True)
-
-    def _followups(self, answer_id: int) -> list[str]:
-        found = []
-        for index in range(MAX_FOLLOWUP_BUTTONS):
-            question = self.service.followup_question(answer_id, index)
-            if question is None:
-                break
-            found.append(question)
-        return found
 
     async def on_followup(
         self,
