@@ -43,7 +43,7 @@ def check_payload(blocks: list[dict[str, Any]], text: str, clicker: str | None =
         else:
             raise AssertionError(f"unexpected block {kind}")
     assert len(action_ids) == len(set(action_ids))
-    assert len(json.dumps(blocks)) < 40_000  # total text stays sensible
+    assert len(json.dumps(blocks, ensure_ascii=False)) < 40_000  # total text stays sensible
     assert_safe({"blocks": blocks, "text": text}, clicker=clicker)
 
 
