@@ -21,26 +21,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.asked import Asked
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     QuestionAnalysis,
     analyse,
     answer_type,
     content_terms,
-    definition_pattern,
 )
 from retrieval.sentences import (
-    CAUSE,
     DEPENDENT_START,
-    MONEY,
-    MONEY_QUESTION,
-    REACTION_QUESTION,
-    SAID,
     Candidate,
     answers,
     candidates,
     cite,
-    date_precision,
     holds,
     joinable,
 )
@@ -108,29 +102,10 @@ class Answerer:
         idf = evidence.query_idf
         total = sum(idf.get(t, 1.0) for t in q_terms) or 1.0
         penalty = self.params.unknown_name_penalty if evidence.unknown_names else 0.0
-        defines = definition_pattern(query) if kind == "definition" else None
-        money = kind == "number" and bool(MONEY_QUESTION.search(query))
-        reaction = kind in ("other", "reason") and bool(REACTION_QUESTION.search(query))
-        dates = [d.lower() for d in _DAY_OF.findall(query)]  # "on 8 december 2025"
+        asked = Asked.read(query, kind)
         for cand, sim in zip(cands, sims, strict=True):
             overlap = sum(idf.get(t, 1.0) for t in q_terms & cand.terms) / total
-            bonus = 0.0
-            if kind == "date":
-                bonus += self.params.type_bonus * date_precision(cand.text)
-            elif kind not in ("other", "yes_no", "reason", "definition", "list") and holds(
-                kind, cand.text
-            ):
-                bonus += self.params.type_bonus * 0.6
-            if defines is not None and defines.search(cand.text):
-                bonus += 2 * self.params.type_bonus  # the sentence that says what X is
-            if kind == "reason" and CAUSE.search(cand.text):
-                bonus += self.params.type_bonus  # it gives a cause
-            if money and MONEY.search(cand.text):
-                bonus += self.params.type_bonus * 0.6  # "how much … pledge": an amount
-            if reaction and SAID.search(cand.text):
-                bonus += self.params.type_bonus  # "how did X react": what X said
-            if dates and any(d in cand.text.lower() for d in dates):
-                bonus += self.params.type_bonus  # the day the question names
+            bonus = self.params.type_bonus * asked.fit(cand.text)
             if DEPENDENT_START.match(cand.text):
                 bonus -= 0.05
             cand.score = float(sim) + self.params.lexical_weight * overlap + bonus
@@ -360,12 +335,6 @@ _MONTH_TERMS = frozenset(
         "january february march april may june july august september october november "
         "december monday tuesday wednesday thursday friday saturday sunday"
     )
-)
-_DAY_OF = re.compile(
-    r"\b(?:\d{1,2} (?:january|february|march|april|may|june|july|august|september|october"
-    r"|november|december)|(?:january|february|march|april|may|june|july|august|september"
-    r"|october|november|december) \d{1,2})\b",
-    re.I,
 )
 _MONTH_OF = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|"

@@ -39,7 +39,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "reason",
         re.compile(
-            r"^\W*(and\s+)?(why|how come)\b|\bwhat (caused|led to|prompted)\b|\breason", re.I
+            r"\bwhy\b|^\W*(and\s+)?how come\b|\bwhat (caused|led to|prompted)\b|\breason", re.I
         ),
     ),
     (
@@ -54,7 +54,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "place",
-        re.compile(r"^\W*(and\s+)?where\b|\bwhich (city|country|county|town|place|port)\b", re.I),
+        re.compile(r"\bwhere\b|\bwhich (city|country|county|town|place|port)\b", re.I),
     ),
     (
         "organisation",

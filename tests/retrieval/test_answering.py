@@ -207,6 +207,28 @@ def test_a_covered_when_question_opens_with_a_date(ask: Ask, question: str, expe
     assert expected in answer.answer  # the date the documents give
 
 
+# The lead sentence holds what the question particularly asks for, not only its topic.
+PARTICULAR = [
+    # a cause, not a figure from the same story
+    ("why did the kenyan court block the haiti deployment", "because"),
+    # a place the question does not already name (not "in Kenya")
+    ("where in kenya is the microsoft g42 data centre being built", "Olkaria"),
+    # "how did X react": what X did in answer
+    ("how did sudan respond to nairobi hosting the rsf", "condemned"),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), PARTICULAR)
+def test_the_lead_sentence_holds_what_is_particularly_asked(
+    ask: Ask, question: str, expected: str
+) -> None:
+    answer = ask(question)
+
+    assert not answer.abstained, describe(answer)
+    first, _ = quoted(answer)[0]
+    assert expected in first, describe(answer)
+
+
 @pytest.mark.parametrize(
     ("typo", "spelt"),
     [

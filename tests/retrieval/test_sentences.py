@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from retrieval.models import Passage
-from retrieval.sentences import MAX_QUOTE_CHARS, Candidate, candidates, cite, holds, joinable
+from retrieval.sentences import (
+    MAX_QUOTE_CHARS,
+    Candidate,
+    answers,
+    candidates,
+    cite,
+    holds,
+    joinable,
+)
 from retrieval.text import sentence_spans, terms
 
 ARRIVAL = (
@@ -225,3 +233,16 @@ def test_candidates_leave_out_fragments_and_sentences_about_the_document() -> No
         "Kenya sent about 400 police officers to Haiti in 2024.",
         "The officers fought armed gangs.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The first phase is a facility at Olkaria, due in 2026.", True),
+        ("The plant would sit on a campus in Nyeri.", True),
+        ("Microsoft announced a data centre in Kenya.", False),  # the place asked about
+        ("The data centre will be geothermal.", False),
+    ],
+)
+def test_answers_where_with_a_place_the_question_does_not_name(text: str, expected: bool) -> None:
+    assert answers("place", text, "where in kenya is the data centre") is expected

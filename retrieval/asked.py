@@ -1,0 +1,91 @@
+"""How well a sentence holds what a question asks for, beyond sharing its topic.
+
+The answer type is the main signal (a date for "when", a figure for "how many", a
+name for "who"); a few kinds of question ask for something more particular, which
+a topical sentence often lacks:
+- "why …" wants a cause or motive ("after …", "over …", "accused … of");
+- "how did X react / respond / hit back" wants what X said or did in answer;
+- "how much … pledged / cost / worth" wants an amount of money, not any figure;
+- a question naming a day ("on 8 december 2025") wants the sentence holding it.
+
+`Asked.fit(text)` is a multiple of `ComposeParams.type_bonus`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.question import definition_pattern
+from retrieval.sentences import date_precision, holds
+
+_CAUSE = re.compile(
+    r"\b(because|due to|owing to|after|over|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
+    r"|for failing|in protest|so that|as a result|following|led to|prompted|insofar)\b",
+    re.I,
+)
+_MONEY = re.compile(r"\$|\bKSh\b|\b(dollars?|shillings?|million|billion|trillion)\b", re.I)
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b(?! of)|\b(cost|costs|worth|value|price|pledged?|paid|pay|paying|fund|funding"
+    r"|funded|spend|spending|spent|budget|loans?|money|dollars)\b",
+    re.I,
+)
+# A reply in words or in deeds ("urged restraint", "banned all imports").
+_REPLY = re.compile(
+    r"\b(urg\w+|call(?:ed|ing) (?:for|on)|welcom\w+|condemn\w*|warn\w*"
+    r"|concern\w*|criticis\w*|told|prais\w+|denounc\w+|stress\w*|demand\w*|accus\w*"
+    r"|respond\w*|repl\w+|reject\w*|vow\w*|pledg\w+"
+    r"|bann\w+|bans?|suspend\w*|expel\w*|impos\w+|froze|freez\w*|halt\w*"
+    r"|sanction\w*|retaliat\w*)\b",
+    re.I,
+)
+_REACTION_QUESTION = re.compile(
+    r"\b(respond|responded|react|reacted|reaction|reacton|response|say|said|tell|told"
+    r"|hit back|retaliate|retaliated|retaliation)\b",
+    re.I,
+)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DAY = re.compile(rf"\b(?:\d{{1,2}} (?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}})\b", re.I)
+# Types whose mere presence ("a capitalised word", "any sentence") says little.
+_LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What one question (or part) asks for, read once before scoring sentences."""
+
+    kind: str
+    defines: re.Pattern[str] | None = None
+    money: bool = False
+    reaction: bool = False
+    days: tuple[str, ...] = ()
+
+    @classmethod
+    def read(cls, query: str, kind: str) -> Asked:
+        return cls(
+            kind=kind,
+            defines=definition_pattern(query) if kind == "definition" else None,
+            money=kind == "number" and bool(_MONEY_QUESTION.search(query)),
+            reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
+            days=tuple(d.lower() for d in _DAY.findall(query)),
+        )
+
+    def fit(self, text: str) -> float:
+        """How much of what is asked the sentence holds (0 = nothing particular)."""
+        kind = self.kind
+        fit = 0.0
+        if kind == "date":
+            fit += date_precision(text)
+        elif kind not in _LOOSE_TYPES and holds(kind, text):
+            fit += 0.6
+        if self.defines is not None and self.defines.search(text):
+            fit += 2.0  # the sentence that says what X is
+        if kind == "reason" and _CAUSE.search(text):
+            fit += 1.0
+        if self.money and _MONEY.search(text):
+            fit += 0.6
+        if self.reaction and _REPLY.search(text):
+            fit += 1.0
+        if self.days and any(d in text.lower() for d in self.days):
+            fit += 1.0
+        return fit

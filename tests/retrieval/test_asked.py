@@ -1,0 +1,59 @@
+"""What a question particularly asks for, matched against single sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.asked import Asked
+from retrieval.question import answer_type
+
+
+def fit(question: str, sentence: str) -> float:
+    return Asked.read(question, answer_type(question)).fit(sentence)
+
+
+@pytest.mark.parametrize(
+    ("question", "answering", "topical"),
+    [
+        (
+            "why was the deployment blocked",
+            "The court blocked the deployment because no reciprocal agreement existed.",
+            "The court blocked the deployment in January 2024.",
+        ),
+        (
+            "meg whitman resign why",  # "why" at the end, as people type it
+            "Whitman resigned after the election.",
+            "Whitman resigned as ambassador.",
+        ),
+        (
+            "how did sudan react to the charter",
+            "Sudan banned all imports from Kenya.",
+            "The charter was signed in Nairobi.",
+        ),
+        (
+            "how much did the us pledge for the mission",
+            "The United States pledged $300 million for the mission.",
+            "The United States pledged 200 police officers for the mission.",
+        ),
+        (
+            "how many officers arrived on 8 december 2025",
+            "230 officers arrived on 8 December 2025.",
+            "400 officers arrived on 25 June 2024.",
+        ),
+    ],
+)
+def test_the_answering_sentence_fits_better_than_a_topical_one(
+    question: str, answering: str, topical: str
+) -> None:
+    assert fit(question, answering) > fit(question, topical)
+
+
+def test_a_plain_question_asks_nothing_particular() -> None:
+    asked = Asked.read("tell me about agoa", answer_type("tell me about agoa"))
+
+    assert asked.fit("AGOA was enacted in May 2000 because of trade goals.") == 0.0
+
+
+def test_a_figure_question_that_is_not_about_money_takes_any_figure() -> None:
+    question = "how many officers went to haiti"
+    assert fit(question, "About 400 officers went.") == fit(question, "About $400 went.")
