@@ -47,7 +47,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^\W*(and\s+)?(who|whom|whose)\b|\bwhich (person|official|president|minister|"
             r"ambassador|envoy|judge|senator|leader|commander|general|secretary|diplomat|officer|"
-            r"policeman|policemen|american|americans|kenyan|kenyans|journalist|activist|man|woman|"
+            r"policeman|policemen|american|americans|us|kenyan|kenyans|journalist|activist|man|woman|"
             r"people|official|soldier|lawmaker|congressman|congresswoman)\b",
             re.I,
         ),
