@@ -39,6 +39,7 @@ def render_report(own: EvalReport | None, external: ExternalReport | None) -> st
                 f"{e.covered} / {e.uncovered} / {e.off_topic}",
             ),
             ("covered: answered correctly", f"{e.covered_correct:.1%}"),
+            ("covered: answered without a hedge or gap line", f"{e.covered_plain:.1%}"),
             ("covered: first sentence answers", f"{e.first_sentence_answers:.1%}"),
             ("not covered: declined or gap named", f"{e.not_covered_honest:.1%}"),
             ("off topic: declined", f"{e.off_topic_declined:.1%}"),

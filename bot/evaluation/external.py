@@ -1,9 +1,11 @@
 """The external set, scored the way a chat user meets the bot.
 
-Per question: covered ones must be answered with every key fact (and the first
-sentence should carry the first); partly covered and not covered ones must be
-declined or answered with the gap named; off-topic ones declined. Across all:
-no quoted sentence about the documents themselves, no section cited twice.
+Per question: covered ones must be answered with every key fact, the first
+sentence should carry the first, and a hedge or gap line on one is counted
+(`covered_plain`), so hedging more cannot buy honesty unseen. Partly covered and
+not covered ones must be declined or answered with the gap named; off-topic ones
+declined. Across all: no quoted sentence about the documents themselves, no
+section cited twice.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class ExternalReport:
     off_topic: int = 0
     follow_ups: int = 0
     covered_correct: float = 0.0
+    covered_plain: float = 0.0  # correct and not hedged: no gap line on an answerable question
     first_sentence_answers: float = 0.0
     not_covered_honest: float = 0.0
     off_topic_declined: float = 0.0
@@ -40,6 +43,7 @@ class ExternalReport:
 
     FIGURES = (
         "covered_correct",
+        "covered_plain",
         "first_sentence_answers",
         "not_covered_honest",
         "off_topic_declined",
@@ -80,7 +84,7 @@ def _miss(report: ExternalReport, q: ExternalQuestion, problem: str, answer: Ans
 def evaluate_external(engine: Asks, questions: list[ExternalQuestion]) -> ExternalReport:
     """Ask every question (with its history) and score the answers."""
     report = ExternalReport(questions=len(questions))
-    correct = first = honest = declined = follow_ok = 0
+    correct = plain = first = honest = declined = follow_ok = 0
     latencies = []
     for q in questions:
         history: tuple[Turn, ...] = q.history
@@ -96,6 +100,7 @@ def evaluate_external(engine: Asks, questions: list[ExternalQuestion]) -> Extern
             report.covered += 1
             ok = not answer.abstained and facts_present(answer.answer, q.key_facts)
             correct += ok
+            plain += ok and not answer.gaps
             if q.history:
                 report.follow_ups += 1
                 follow_ok += ok
@@ -116,6 +121,7 @@ def evaluate_external(engine: Asks, questions: list[ExternalQuestion]) -> Extern
             if not answer.abstained:
                 _miss(report, q, "answered an off-topic question", answer)
     report.covered_correct = correct / max(report.covered, 1)
+    report.covered_plain = plain / max(report.covered, 1)
     report.first_sentence_answers = first / max(report.covered, 1)
     report.not_covered_honest = honest / max(report.uncovered, 1)
     report.off_topic_declined = declined / max(report.off_topic, 1)

@@ -78,3 +78,34 @@ def test_answer_checks_a_reader_would_make() -> None:
     assert first_sentence(answer) == "First fact here."
     assert duplicate_citations(answer)  # one section under two numbers
     assert meta_quotes(answer) == ["This summary explains the mission."]
+
+
+class _Replies:
+    """Answers by question: the scorer is what is under test here."""
+
+    def __init__(self, answers: dict[str, Answer]) -> None:
+        self.answers = answers
+
+    def ask(self, question: str, history: object = ()) -> Answer:
+        return self.answers[question]
+
+
+def test_a_hedged_answer_to_a_covered_question_is_correct_but_not_plain() -> None:
+    from bot.evaluation.external import evaluate_external
+    from bot.evaluation.sets import ExternalQuestion
+
+    hedge = "The documents may not answer this directly; the closest they come:"
+    questions = [
+        ExternalQuestion(id="a", question="when?", label="covered", key_facts=(("2024",),)),
+        ExternalQuestion(id="b", question="who?", label="covered", key_facts=(("Tai",),)),
+    ]
+    engine = _Replies(
+        {
+            "when?": Answer("when?", "It happened in 2024. [1]", [citation(1, "A")]),
+            "who?": Answer("who?", f"{hedge}\nTai led it. [1]", [citation(1, "A")], gaps=(hedge,)),
+        }
+    )
+
+    report = evaluate_external(engine, questions)
+
+    assert (report.covered_correct, report.covered_plain) == (1.0, 0.5)
