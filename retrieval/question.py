@@ -116,6 +116,28 @@ _SPELLING = {
     "u.s.": "us",
     "mnna": "major non-nato ally",
     "sgr": "standard gauge railway",
+    # chat shorthand
+    "jan": "january",
+    "feb": "february",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+    "govt": "government",
+    "gov't": "government",
+    "dept": "department",
+    "uni": "university",
+    "intl": "international",
+    "pres": "president",
+    "ppl": "people",
+    "usd": "dollars",
+    "bn": "billion",
+    "mn": "million",
 }
 
 

@@ -280,6 +280,13 @@ def test_us_spellings_map_to_the_documents_spellings(speller: Speller) -> None:
     )
 
 
+def test_chat_shorthand_reads_as_the_documents_write_it(speller: Speller) -> None:
+    assert speller.correct("what happened in feb 2025 at the state dept") == (
+        "what happened in february 2025 at the state department"
+    )
+    assert speller.correct("sept 2024 govt statement") == "september 2024 government statement"
+
+
 def test_the_served_speller_uses_the_model_vocabulary_as_its_lexicon(corpus_engine) -> None:
     """The speller the bot really uses: the corpus index's words, the model's lexicon."""
     speller = corpus_engine.speller()
