@@ -58,6 +58,7 @@ class ComposeParams:
     summary_sentences: int = 6
     unknown_name_penalty: float = 0.2
     type_bonus: float = 0.16
+    followup_own_weight: float = 0.5  # a follow-up's own words vs the carried subject
     answer_coverage: float = 0.75  # share of key terms the answer must hold to be complete
     # Confidence that the evidence answers the question: a logistic model over the best
     # sentence's score, its key-term coverage and the share of the question in words no
@@ -97,6 +98,12 @@ class Answerer:
         if not cands:
             return
         q = self.embed_query(query)
+        own = re.sub(r"\s*\([^)]*\)\s*$", "", query)
+        if own != query and content_terms(own):
+            # A follow-up with the subject carried in ("who paid for it? (… haiti)"): what
+            # it asks counts as much as the subject, or the subject drowns the question.
+            w = self.params.followup_own_weight
+            q = (1 - w) * q + w * self.embed_query(own)
         sims = np.vstack([c.vector for c in cands]) @ q
         q_terms = set(terms(query))
         idf = evidence.query_idf

@@ -39,9 +39,10 @@ _REPLY = re.compile(
     r"|sanction\w*|retaliat\w*)\b",
     re.I,
 )
+# "how did X react", "what did X say/tell Y" (not "tell me about X").
 _REACTION_QUESTION = re.compile(
-    r"\b(respond|responded|react|reacted|reaction|reacton|response|say|said|tell|told"
-    r"|hit back|retaliate|retaliated|retaliation)\b",
+    r"\b(respond|responded|react|reacted|reaction|reacton|response|said|told"
+    r"|hit back|retaliate|retaliated|retaliation)\b|\bdid\b[^?]*\b(say|tell)\b",
     re.I,
 )
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"

@@ -412,14 +412,6 @@ def test_a_follow_up_is_read_with_the_earlier_subject(ask: Ask) -> None:
     assert any(holds("number", s) for s, _ in quoted(answer))
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="engine bug: the subject carried into a follow-up ('(first kenyan police arrive "
-    "haiti)') outweighs the new question, so 'who paid for it?' / 'how much did the US pledge "
-    "for it?' after the arrival question are answered about the arrival (officer units, "
-    "contingent sizes) while the same questions asked standalone are answered about funding",
-)
 @pytest.mark.parametrize(
     ("follow_up", "about"),
     [

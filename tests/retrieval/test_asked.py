@@ -54,6 +54,12 @@ def test_a_plain_question_asks_nothing_particular() -> None:
     assert asked.fit("AGOA was enacted in May 2000 because of trade goals.") == 0.0
 
 
+def test_tell_me_about_is_not_a_question_about_a_reaction() -> None:
+    sentence = "Sudan banned all imports from Kenya."
+    assert fit("tell me about sudan and kenya", sentence) == 0.0
+    assert fit("what did sudan tell kenya", sentence) > 0.0
+
+
 def test_a_figure_question_that_is_not_about_money_takes_any_figure() -> None:
     question = "how many officers went to haiti"
     assert fit(question, "About 400 officers went.") == fit(question, "About $400 went.")
