@@ -59,6 +59,10 @@ class ComposeParams:
     unknown_name_penalty: float = 0.2
     type_bonus: float = 0.16
     followup_own_weight: float = 0.5  # a follow-up's own words vs the carried subject
+    # Choosing the leading sentence, a question term found only in the passage's title or
+    # section heading counts this much (a sentence saying "Westgate" beats a sentence in
+    # the "Westgate and Garissa" section about Garissa).
+    lead_heading_credit: float = 0.5
     answer_coverage: float = 0.75  # share of key terms the answer must hold to be complete
     # Confidence that the evidence answers the question: a logistic model over the best
     # sentence's score, its key-term coverage and the share of the question in words no
@@ -118,18 +122,25 @@ class Answerer:
             cand.score = float(sim) + self.params.lexical_weight * overlap + bonus
             cand.score += 0.02 / (1 + cand.doc_rank) - penalty
 
-    def coverage(self, wanted: Sequence[str], cand: Candidate, idf: dict[str, float]) -> float:
-        """IDF-weighted share of `wanted` terms the sentence holds, with its passage's
-        title and section and the sentence before it (which it may lean on)."""
+    def coverage(
+        self, wanted: Sequence[str], cand: Candidate, idf: dict[str, float], heading: float = 1.0
+    ) -> float:
+        """IDF-weighted share of `wanted` terms the sentence holds, with the sentence
+        before it (which it may lean on) and its passage's title and section (a term
+        found only there counts `heading` of its weight)."""
         if not wanted:
             return 1.0
-        have = set(cand.terms) | set(terms(f"{cand.doc.title} {cand.doc.section}"))
+        have = set(cand.terms)
         if cand.order > 0 and cand.doc.sentence_spans is not None:
             s, e = cand.doc.sentence_spans[cand.order - 1]
             have |= set(terms(cand.doc.text[int(s) : int(e)]))
+        headed = set(terms(f"{cand.doc.title} {cand.doc.section}"))
         weight = {t: idf.get(t, max(idf.values(), default=1.0)) for t in wanted}
         total = sum(weight.values()) or 1.0
-        return sum(w for t, w in weight.items() if t in have) / total
+        return (
+            sum(w if t in have else heading * w for t, w in weight.items() if t in have | headed)
+            / total
+        )
 
     def confidence(self, part: _Part, analysis: QuestionAnalysis, evidence: Evidence) -> float:
         """Log-odds that the evidence answers the question (see ComposeParams)."""
@@ -231,8 +242,10 @@ class Answerer:
         top = ranked[0].score
         close = [c for c in ranked[:12] if c.score >= top - self.params.margin]
 
+        heading = self.params.lead_heading_credit
+
         def key(c: Candidate) -> tuple[bool, float]:
-            cov = self.coverage(part.terms, c, evidence.query_idf)
+            cov = self.coverage(part.terms, c, evidence.query_idf, heading=heading)
             return (answers(part.answer_type, c.text, part.text), c.score + 0.25 * cov)
 
         return max(close, key=key)

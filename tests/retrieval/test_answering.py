@@ -215,6 +215,8 @@ PARTICULAR = [
     ("where in kenya is the microsoft g42 data centre being built", "Olkaria"),
     # "how did X react": what X did in answer
     ("how did sudan respond to nairobi hosting the rsf", "condemned"),
+    # the attack asked about, not another one in a section headed with both
+    ("westgate mall attack how many killed", "Westgate"),
 ]
 
 
