@@ -66,7 +66,7 @@ class Asked:
         return cls(
             kind=kind,
             defines=definition_pattern(query) if kind == "definition" else None,
-            money=kind == "number" and bool(_MONEY_QUESTION.search(query)),
+            money=kind in ("number", "other") and bool(_MONEY_QUESTION.search(query)),
             reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
             days=tuple(d.lower() for d in _DAY.findall(query)),
         )
