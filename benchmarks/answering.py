@@ -11,6 +11,9 @@ from benchmarks.machine import peak_rss_mb, rss_mb
 from benchmarks.timing import latency_figures, median, percentile, time_calls, timed
 from bot.evaluation import evaluate
 from bot.wiring import source_root
+from retrieval.models import Turn
+
+FOLLOW_UPS = ("and when was that?", "who paid for it?")
 
 
 def stage_warm_ask(ctx: BenchContext) -> dict[str, Any]:
@@ -24,9 +27,20 @@ def stage_warm_ask(ctx: BenchContext) -> dict[str, Any]:
         started = time.perf_counter()
         offered.append(ctx.indexed.suggest_followups(answer))
         suggest_ms.append((time.perf_counter() - started) * 1000)
+    # A follow-up in a conversation ("and when was that?" after each answer) is made
+    # standalone with the earlier subject and scored on its own words as well.
+    follow_ms = []
+    for answer in distinct:
+        history = (Turn(answer.question, answer.answer),)
+        for question in FOLLOW_UPS:
+            started = time.perf_counter()
+            ctx.indexed.ask(question, history)
+            follow_ms.append((time.perf_counter() - started) * 1000)
     return {
         "warmup": ctx.options.warmup,
         **latency_figures(questions, millis),
+        "followup_ask_p50_ms": percentile(follow_ms, 50),
+        "followup_ask_p95_ms": percentile(follow_ms, 95),
         "followups_p50_ms": percentile(suggest_ms, 50),
         "followups_p95_ms": percentile(suggest_ms, 95),
         "followups_per_answer": median([float(len(f)) for f in offered]),

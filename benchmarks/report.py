@@ -124,6 +124,12 @@ def table_rows(report: dict[str, Any]) -> list[Row]:
         add("warm ask", f"p50 / p95 ({d['questions']} asks)", _ms(d["p50_ms"], d["p95_ms"]))
         add("warm ask", "p50, first asks (uncached)", f"{d['first_pass_p50_ms']:.1f} ms")
         add("warm ask", "retrieve / compose p50", _ms(d["retrieve_p50_ms"], d["compose_p50_ms"]))
+        if "followup_ask_p50_ms" in d:
+            add(
+                "warm ask",
+                "p50 / p95, follow-ups with history",
+                _ms(d["followup_ask_p50_ms"], d["followup_ask_p95_ms"]),
+            )
         if "followups_p50_ms" in d:
             add(
                 "follow-up suggestions",

@@ -97,6 +97,7 @@ def test_bench_reports_every_figure_on_a_tiny_corpus(tmp_path, tiny_corpus, mini
     assert ask["p95_ms"] >= ask["p50_ms"]
     _positive(ask, "followups_p50_ms", "followups_p95_ms")
     assert ask["followups_p95_ms"] >= ask["followups_p50_ms"]
+    _positive(ask, "followup_ask_p50_ms", "followup_ask_p95_ms")
     overhead = stages["chain_overhead"]
     _positive(overhead, "chain_p50_ms", "direct_p50_ms")
     assert isinstance(overhead["overhead_ms"], float)
