@@ -59,8 +59,8 @@ class ComposeParams:
     unknown_name_penalty: float = 0.2
     type_bonus: float = 0.16
     followup_own_weight: float = 0.5  # a follow-up's own words vs the carried subject
-    # Choosing the leading sentence, a question term found only in the passage's title or
-    # section heading counts this much (a sentence saying "Westgate" beats a sentence in
+    # Choosing the leading sentence, a question term found only in the passage's section
+    # heading counts this much (a sentence saying "Westgate" beats a sentence in
     # the "Westgate and Garissa" section about Garissa).
     lead_heading_credit: float = 0.5
     answer_coverage: float = 0.75  # share of key terms the answer must hold to be complete
@@ -126,15 +126,16 @@ class Answerer:
         self, wanted: Sequence[str], cand: Candidate, idf: dict[str, float], heading: float = 1.0
     ) -> float:
         """IDF-weighted share of `wanted` terms the sentence holds, with the sentence
-        before it (which it may lean on) and its passage's title and section (a term
-        found only there counts `heading` of its weight)."""
+        before it (which it may lean on), its document's title and its section heading
+        (a term found only in the heading, which may cover several things, counts
+        `heading` of its weight)."""
         if not wanted:
             return 1.0
-        have = set(cand.terms)
+        have = set(cand.terms) | set(terms(cand.doc.title))  # what the whole document is about
         if cand.order > 0 and cand.doc.sentence_spans is not None:
             s, e = cand.doc.sentence_spans[cand.order - 1]
             have |= set(terms(cand.doc.text[int(s) : int(e)]))
-        headed = set(terms(f"{cand.doc.title} {cand.doc.section}"))
+        headed = set(terms(cand.doc.section))  # a heading may cover several things
         weight = {t: idf.get(t, max(idf.values(), default=1.0)) for t in wanted}
         total = sum(weight.values()) or 1.0
         return (
