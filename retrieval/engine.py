@@ -20,7 +20,7 @@ from retrieval.compose import ABSTAIN_MESSAGE
 from retrieval.followup import QuestionRewriter
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
-from retrieval.question import Speller, definition_pattern
+from retrieval.question import Speller, definition_pattern, spelled_out_pattern
 from retrieval.retriever import HybridSearch, IndexHolder, IndexView, passage_at
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.store import document_info
@@ -121,14 +121,22 @@ class AnswerEngine:
 
     def _retrieve_from(self, view: IndexView, query: str) -> Evidence:
         evidence = self.search.search(view, query)
-        defines = definition_pattern(query)
-        if defines is not None and not any(defines.search(p.text) for p in evidence.passages):
-            # "what is AGOA?": the sentence spelling it out may sit in a chunk the per-
-            # document cap left out; look among the chunks naming it.
+        # "what is AGOA?": the sentence defining it, or the one spelling the abbreviation
+        # out ("… Opportunity Act (AGOA)"), may sit in a chunk the per-document cap left
+        # out; look among the chunks naming it.
+        missing = [
+            p
+            for p in (definition_pattern(query), spelled_out_pattern(query))
+            if p is not None and not any(p.search(x.text) for x in evidence.passages)
+        ]
+        if missing:
             wider = self.search.search(view, query, top_k=20, per_doc=20).passages
-            found = next((p for p in wider if defines.search(p.text)), None)
-            if found is not None:
-                evidence = replace(evidence, passages=[found, *evidence.passages])
+            have = {p.id for p in evidence.passages}
+            for pattern in missing:
+                found = next((p for p in wider if pattern.search(p.text)), None)
+                if found is not None and found.id not in have:
+                    have.add(found.id)
+                    evidence = replace(evidence, passages=[found, *evidence.passages])
         return replace(evidence, lexicon=self.lexicon) if self.lexicon else evidence
 
     def speller(self) -> Speller:

@@ -179,6 +179,16 @@ def definition_pattern(question: str) -> re.Pattern[str] | None:
     )
 
 
+def spelled_out_pattern(question: str) -> re.Pattern[str] | None:
+    """For "what is pepfar?" (one short word, as abbreviations are typed), a pattern
+    matching the sentence that spells it out: "… Emergency Plan for AIDS Relief (PEPFAR)"."""
+    m = _DEFINITION.match(question.strip())
+    subject = ((m.group("subject") or m.group("subject2") or "") if m else "").strip()
+    if not re.fullmatch(r"[A-Za-z]{2,8}", subject):
+        return None
+    return re.compile(rf"\(\s*{re.escape(subject)}\s*\)", re.I)
+
+
 def answer_type(text: str) -> str:
     for name, pattern in _TYPES:
         if pattern.search(text):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.loaders import load_document
-from retrieval.question import Speller, analyse, answer_type, split_parts
+from retrieval.question import Speller, analyse, answer_type, spelled_out_pattern, split_parts
 from retrieval.text import STOPWORDS, iter_words
 
 CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
@@ -296,3 +296,24 @@ def test_the_served_speller_uses_the_model_vocabulary_as_its_lexicon(corpus_engi
     for word in ("cops", "slap", "kick"):
         assert speller.fix(word) == word
     assert speller.fix("defense") == "defence"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "spelled"),
+    [
+        ("what is pepfar", "the President's Emergency Plan for AIDS Relief (PEPFAR) has", True),
+        ("What does MNNA stand for?", "a Major Non-NATO Ally (MNNA)", True),
+        ("what is pepfar", "PEPFAR is the US programme against HIV.", False),
+    ],
+)
+def test_an_abbreviation_question_looks_for_where_it_is_spelled_out(
+    question: str, sentence: str, spelled: bool
+) -> None:
+    pattern = spelled_out_pattern(question)
+
+    assert pattern is not None and bool(pattern.search(sentence)) is spelled
+
+
+def test_a_longer_subject_is_not_taken_for_an_abbreviation() -> None:
+    assert spelled_out_pattern("what is the haiti security mission") is None
+    assert spelled_out_pattern("when did agoa lapse") is None
