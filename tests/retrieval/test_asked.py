@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retrieval.asked import Asked
-from retrieval.question import answer_type
+from retrieval.question import analyse, answer_type, spelled_out_pattern
 
 
 def fit(question: str, sentence: str) -> float:
@@ -68,3 +72,15 @@ def test_tell_me_about_is_not_a_question_about_a_reaction() -> None:
 def test_a_figure_question_that_is_not_about_money_takes_any_figure() -> None:
     question = "how many officers went to haiti"
     assert fit(question, "About 400 officers went.") == fit(question, "About $400 went.")
+
+
+@settings(max_examples=200, deadline=None)
+@given(question=st.text(max_size=120), sentence=st.text(max_size=200))
+def test_any_text_is_read_without_error(question: str, sentence: str) -> None:
+    """Whatever people type (emoji, brackets, regex characters), reading it never fails."""
+    analysis = analyse(question)
+    asked = Asked.read(question, analysis.answer_type)
+
+    assert 0.0 <= asked.fit(sentence) <= 6.0
+    pattern = spelled_out_pattern(question)
+    assert pattern is None or isinstance(pattern.search(sentence), (re.Match, type(None)))
