@@ -6,7 +6,8 @@ a topical sentence often lacks:
 - "why …" wants a cause or motive ("after …", "over …", "accused … of");
 - "how did X react / respond / hit back" wants what X said or did in answer;
 - "how much … pledged / cost / worth" wants an amount of money, not any figure;
-- a question naming a day ("on 8 december 2025") wants the sentence holding it.
+- a question naming a day ("on 8 december 2025") wants the sentence holding it;
+- "when did X start / begin" wants "… since 2003" as much as a full date.
 
 `Asked.fit(text)` is a multiple of `ComposeParams.type_bonus`.
 """
@@ -47,6 +48,9 @@ _REACTION_QUESTION = re.compile(
 )
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DAY = re.compile(rf"\b(?:\d{{1,2}} (?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}})\b", re.I)
+# "when did X start / begin", "since when": "… since 2003" says when it started.
+_START_QUESTION = re.compile(r"\b(start\w*|begin|began|begun|since when)\b", re.I)
+_SINCE = re.compile(r"\bsince (?:19|20)\d\d\b")
 # Types whose mere presence ("a capitalised word", "any sentence") says little.
 _LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
 
@@ -60,6 +64,7 @@ class Asked:
     money: bool = False
     reaction: bool = False
     days: tuple[str, ...] = ()
+    start: bool = False
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -69,6 +74,7 @@ class Asked:
             money=kind in ("number", "other") and bool(_MONEY_QUESTION.search(query)),
             reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
             days=tuple(d.lower() for d in _DAY.findall(query)),
+            start=kind == "date" and bool(_START_QUESTION.search(query)),
         )
 
     def fit(self, text: str) -> float:
@@ -88,5 +94,7 @@ class Asked:
         if self.reaction and _REPLY.search(text):
             fit += 1.0
         if self.days and any(d in text.lower() for d in self.days):
+            fit += 1.0
+        if self.start and _SINCE.search(text):
             fit += 1.0
         return fit

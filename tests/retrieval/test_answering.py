@@ -217,6 +217,8 @@ PARTICULAR = [
     ("how did sudan respond to nairobi hosting the rsf", "condemned"),
     # the attack asked about, not another one in a section headed with both
     ("westgate mall attack how many killed", "Westgate"),
+    # "when did it start": the year it has run since, not a later dated report
+    ("when did pepfar start in kenya", "since 2003"),
 ]
 
 

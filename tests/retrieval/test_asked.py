@@ -40,6 +40,11 @@ def fit(question: str, sentence: str) -> float:
             "The United States pledged 200 police officers for the mission.",
         ),
         (
+            "when did the programme start in kenya",
+            "The programme has spent $8 billion in Kenya since 2003.",
+            "A brief dated 30 January 2025 counted the programme's staff.",
+        ),
+        (
             "health framework value",  # no question word, still asks for an amount
             "The framework totals about $2.5 billion.",
             "The framework covers up to 5 percent of facilities.",
