@@ -7,7 +7,8 @@ a topical sentence often lacks:
 - "how did X react / respond / hit back" wants what X said or did in answer;
 - "how much … pledged / cost / worth" wants an amount of money, not any figure;
 - a question naming a day ("on 8 december 2025") wants the sentence holding it;
-- "when did X start / begin" wants "… since 2003" as much as a full date.
+- "when did X start / begin / kick in" wants a sentence saying when something
+  started ("since 2003", "began", "took effect", "from 9 April 2025").
 
 `Asked.fit(text)` is a multiple of `ComposeParams.type_bonus`.
 """
@@ -48,9 +49,19 @@ _REACTION_QUESTION = re.compile(
 )
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DAY = re.compile(rf"\b(?:\d{{1,2}} (?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}})\b", re.I)
-# "when did X start / begin", "since when": "… since 2003" says when it started.
-_START_QUESTION = re.compile(r"\b(start\w*|begin|began|begun|since when)\b", re.I)
-_SINCE = re.compile(r"\bsince (?:19|20)\d\d\b")
+# "when did X start / begin / kick in": a sentence saying when something started
+# ("since 2003", "began", "took effect", "from 9 April 2025").
+_START_QUESTION = re.compile(
+    r"\b(start\w*|begin|began|begun|since when|kick in|kicked in|take effect|took effect"
+    r"|come into force|came into force|launch\w*|commenc\w*)\b",
+    re.I,
+)
+_STARTED = re.compile(
+    r"\bsince (?:19|20)\d\d\b|\b(begin|began|begun|start\w*|launch\w*|took effect"
+    r"|takes effect|came into force|comes into force|effective|commenc\w*)\b"
+    r"|\bfrom \d{1,2} [a-z]+ (?:19|20)\d\d\b",
+    re.I,
+)
 # Types whose mere presence ("a capitalised word", "any sentence") says little.
 _LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
 
@@ -74,7 +85,7 @@ class Asked:
             money=kind in ("number", "other") and bool(_MONEY_QUESTION.search(query)),
             reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
             days=tuple(d.lower() for d in _DAY.findall(query)),
-            start=kind == "date" and bool(_START_QUESTION.search(query)),
+            start=bool(_START_QUESTION.search(query)),
         )
 
     def fit(self, text: str) -> float:
@@ -95,6 +106,6 @@ class Asked:
             fit += 1.0
         if self.days and any(d in text.lower() for d in self.days):
             fit += 1.0
-        if self.start and _SINCE.search(text):
+        if self.start and _STARTED.search(text):
             fit += 1.0
         return fit

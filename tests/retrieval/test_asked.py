@@ -45,6 +45,11 @@ def fit(question: str, sentence: str) -> float:
             "A brief dated 30 January 2025 counted the programme's staff.",
         ),
         (
+            "within how many days would the review have to start",
+            "The amendment would require the department to begin a review within 90 days.",
+            "A classified report would be due within 180 days.",
+        ),
+        (
             "health framework value",  # no question word, still asks for an amount
             "The framework totals about $2.5 billion.",
             "The framework covers up to 5 percent of facilities.",
