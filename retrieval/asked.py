@@ -43,7 +43,7 @@ _REPLY = re.compile(
 )
 # "how did X react", "what did X say/tell Y" (not "tell me about X").
 _REACTION_QUESTION = re.compile(
-    r"\b(respond|responded|react|reacted|reaction|reacton|response|said|told"
+    r"\b(respond|responded|react|reacted|reaction|response|said|told"
     r"|hit back|retaliate|retaliated|retaliation)\b|\bdid\b[^?]*\b(say|tell)\b",
     re.I,
 )
