@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.asked import Asked
+from retrieval.followup import own_words
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     QuestionAnalysis,
@@ -102,7 +103,7 @@ class Answerer:
         if not cands:
             return
         q = self.embed_query(query)
-        own = re.sub(r"\s*\([^)]*\)\s*$", "", query)
+        own = own_words(query)
         if own != query and content_terms(own):
             # A follow-up with the subject carried in ("who paid for it? (… haiti)"): what
             # it asks counts as much as the subject, or the subject drowns the question.
@@ -171,7 +172,7 @@ class Answerer:
         sentence meant to answer is about something else."""
         # The question's own names: not the subject carried from earlier turns
         # ("… (kenyan police haiti)"), not months (written capitalised, not names).
-        own = content_terms(re.sub(r"\s*\([^)]*\)\s*$", "", analysis.text))
+        own = content_terms(own_words(analysis.text))
         names = [
             t
             for t in own
@@ -371,7 +372,7 @@ def _known(cand: Candidate) -> set[str]:
 def _surface(missing: Sequence[str], text: str) -> list[str]:
     """The question's own words for the missing terms (not the carried context)."""
     out: list[str] = []
-    asked = re.sub(r"\s*\([^)]*\)\s*$", "", text)
+    asked = own_words(text)
     for raw in re.findall(r"[A-Za-z][A-Za-z'’-]*", asked):
         t = terms(raw)
         if t and t[0] in missing and raw.lower() not in (w.lower() for w in out):

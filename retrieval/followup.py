@@ -60,6 +60,15 @@ def _key_words(question: str, exclude: set[str]) -> list[str]:
     return out
 
 
+# How a rewritten follow-up carries the earlier subject: "who paid for it? (… haiti)".
+_CARRIED = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def own_words(query: str) -> str:
+    """The question itself, without the subject a rewritten follow-up carries in."""
+    return _CARRIED.sub("", query)
+
+
 def standalone_question(question: str, history: Sequence[Turn]) -> str:
     """The question with the topic of earlier turns carried in when it needs it."""
     if not history:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from retrieval.followup import own_words
 from retrieval.text import STOPWORDS, terms
 
 # Answer types, checked in order (the first match wins).
@@ -162,13 +163,16 @@ _DEFINITION = re.compile(
 )
 
 
+def _defined_subject(question: str) -> str:
+    """X of "what is X?" / "what does X stand for?", or ""."""
+    m = _DEFINITION.match(question.strip())
+    return (m.group("subject") or m.group("subject2") or "").strip() if m else ""
+
+
 def definition_pattern(question: str) -> re.Pattern[str] | None:
     """For "what is X?" / "what does X stand for?", a pattern matching sentences that
     define X ("the African Growth and Opportunity Act (AGOA)", "AGOA is …")."""
-    m = _DEFINITION.match(question.strip())
-    if not m:
-        return None
-    subject = (m.group("subject") or m.group("subject2") or "").strip()
+    subject = _defined_subject(question)
     if not subject or len(subject.split()) > 5:
         return None
     x = re.escape(subject)
@@ -182,8 +186,7 @@ def definition_pattern(question: str) -> re.Pattern[str] | None:
 def spelled_out_pattern(question: str) -> re.Pattern[str] | None:
     """For "what is pepfar?" (one short word, as abbreviations are typed), a pattern
     matching the sentence that spells it out: "… Emergency Plan for AIDS Relief (PEPFAR)"."""
-    m = _DEFINITION.match(question.strip())
-    subject = ((m.group("subject") or m.group("subject2") or "") if m else "").strip()
+    subject = _defined_subject(question)
     if not re.fullmatch(r"[A-Za-z]{2,8}", subject):
         return None
     return re.compile(rf"\(\s*{re.escape(subject)}\s*\)", re.I)
@@ -217,7 +220,7 @@ def content_terms(text: str) -> tuple[str, ...]:
 
 def analyse(text: str) -> QuestionAnalysis:
     """Read a (standalone, spelling-fixed) question."""
-    core = re.sub(r"\s*\([^)]*\)\s*$", "", text)  # carried follow-up context is not the ask
+    core = own_words(text)  # carried follow-up context is not the ask
     return QuestionAnalysis(
         text=text,
         answer_type=answer_type(core),

@@ -102,3 +102,18 @@ def click(api: Any, bot: Any, payload: dict[str, Any]) -> None:
 def order(api: Any, *paths: str) -> list[str]:
     """The Web API methods called, in order, keeping only `paths`."""
     return [c["path"].removeprefix("/api/") for c in api.calls if c["path"] in paths]
+
+
+def hold_reindex(service: Any) -> tuple[threading.Event, threading.Event]:
+    """Makes the service's re-index wait once it has started: `entered` is set when it
+    starts, and it goes on when the test sets `gate` (or after 10 s)."""
+    gate, entered = threading.Event(), threading.Event()
+    sync = service.engine.indexer.sync
+
+    def slow_sync(*args: Any, **kw: Any) -> Any:
+        entered.set()
+        gate.wait(10)
+        return sync(*args, **kw)
+
+    service.engine.indexer.sync = slow_sync
+    return gate, entered

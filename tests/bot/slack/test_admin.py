@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from typing import Any
 
@@ -21,7 +20,7 @@ from tests.bot.slack.fake_slack import (
     message,
     post_signed,
 )
-from tests.bot.slack.helpers import assert_safe
+from tests.bot.slack.helpers import assert_safe, hold_reindex
 
 NEW_DOC = "# Lake Turkana Wind Power\n\nThe Lake Turkana wind farm opened in July 2019.\n"
 
@@ -80,15 +79,7 @@ def test_reindex_is_for_admins_and_owners_only(api, serve, tmp_path) -> None:
 
 def test_a_second_reindex_is_refused_while_one_runs(api, serve, tmp_path) -> None:
     service = new_service(tmp_path)
-    gate, entered = threading.Event(), threading.Event()
-    sync = service.engine.indexer.sync
-
-    def slow_sync(*args: Any, **kw: Any) -> Any:
-        entered.set()
-        gate.wait(10)
-        return sync(*args, **kw)
-
-    service.engine.indexer.sync = slow_sync
+    gate, entered = hold_reindex(service)
     bot = serve(service)
     reindex(api, bot, ADMIN, "first")
     assert entered.wait(5)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -28,7 +27,7 @@ from tests.bot.slack.fake_slack import (
     mention,
     post_signed,
 )
-from tests.bot.slack.helpers import assert_safe, send_event
+from tests.bot.slack.helpers import assert_safe, hold_reindex, send_event
 from tests.bot.test_webpages import PORT_PAGE
 from tests.fakes.web_server import Route, WebServer
 
@@ -195,15 +194,7 @@ def test_adding_a_page_is_refused_with_one_line(api, serve, tmp_path, web) -> No
 
 def test_adding_a_page_while_a_reindex_runs_is_refused(api, serve, tmp_path, web) -> None:
     service = new_service(tmp_path, fetch_allow_loopback=True)
-    gate, entered = threading.Event(), threading.Event()
-    sync = service.engine.indexer.sync
-
-    def slow_sync(*args: Any, **kw: Any) -> Any:
-        entered.set()
-        gate.wait(10)
-        return sync(*args, **kw)
-
-    service.engine.indexer.sync = slow_sync
+    gate, entered = hold_reindex(service)
     bot = serve(service)
     command(api, bot, "reindex", user=ADMIN, hook="reindex")
     assert entered.wait(5)
