@@ -132,10 +132,7 @@ class Answerer:
         `heading` of its weight)."""
         if not wanted:
             return 1.0
-        have = set(cand.terms) | set(terms(cand.doc.title))  # what the whole document is about
-        if cand.order > 0 and cand.doc.sentence_spans is not None:
-            s, e = cand.doc.sentence_spans[cand.order - 1]
-            have |= set(terms(cand.doc.text[int(s) : int(e)]))
+        have = _with_before(cand) | set(terms(cand.doc.title))  # what the document is about
         headed = set(terms(cand.doc.section))  # a heading may cover several things
         weight = {t: idf.get(t, max(idf.values(), default=1.0)) for t in wanted}
         total = sum(weight.values()) or 1.0
@@ -178,7 +175,7 @@ class Answerer:
             for t in own
             if t in evidence.names and t not in _MONTH_TERMS and not any(c.isdigit() for c in t)
         ]
-        known = {k[:5] for k in _known(chosen[0])} if chosen else set()
+        known = {k[:5] for k in _known(chosen[0]) | _with_before(chosen[0])} if chosen else set()
         return any(t[:5] not in known for t in names)  # "kenyan" is in "kenya's"
 
     # The answer ----------------------------------------------------------------
@@ -367,6 +364,15 @@ _MONTH_OF = re.compile(
 
 def _known(cand: Candidate) -> set[str]:
     return set(cand.terms) | set(terms(f"{cand.doc.title} {cand.doc.section}"))
+
+
+def _with_before(cand: Candidate) -> set[str]:
+    """The sentence's terms and those of the sentence before it, which it may lean on."""
+    have = set(cand.terms)
+    if cand.order > 0 and cand.doc.sentence_spans is not None:
+        s, e = cand.doc.sentence_spans[cand.order - 1]
+        have |= set(terms(cand.doc.text[int(s) : int(e)]))
+    return have
 
 
 def _surface(missing: Sequence[str], text: str) -> list[str]:

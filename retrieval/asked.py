@@ -8,7 +8,10 @@ a topical sentence often lacks:
 - "how much … pledged / cost / worth" wants an amount of money, not any figure;
 - a question naming a day ("on 8 december 2025") wants the sentence holding it;
 - "when did X start / begin / kick in" wants a sentence saying when something
-  started ("since 2003", "began", "took effect", "from 9 April 2025").
+  started ("since 2003", "began", "took effect", "from 9 April 2025"); for such a
+  question "since 2003" dates the start as fully as a day would;
+- "who …" prefers a person named with a title ("Secretary Musalia Mudavadi") to a
+  country or a body ("Kenya and the United States signed …"), which also hold a name.
 
 `Asked.fit(text)` is a multiple of `ComposeParams.type_bonus`.
 """
@@ -56,11 +59,19 @@ _START_QUESTION = re.compile(
     r"|come into force|came into force|launch\w*|commenc\w*)\b",
     re.I,
 )
+_SINCE = re.compile(r"\bsince (?:19|20)\d\d\b", re.I)
 _STARTED = re.compile(
-    r"\bsince (?:19|20)\d\d\b|\b(begin|began|begun|start\w*|launch\w*|took effect"
+    rf"{_SINCE.pattern}|\b(begin|began|begun|start\w*|launch\w*|took effect"
     r"|takes effect|came into force|comes into force|effective|commenc\w*)\b"
     r"|\bfrom \d{1,2} [a-z]+ (?:19|20)\d\d\b",
     re.I,
+)
+# A person named with a title ("Secretary Musalia Mudavadi", "chargé d'affaires Marc
+# Dillard"), not a country or a body, which also "holds a name".
+_TITLED = re.compile(
+    r"\b(President|Secretary|Minister|Ambassador|Senator|Representative|Judge|Justice"
+    r"|Governor|Chairman|Chairperson|Director|Commissioner|General|Mr|Mrs|Ms|Dr"
+    r"|[Cc]hargé d'affaires)\.? [A-Z][a-z]+"
 )
 # Types whose mere presence ("a capitalised word", "any sentence") says little.
 _LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
@@ -93,9 +104,12 @@ class Asked:
         kind = self.kind
         fit = 0.0
         if kind == "date":
-            fit += date_precision(text)
+            # "since 2003" fully answers when something started
+            fit += 1.0 if self.start and _SINCE.search(text) else date_precision(text)
         elif kind not in _LOOSE_TYPES and holds(kind, text):
             fit += 0.6
+            if kind == "person" and _TITLED.search(text):
+                fit += 0.4  # a person by title beats a country or a body ("who signed")
         if self.defines is not None and self.defines.search(text):
             fit += 2.0  # the sentence that says what X is
         if kind == "reason" and _CAUSE.search(text):

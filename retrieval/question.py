@@ -74,9 +74,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"^\W*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|stand for)\b", re.I),
     ),
 )
+# "is it still …" asks about now; "back when he was still a senator" does not.
 _RECENT = re.compile(
-    r"\b(current|currently|now|still|today|latest|at the moment|as of now|these days|"
-    r"this (week|month|year)|right now|presently|nowadays)\b",
+    r"\b(current|currently|now|(?<!\bwas )(?<!\bwere )still|today|latest|at the moment"
+    r"|as of now|these days|this (week|month|year)|right now|presently|nowadays)\b",
     re.I,
 )
 _FUTURE = re.compile(

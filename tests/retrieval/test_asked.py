@@ -45,6 +45,11 @@ def fit(question: str, sentence: str) -> float:
             "A brief dated 30 January 2025 counted the programme's staff.",
         ),
         (
+            "who signed the health framework",  # a person, not the countries
+            "Prime Cabinet Secretary Musalia Mudavadi signed the framework in Washington.",
+            "Kenya and the United States signed the framework in Washington.",
+        ),
+        (
             "within how many days would the review have to start",
             "The amendment would require the department to begin a review within 90 days.",
             "A classified report would be due within 180 days.",
