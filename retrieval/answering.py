@@ -45,7 +45,7 @@ ABSTAIN_MESSAGE = (
     "I couldn't find an answer to that in the documents I have. "
     "Try rephrasing, ask about one of the indexed sources, or list them with `sources`."
 )
-_WANTED = {"date": "a date", "number": "a figure", "person": "a name"}
+_WANTED = {"date": "a date", "number": "a figure", "person": "a name", "place": "a place"}
 
 
 @dataclass(frozen=True)
@@ -343,7 +343,11 @@ class Answerer:
                     gaps.append(f"The documents don't mention {_join(words)}.")
                     continue
             wanted = _WANTED.get(part.answer_type)
-            if wanted and not any(holds(part.answer_type, c.text) for c in chosen):
+            if part.answer_type == "place":  # any capitalised word "holds" a place
+                found = any(answers("place", c.text, part.text) for c in chosen)
+            else:
+                found = any(holds(part.answer_type, c.text) for c in chosen)
+            if wanted and not found:
                 gaps.append(f"The documents don't give {wanted} for this.")
         return list(dict.fromkeys(gaps))
 

@@ -66,6 +66,13 @@ _STARTED = re.compile(
     r"|\bfrom \d{1,2} [a-z]+ (?:19|20)\d\d\b",
     re.I,
 )
+# "how long", "mandate length": a span of time ("for 12 months", "a 90-day pause").
+_DURATION_QUESTION = re.compile(r"\bhow long\b|\b(length|duration)\b", re.I)
+_DURATION = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen"
+    r"|twenty|thirty|sixty|ninety|a|an)[- ](day|week|month|year|decade)s?\b",
+    re.I,
+)
 # A person named with a title ("Secretary Musalia Mudavadi", "chargé d'affaires Marc
 # Dillard"), not a country or a body, which also "holds a name".
 _TITLED = re.compile(
@@ -87,6 +94,7 @@ class Asked:
     reaction: bool = False
     days: tuple[str, ...] = ()
     start: bool = False
+    duration: bool = False
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -97,6 +105,7 @@ class Asked:
             reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
             days=tuple(d.lower() for d in _DAY.findall(query)),
             start=bool(_START_QUESTION.search(query)),
+            duration=bool(_DURATION_QUESTION.search(query)),
         )
 
     def fit(self, text: str) -> float:
@@ -121,5 +130,7 @@ class Asked:
         if self.days and any(d in text.lower() for d in self.days):
             fit += 1.0
         if self.start and _STARTED.search(text):
+            fit += 1.0
+        if self.duration and _DURATION.search(text):
             fit += 1.0
         return fit

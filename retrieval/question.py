@@ -25,7 +25,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bhow (many|much|large|big|long|far|old)\b|\bwhat (share|percentage|percent|"
             r"proportion|amount|number|figure|value|size|sum|total)\b|\bwhat was the (cost|toll)\b"
-            r"|\bdeath toll\b|\bhow many\b",
+            r"|\bdeath toll\b|\bhow many\b"
+            # keywords typed after the subject: "gsf mandate length", "force size"
+            r"|\b(length|duration|size|toll|total|amount)\s*\??\s*$",
             re.I,
         ),
     ),
@@ -33,7 +35,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "date",
         re.compile(
             r"^\W*(and\s+|so\s+|but\s+)?(when|since when)\b|\bwhat (year|date|day|month)\b"
-            r"|\bwhich (year|date|day|month)\b|\bin what year\b|\bwhen\b|\bdate\b|\bwhat time\b",
+            r"|\bwhich (year|date|day|month)\b|\bin what year\b|\bwhen\b|\bdate\b|\bwhat time\b"
+            r"|(?<!next )(?<!last )(?<!this )(?<!a )(?<!per )\byear\s*\??\s*$",  # "agoa start year"
             re.I,
         ),
     ),

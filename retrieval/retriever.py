@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from retrieval.countries import country_names
 from retrieval.generations import Generations
 from retrieval.models import Evidence, Passage
 from retrieval.ports import Embedder
@@ -150,10 +151,14 @@ class HybridSearch:
             )
             if len(passages) >= limit:
                 break
+        # Names the documents never use: capitalised words, and countries however typed
+        # ("who is the prime minister of japan").
         unknown_names = tuple(
-            name
-            for name in proper_nouns(query)
-            if (t := terms(name)) and not snap.lexical.knows(t[0])
+            dict.fromkeys(
+                name
+                for name in [*proper_nouns(query), *country_names(query)]
+                if (t := terms(name)) and not all(snap.lexical.knows(w) for w in t)
+            )
         )
         return Evidence(
             query=query,

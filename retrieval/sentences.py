@@ -37,7 +37,10 @@ DEPENDENT_START = re.compile(
     r"^(It|Its|This|That|These|Those|They|Their|He|She|His|Her|However|But|Either way|Also"
     r"|Still|Such|The same|Both|Neither|Instead|Meanwhile|Then)\b"
 )
-_PLACE = re.compile(r"\b(?:in|at|near|outside|from)\s+([A-Z][\w'’-]+)")
+_PLACE = re.compile(
+    rf"\b(?:in|at|near|outside|from)\s+(?!(?:{MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday"
+    rf"|Saturday|Sunday)\b)([A-Z][\w'’-]+)"
+)
 MIN_WORDS = 5
 MAX_QUOTE_CHARS = 700
 

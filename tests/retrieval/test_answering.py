@@ -227,6 +227,8 @@ PARTICULAR = [
     # "when did it start": the year it has run since, not a later dated report
     ("when did pepfar start in kenya", "since 2003"),
     ("when did pepfar begin supporting kenya", "since 2003"),
+    # a keyword question about a span of time: the mandate's length, not the force's size
+    ("gsf mandate length", "12 months"),
     # "who": the person appointed, not the body that appointed them
     ("who was named facilitator of the nairobi process", "Kenyatta"),
 ]
@@ -331,6 +333,8 @@ def test_a_definition_question_says_what_the_thing_is(
         "who won the 2018 world cup",
         "what is the capital of peru",
         "how do i bake sourdough bread",
+        # a country the documents never name, typed in lower case
+        "who is the prime minister of japan right now",
     ],
 )
 def test_an_off_topic_question_is_declined(ask: Ask, question: str) -> None:
@@ -446,6 +450,14 @@ def test_the_same_questions_asked_standalone_are_answered_about_funding(ask: Ask
 
 
 # The JSON shape ----------------------------------------------------------------------
+def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask: Ask) -> None:
+    """The evidence says the embassy is in Nairobi, which the question already says."""
+    answer = ask("where is the us embassy in nairobi now and when did it open there")
+
+    assert "The documents don't give a place for this." in answer.gaps, describe(answer)
+    assert lead(answer).startswith("The documents don't give a place for this.")
+
+
 def test_to_dict_has_gaps_only_when_there_are_gaps(ask: Ask) -> None:
     with_gap = ask("will agoa be renewed next year")
     full = ask("when did agoa lapse")

@@ -55,6 +55,11 @@ def fit(question: str, sentence: str) -> float:
             "A classified report would be due within 180 days.",
         ),
         (
+            "how long did the aid freeze last",  # a span of time, not any figure
+            "The administration ordered a 90-day review of foreign aid.",
+            "The freeze put 41,547 health workers out of work.",
+        ),
+        (
             "health framework value",  # no question word, still asks for an amount
             "The framework totals about $2.5 billion.",
             "The framework covers up to 5 percent of facilities.",

@@ -69,6 +69,11 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("which us envoy went to the summit", "person"),
         ("meg whitman resign why", "reason"),
         ("microsoft data centre where in kenya", "place"),
+        # keywords typed after the subject
+        ("gsf mandate length", "number"),
+        ("gang suppression force size?", "number"),
+        ("agoa start year", "date"),
+        ("why did exports hit a 3 year high in 2025", "reason"),
         # neither
         ("tell me about the haiti mission", "other"),
         ("kenya and the us", "other"),

@@ -242,6 +242,8 @@ def test_candidates_leave_out_fragments_and_sentences_about_the_document() -> No
         ("The plant would sit on a campus in Nyeri.", True),
         ("Microsoft announced a data centre in Kenya.", False),  # the place asked about
         ("The data centre will be geothermal.", False),
+        ("Work on the data centre stopped in May 2026.", False),  # a month is not a place
+        ("The embassy was run by chargés from August 2025.", False),
     ],
 )
 def test_answers_where_with_a_place_the_question_does_not_name(text: str, expected: bool) -> None:
