@@ -15,7 +15,6 @@ subject itself is not found, the bot declines.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ import numpy as np
 
 from retrieval.asked import Asked
 from retrieval.followup import own_words
+from retrieval.gaps import YEAR_GAP, evidence_gaps, known_terms, month_name
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     QuestionAnalysis,
@@ -36,7 +36,6 @@ from retrieval.sentences import (
     answers,
     candidates,
     cite,
-    holds,
     joinable,
 )
 from retrieval.text import comparable, terms
@@ -45,7 +44,6 @@ ABSTAIN_MESSAGE = (
     "I couldn't find an answer to that in the documents I have. "
     "Try rephrasing, ask about one of the indexed sources, or list them with `sources`."
 )
-_WANTED = {"date": "a date", "number": "a figure", "person": "a name", "place": "a place"}
 
 
 @dataclass(frozen=True)
@@ -175,7 +173,9 @@ class Answerer:
             for t in own
             if t in evidence.names and t not in _MONTH_TERMS and not any(c.isdigit() for c in t)
         ]
-        known = {k[:5] for k in _known(chosen[0]) | _with_before(chosen[0])} if chosen else set()
+        known = (
+            {k[:5] for k in known_terms(chosen[0]) | _with_before(chosen[0])} if chosen else set()
+        )
         return any(t[:5] not in known for t in names)  # "kenyan" is in "kenya's"
 
     # The answer ----------------------------------------------------------------
@@ -204,9 +204,9 @@ class Answerer:
         if len(parts) > 1:  # the ranking of the whole question picks the extras
             self.score(query, cands, evidence, parts[0].answer_type)
         chosen = self._choose(parts, cands, analysis)
-        gaps = self._gaps(analysis, parts, chosen, evidence)
+        gaps = evidence_gaps(analysis, parts, chosen, evidence, self.params.answer_coverage)
         if self._off_subject(analysis, chosen, evidence) and (
-            any(g.startswith(_YEAR_GAP) for g in gaps) or analysis.answer_type == "person"
+            any(g.startswith(YEAR_GAP) for g in gaps) or analysis.answer_type == "person"
         ):
             # Neither the year nor the subject ("who won tanzania's 2025 election" -> a
             # Kenyan fact), or someone about another subject ("who is ethiopia's
@@ -218,7 +218,7 @@ class Answerer:
         lead = " ".join(gaps)
         if not lead and analysis.recency:  # never an old fact presented as current
             dated = max((c.doc.as_of or c.doc.date for c in chosen), default="")
-            lead = f"As of {_month(dated)}, the latest the documents report:" if dated else ""
+            lead = f"As of {month_name(dated)}, the latest the documents report:" if dated else ""
         if lead:
             text = f"{lead}\n{text}"
         return Answer(question, text, citations, mode=mode, gaps=tuple(gaps))
@@ -242,9 +242,17 @@ class Answerer:
         close = [c for c in ranked[:12] if c.score >= top - self.params.margin]
 
         heading = self.params.lead_heading_credit
+        idf = evidence.query_idf
+        # A follow-up's own words ("which police units …") count as much as the subject
+        # carried in from earlier turns, as in `score`.
+        own = content_terms(own_words(part.text))
+        follow_up = own_words(part.text) != part.text and bool(own)
+        w = self.params.followup_own_weight if follow_up else 0.0
 
         def key(c: Candidate) -> tuple[bool, float]:
-            cov = self.coverage(part.terms, c, evidence.query_idf, heading=heading)
+            cov = self.coverage(part.terms, c, idf, heading=heading)
+            if w:
+                cov = (1 - w) * cov + w * self.coverage(own, c, idf, heading=heading)
             return (answers(part.answer_type, c.text, part.text), c.score + 0.25 * cov)
 
         return max(close, key=key)
@@ -288,86 +296,13 @@ class Answerer:
             add(cand)
         return chosen[: limit + 1]
 
-    def _gaps(
-        self,
-        analysis: QuestionAnalysis,
-        parts: list[_Part],
-        chosen: list[Candidate],
-        evidence: Evidence,
-    ) -> list[str]:
-        """Plain statements of what the question asks that the chosen evidence lacks."""
-        gaps: list[str] = []
-        shown = " ".join(c.text for c in chosen)
-        latest = evidence.latest or max((p.as_of or p.date for p in evidence.passages), default="")
-        for year in analysis.years:
-            if latest and year > int(latest[:4]):  # at most plans for it, no events
-                gaps.append(
-                    f"The documents don't cover {year}: the latest events they report are "
-                    f"from {_month(latest)}."
-                )
-                continue
-            if str(year) not in shown:
-                gaps.append(f"{_YEAR_GAP} {year} on this.")
-                continue
-            for month in _MONTH_OF.findall(analysis.text):  # "in may 2024": that month
-                if int(month[1]) == year and not re.search(
-                    rf"\b{month[0]}\b[^.]{{0,12}}\b{year}\b", shown, re.I
-                ):
-                    gaps.append(f"{_YEAR_GAP} {month[0].capitalize()} {year} on this.")
-        future_year = any(latest and y >= int(latest[:4]) for y in analysis.years)
-        if analysis.future and (not analysis.years or future_year) and latest:
-            gaps.append(
-                f"The documents can't say what will happen: they report events up to "
-                f"{_month(latest)}."
-            )
-        for part in parts:
-            if part.best is None:
-                continue
-            if part.coverage < self.params.answer_coverage:
-                # Only words no document uses are named: a missing common word is more
-                # often a paraphrase ("pass" for "passed into law") than a gap.
-                known = _known(part.best)
-                missing = [
-                    t
-                    for t in part.terms
-                    if t in evidence.unknown_terms
-                    and len(t) >= 3
-                    and not any(k[:5] == t[:5] for k in known)  # "kenyan" vs "kenya"
-                ]
-                words = [
-                    w
-                    for w in _surface(missing, analysis.text)
-                    if w.lower() not in evidence.lexicon or w[:1].isupper()
-                ]
-                if words:
-                    gaps.append(f"The documents don't mention {_join(words)}.")
-                    continue
-            wanted = _WANTED.get(part.answer_type)
-            if part.answer_type == "place":  # any capitalised word "holds" a place
-                found = any(answers("place", c.text, part.text) for c in chosen)
-            else:
-                found = any(holds(part.answer_type, c.text) for c in chosen)
-            if wanted and not found:
-                gaps.append(f"The documents don't give {wanted} for this.")
-        return list(dict.fromkeys(gaps))
 
-
-_YEAR_GAP = "The documents don't say what happened in"
 _MONTH_TERMS = frozenset(
     terms(
         "january february march april may june july august september october november "
         "december monday tuesday wednesday thursday friday saturday sunday"
     )
 )
-_MONTH_OF = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\s+((?:19|20)\d\d)\b",
-    re.I,
-)
-
-
-def _known(cand: Candidate) -> set[str]:
-    return set(cand.terms) | set(terms(f"{cand.doc.title} {cand.doc.section}"))
 
 
 def _with_before(cand: Candidate) -> set[str]:
@@ -377,29 +312,3 @@ def _with_before(cand: Candidate) -> set[str]:
         s, e = cand.doc.sentence_spans[cand.order - 1]
         have |= set(terms(cand.doc.text[int(s) : int(e)]))
     return have
-
-
-def _surface(missing: Sequence[str], text: str) -> list[str]:
-    """The question's own words for the missing terms (not the carried context)."""
-    out: list[str] = []
-    asked = own_words(text)
-    for raw in re.findall(r"[A-Za-z][A-Za-z'’-]*", asked):
-        t = terms(raw)
-        if t and t[0] in missing and raw.lower() not in (w.lower() for w in out):
-            out.append(raw)
-    return out
-
-
-def _join(words: Sequence[str]) -> str:
-    quoted = [f"“{w}”" for w in words[:4]]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def _month(iso: str) -> str:
-    """'2026-02-27' -> 'February 2026'."""
-    import calendar
-
-    parts = iso.split("-")
-    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
-    return parts[0]

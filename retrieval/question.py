@@ -35,7 +35,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "date",
         re.compile(
             r"^\W*(and\s+|so\s+|but\s+)?(when|since when)\b|\bwhat (year|date|day|month)\b"
-            r"|\bwhich (year|date|day|month)\b|\bin what year\b|\bwhen\b|\bdate\b|\bwhat time\b"
+            r"|\bwhich (year|date|day|month)\b|\bin what year\b|\bdate\b|\bwhat time\b"
+            # "when" later in the question, unless it opens as a yes/no one ("did obama
+            # visit kenya back when he was a senator")
+            r"|^(?!\W*(and\s+)?(is|are|was|were|did|does|do|has|have|had)\b).*\bwhen\b"
             r"|(?<!next )(?<!last )(?<!this )(?<!a )(?<!per )\byear\s*\??\s*$",  # "agoa start year"
             re.I,
         ),

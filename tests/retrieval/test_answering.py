@@ -441,6 +441,17 @@ def test_a_follow_up_asking_something_new_is_answered_about_the_new_thing(
     assert re.search(about, opening), describe(answer)
 
 
+def test_a_follow_up_leads_with_its_own_words_over_the_carried_subject(ask: Ask) -> None:
+    """ "which police units" leads with the units, not with another sentence about the
+    first arrival, which holds more of the carried subject's words."""
+    history = (Turn("when did the first kenyan police land in haiti", "On 25 June 2024."),)
+
+    answer = ask("and which police units were they from", history)
+
+    opening, _ = quoted(answer)[0]
+    assert "Rapid Deployment Unit" in opening, describe(answer)
+
+
 def test_the_same_questions_asked_standalone_are_answered_about_funding(ask: Ask) -> None:
     paid = quoted(ask("who paid for the haiti mission"))[0][0]
     pledged = quoted(ask("how much did the us pledge for the haiti mission"))[0][0]

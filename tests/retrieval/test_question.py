@@ -58,6 +58,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("was agoa renewed", "yes_no"),
         ("has kenya left haiti", "yes_no"),
         ("will agoa be renewed next year", "yes_no"),
+        ("did obama visit kenya back when he was still a senator", "yes_no"),
         # definition
         ("What is AGOA?", "definition"),
         ("what is the stip", "definition"),

@@ -1,0 +1,128 @@
+"""Plain statements of what a question asks that the chosen evidence lacks: a year
+after the documents, a month or year they don't report, the future, words no document
+uses, or the kind of thing asked for (a date, a figure, a name, a place)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from retrieval.followup import own_words
+from retrieval.models import Evidence
+from retrieval.question import QuestionAnalysis
+from retrieval.sentences import Candidate, answers, holds
+from retrieval.text import terms
+
+YEAR_GAP = "The documents don't say what happened in"
+_WANTED = {"date": "a date", "number": "a figure", "person": "a name", "place": "a place"}
+_MONTH_OF = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+class AnsweredPart(Protocol):
+    """One part of a question, with the sentence chosen to answer it."""
+
+    text: str
+    answer_type: str
+    terms: tuple[str, ...]
+    best: Candidate | None
+    coverage: float
+
+
+def known_terms(cand: Candidate) -> set[str]:
+    """The sentence's terms and those of its document's title and section."""
+    return set(cand.terms) | set(terms(f"{cand.doc.title} {cand.doc.section}"))
+
+
+def evidence_gaps(
+    analysis: QuestionAnalysis,
+    parts: Sequence[AnsweredPart],
+    chosen: Sequence[Candidate],
+    evidence: Evidence,
+    answer_coverage: float,
+) -> list[str]:
+    """Plain statements of what the question asks that the chosen evidence lacks."""
+    gaps: list[str] = []
+    shown = " ".join(c.text for c in chosen)
+    latest = evidence.latest or max((p.as_of or p.date for p in evidence.passages), default="")
+    for year in analysis.years:
+        if latest and year > int(latest[:4]):  # at most plans for it, no events
+            gaps.append(
+                f"The documents don't cover {year}: the latest events they report are "
+                f"from {month_name(latest)}."
+            )
+            continue
+        if str(year) not in shown:
+            gaps.append(f"{YEAR_GAP} {year} on this.")
+            continue
+        for month in _MONTH_OF.findall(analysis.text):  # "in may 2024": that month
+            if int(month[1]) == year and not re.search(
+                rf"\b{month[0]}\b[^.]{{0,12}}\b{year}\b", shown, re.I
+            ):
+                gaps.append(f"{YEAR_GAP} {month[0].capitalize()} {year} on this.")
+    future_year = any(latest and y >= int(latest[:4]) for y in analysis.years)
+    if analysis.future and (not analysis.years or future_year) and latest:
+        gaps.append(
+            f"The documents can't say what will happen: they report events up to "
+            f"{month_name(latest)}."
+        )
+    for part in parts:
+        if part.best is None:
+            continue
+        if part.coverage < answer_coverage:
+            # Only words no document uses are named: a missing common word is more
+            # often a paraphrase ("pass" for "passed into law") than a gap.
+            known = known_terms(part.best)
+            missing = [
+                t
+                for t in part.terms
+                if t in evidence.unknown_terms
+                and len(t) >= 3
+                and not any(k[:5] == t[:5] for k in known)  # "kenyan" vs "kenya"
+            ]
+            words = [
+                w
+                for w in _surface(missing, analysis.text)
+                if w.lower() not in evidence.lexicon or w[:1].isupper()
+            ]
+            if words:
+                gaps.append(f"The documents don't mention {_join(words)}.")
+                continue
+        wanted = _WANTED.get(part.answer_type)
+        if part.answer_type == "place":  # any capitalised word "holds" a place
+            found = any(answers("place", c.text, part.text) for c in chosen)
+        else:
+            found = any(holds(part.answer_type, c.text) for c in chosen)
+        if wanted and not found:
+            gaps.append(f"The documents don't give {wanted} for this.")
+    return list(dict.fromkeys(gaps))
+
+
+def _surface(missing: Sequence[str], text: str) -> list[str]:
+    """The question's own words for the missing terms (not the carried context)."""
+    out: list[str] = []
+    asked = own_words(text)
+    for raw in re.findall(r"[A-Za-z][A-Za-z'’-]*", asked):
+        t = terms(raw)
+        if t and t[0] in missing and raw.lower() not in (w.lower() for w in out):
+            out.append(raw)
+    return out
+
+
+def _join(words: Sequence[str]) -> str:
+    quoted = [f"“{w}”" for w in words[:4]]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def month_name(iso: str) -> str:
+    """'2026-02-27' -> 'February 2026'."""
+    import calendar
+
+    parts = iso.split("-")
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
+    return parts[0]
