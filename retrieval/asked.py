@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.question import definition_pattern
+from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
 from retrieval.sentences import date_precision, holds
 
 _CAUSE = re.compile(
@@ -90,6 +90,7 @@ class Asked:
 
     kind: str
     defines: re.Pattern[str] | None = None
+    spells_out: re.Pattern[str] | None = None
     money: bool = False
     reaction: bool = False
     days: tuple[str, ...] = ()
@@ -101,6 +102,7 @@ class Asked:
         return cls(
             kind=kind,
             defines=definition_pattern(query) if kind == "definition" else None,
+            spells_out=spelled_out_pattern(query) if asks_expansion(query) else None,
             money=kind in ("number", "other") and bool(_MONEY_QUESTION.search(query)),
             reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
             days=tuple(d.lower() for d in _DAY.findall(query)),
@@ -121,6 +123,8 @@ class Asked:
                 fit += 0.4  # a person by title beats a country or a body ("who signed")
         if self.defines is not None and self.defines.search(text):
             fit += 2.0  # the sentence that says what X is
+        if self.spells_out is not None and self.spells_out.search(text):
+            fit += 1.0  # "what does X stand for": the letters spelled out
         if kind == "reason" and _CAUSE.search(text):
             fit += 1.0
         if self.money and _MONEY.search(text):

@@ -77,7 +77,11 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("list", re.compile(r"^\W*(list|name)\b|\bwhich (countries|nations)\b|\bwhat are the\b", re.I)),
     (
         "definition",
-        re.compile(r"^\W*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|stand for)\b", re.I),
+        re.compile(
+            r"^\W*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|stand for)\b"
+            r"|\b(stands? for|full form|short for)\W*$",
+            re.I,
+        ),
     ),
 )
 # "is it still …" asks about now; "back when he was still a senator" does not.
@@ -163,9 +167,13 @@ class QuestionAnalysis:
     terms: tuple[str, ...] = ()
 
 
+# Asking what an abbreviation's letters stand for.
+_EXPANSION = r"(?:stands? for|is short for|short for|full form|acronym|abbreviation)"
 _DEFINITION = re.compile(
     r"^\W*(?:what|who)(?:\s+(?:is|are|was|were)|'s)\s+(?:the\s+|an?\s+)?(?P<subject>[^?]{2,60}?)"
-    r"\s*\??\s*$|^\W*what does (?P<subject2>.{2,40}?) (?:stand for|mean)\W*$",
+    r"\s*\??\s*$|^\W*what does (?P<subject2>.{2,40}?) (?:stand for|mean)\W*$"
+    # "agoa stands for?", "what pepfar stands for", "sgr full form"
+    rf"|^\W*(?:what\s+)?(?P<subject3>[a-z][\w.-]{{1,10}})\s+{_EXPANSION}\W*$",
     re.I,
 )
 
@@ -173,7 +181,9 @@ _DEFINITION = re.compile(
 def _defined_subject(question: str) -> str:
     """X of "what is X?" / "what does X stand for?", or ""."""
     m = _DEFINITION.match(question.strip())
-    return (m.group("subject") or m.group("subject2") or "").strip() if m else ""
+    if not m:
+        return ""
+    return (m.group("subject") or m.group("subject2") or m.group("subject3") or "").strip()
 
 
 def definition_pattern(question: str) -> re.Pattern[str] | None:
@@ -188,6 +198,11 @@ def definition_pattern(question: str) -> re.Pattern[str] | None:
         rf"|\b(known as|called) {x}\b",
         re.I,
     )
+
+
+def asks_expansion(question: str) -> bool:
+    """Whether the question asks what an abbreviation's letters stand for."""
+    return bool(re.search(rf"\b{_EXPANSION}\b", question, re.I))
 
 
 def spelled_out_pattern(question: str) -> re.Pattern[str] | None:

@@ -325,6 +325,20 @@ def test_a_definition_question_says_what_the_thing_is(
     assert meaning in ask(question).answer
 
 
+@pytest.mark.parametrize(
+    ("question", "letters"),
+    [
+        ("what does pepfar stand for", "Emergency Plan for AIDS Relief"),
+        ("agoa stands for?", "African Growth and Opportunity Act"),
+    ],
+)
+def test_what_the_letters_stand_for_leads_the_answer(ask: Ask, question: str, letters: str) -> None:
+    answer = ask(question)
+
+    assert not answer.abstained, describe(answer)
+    assert letters in quoted(answer)[0][0], describe(answer)
+
+
 # Declines ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "question",

@@ -64,6 +64,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("what is the stip", "definition"),
         ("what are major non-nato allies", "definition"),
         ("what does mnna mean", "definition"),
+        ("agoa stands for?", "definition"),
+        ("pepfar full form", "definition"),
         ("which officer was killed in haiti", "person"),
         ("which kenyans were arrested", "person"),
         # "american" reaches the analysis spelt as the documents write it ("us")
