@@ -242,20 +242,26 @@ class Answerer:
         close = [c for c in ranked[:12] if c.score >= top - self.params.margin]
 
         heading = self.params.lead_heading_credit
-        idf = evidence.query_idf
-        # A follow-up's own words ("which police units …") count as much as the subject
-        # carried in from earlier turns, as in `score`.
-        own = content_terms(own_words(part.text))
-        follow_up = own_words(part.text) != part.text and bool(own)
-        w = self.params.followup_own_weight if follow_up else 0.0
 
         def key(c: Candidate) -> tuple[bool, float]:
-            cov = self.coverage(part.terms, c, idf, heading=heading)
-            if w:
-                cov = (1 - w) * cov + w * self.coverage(own, c, idf, heading=heading)
+            cov = self.part_coverage(part, c, evidence, heading=heading)
             return (answers(part.answer_type, c.text, part.text), c.score + 0.25 * cov)
 
         return max(close, key=key)
+
+    def part_coverage(
+        self, part: _Part, cand: Candidate, evidence: Evidence, heading: float = 1.0
+    ) -> float:
+        """`coverage` of the part's terms; for a follow-up, its own words ("which police
+        units …") count as much as the subject carried in from earlier turns, as in
+        `score`."""
+        idf = evidence.query_idf
+        cov = self.coverage(part.terms, cand, idf, heading=heading)
+        own = content_terms(own_words(part.text))
+        if own and own_words(part.text) != part.text:
+            w = self.params.followup_own_weight
+            cov = (1 - w) * cov + w * self.coverage(own, cand, idf, heading=heading)
+        return cov
 
     def _choose(
         self, parts: list[_Part], cands: list[Candidate], analysis: QuestionAnalysis

@@ -264,6 +264,7 @@ class Speller:
         self.vocabulary = frozenset(w for w in vocabulary if len(w) > 1)
         self.lexicon = frozenset(lexicon)
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
+        self._words = sorted(w for w in self.lexicon if len(w) >= 3 and w.isalpha())
 
     def fix(self, word: str) -> str:
         lower = word.lower()
@@ -281,7 +282,17 @@ class Speller:
             return word
         limit = 1 if len(lower) <= 5 else 2
         found = process.extractOne(lower, self._choices, scorer=OSA.distance, score_cutoff=limit)
-        return found[0] if found else word
+        if not found:
+            return word
+        if found[1] > 1 and self._words:
+            # A word of the language one edit closer is what was meant: "colateral" is
+            # "collateral" (which no document uses), not "bilateral".
+            nearer = process.extractOne(
+                lower, self._words, scorer=OSA.distance, score_cutoff=found[1] - 1
+            )
+            if nearer:
+                return str(nearer[0])
+        return str(found[0])
 
     def correct(self, text: str) -> str:
         """text with misspelt words replaced (case of the rest kept)."""

@@ -263,6 +263,14 @@ def test_without_the_lexicon_the_same_words_would_be_changed() -> None:
     assert bare.fix("cops") != "cops" or bare.fix("slap") != "slap"
 
 
+def test_a_misspelling_of_a_closer_ordinary_word_becomes_that_word() -> None:
+    """ "colateral" is one edit from "collateral" and two from the documents' "bilateral"."""
+    speller = Speller({"bilateral", "loan", "port"}, lexicon={"collateral", "port"})
+
+    assert speller.fix("colateral") == "collateral"
+    assert speller.fix("bilaterl") == "bilateral"  # nearer the documents' word
+
+
 def test_stopwords_are_left_alone() -> None:
     near = Speller({"whim", "doings", "theirs", "ourselfs", "abouts", "before"})
     for word in sorted(w for w in STOPWORDS if w.isalpha()):
