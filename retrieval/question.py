@@ -9,7 +9,7 @@ whether the documents answer the question, not from a similarity score.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -254,17 +254,34 @@ def analyse(text: str) -> QuestionAnalysis:
     )
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Words one deletion, insertion, substitution or transposition from word."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }
+
+
 class Speller:
     """Fixes words the documents never use to the nearest word they do (one edit for
     short words, two for long ones; transpositions count as one)."""
 
     def __init__(self, vocabulary: Iterable[str], lexicon: Iterable[str] = ()) -> None:
-        """`vocabulary`: the documents' words (corrections go to these); `lexicon`:
-        ordinary words of the language, never "corrected" ("cops" stays "cops")."""
+        """`vocabulary`: the documents' words (corrections go to these), with how often
+        each is used when it is a mapping (of two equally near words, the more used is
+        the fix: "presdent" is "president", not "present"); `lexicon`: ordinary words
+        of the language, never "corrected" ("cops" stays "cops")."""
+        counts = vocabulary if isinstance(vocabulary, Mapping) else {}
         self.vocabulary = frozenset(w for w in vocabulary if len(w) > 1)
+        self._counts: Mapping[str, int] = counts
         self.lexicon = frozenset(lexicon)
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
-        self._words = sorted(w for w in self.lexicon if len(w) >= 3 and w.isalpha())
 
     def fix(self, word: str) -> str:
         lower = word.lower()
@@ -281,17 +298,18 @@ class Speller:
         ):
             return word
         limit = 1 if len(lower) <= 5 else 2
-        found = process.extractOne(lower, self._choices, scorer=OSA.distance, score_cutoff=limit)
-        if not found:
+        near = process.extract(
+            lower, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8
+        )
+        if not near:
             return word
-        if found[1] > 1 and self._words:
-            # A word of the language one edit closer is what was meant: "colateral" is
-            # "collateral" (which no document uses), not "bilateral".
-            nearer = process.extractOne(
-                lower, self._words, scorer=OSA.distance, score_cutoff=found[1] - 1
-            )
+        found = min(near, key=lambda m: (m[1], -self._counts.get(m[0], 0), m[0]))
+        if found[1] > 1:
+            # A word of the language one edit away is what was meant: "colateral" is
+            # "collateral" (which no document uses), not "bilateral" (two edits).
+            nearer = sorted(w for w in _one_edit(lower) if w in self.lexicon)
             if nearer:
-                return str(nearer[0])
+                return nearer[0]
         return str(found[0])
 
     def correct(self, text: str) -> str:

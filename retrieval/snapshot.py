@@ -7,6 +7,7 @@ new snapshot never mixes two versions of the corpus inside one answer.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +51,7 @@ class CorpusSnapshot:
     loaded_seconds: float = 0.0
     by_id: dict[str, int] = field(default_factory=dict)
     documents: dict[str, list[int]] = field(default_factory=dict)  # source -> chunk positions
-    _words: frozenset[str] | None = None
+    _words: Counter[str] | None = None
     _latest: str | None = None
     _names: frozenset[str] | None = None
 
@@ -114,15 +115,16 @@ class CorpusSnapshot:
             lexical=LexicalIndex([]),
         )
 
-    def words(self) -> frozenset[str]:
-        """Every word the documents use (lower case): the speller's vocabulary."""
+    def words(self) -> Counter[str]:
+        """Every word the documents use (lower case) and how often: the speller's
+        vocabulary (the more used of two equally near words is the likelier fix)."""
         cached = self._words
         if cached is None:
-            found: set[str] = set()
+            found: Counter[str] = Counter()
             for c in self.chunks:
                 text = f"{c.metadata.get('title', '')} {c.metadata.get('section', '')} {c.text}"
                 found.update(w.lower() for w in iter_words(text))
-            cached = self._words = frozenset(found)
+            cached = self._words = found
         return cached
 
     def name_terms(self) -> frozenset[str]:

@@ -3,6 +3,7 @@ parts, and its spelling fixed against the documents' words."""
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -269,6 +270,13 @@ def test_a_misspelling_of_a_closer_ordinary_word_becomes_that_word() -> None:
 
     assert speller.fix("colateral") == "collateral"
     assert speller.fix("bilaterl") == "bilateral"  # nearer the documents' word
+
+
+def test_of_two_equally_near_words_the_more_used_is_the_fix() -> None:
+    """ "presdent" is one edit from both "present" and "president"."""
+    speller = Speller(Counter({"present": 2, "president": 40}))
+
+    assert speller.fix("presdent") == "president"
 
 
 def test_stopwords_are_left_alone() -> None:
