@@ -25,6 +25,7 @@ NUMBER = re.compile(
     r"|hundred|hundreds|thousand|thousands|million|billion|half|third|quarter)\b",
     re.IGNORECASE,
 )
+ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b")
 # Sentences about the text itself answer nothing and mislead when quoted.
 META = re.compile(
@@ -116,8 +117,12 @@ def date_precision(text: str) -> float:
 
 
 def has_quantity(text: str) -> bool:
-    """A number that is not only a date or year."""
-    return bool(NUMBER.search(YEAR.sub("", FULL_DATE.sub("", text))))
+    """A number that is not only a date, a year or a rank ("the 18th ambassador")."""
+    return bool(NUMBER.search(_bare(text)))
+
+
+def _bare(text: str) -> str:
+    return ORDINAL.sub("", YEAR.sub("", FULL_DATE.sub("", text)))
 
 
 def answers(answer_type: str, text: str, question: str) -> bool:
@@ -130,8 +135,7 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         found = [m.group(0) for p in (FULL_DATE, MONTH_YEAR, YEAR) for m in p.finditer(text)]
         return any(f.lower() not in asked for f in found)
     if answer_type == "number":
-        bare = YEAR.sub("", FULL_DATE.sub("", text))
-        return any(m.group(0).lower() not in asked for m in NUMBER.finditer(bare))
+        return any(m.group(0).lower() not in asked for m in NUMBER.finditer(_bare(text)))
     if answer_type in ("person", "organisation"):
         names = [m.group(0) for m in NAME.finditer(text)]
         names += re.findall(r"\b[A-Z]{2,}\b", text)

@@ -248,3 +248,18 @@ def test_candidates_leave_out_fragments_and_sentences_about_the_document() -> No
 )
 def test_answers_where_with_a_place_the_question_does_not_name(text: str, expected: bool) -> None:
     assert answers("place", text, "where in kenya is the data centre") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Senate confirmed Whitman as the 18th US ambassador to Kenya.", False),
+        ("The visit marked the 60th anniversary of relations in 2024.", False),
+        ("Whitman visited 28 of Kenya's counties.", True),
+        ("About 400 officers arrived on 25 June 2024.", True),
+    ],
+)
+def test_a_rank_is_not_a_figure(text: str, expected: bool) -> None:
+    """ "how many counties" is not answered by "the 18th ambassador"."""
+    assert holds("number", text) is expected
+    assert answers("number", text, "how many counties did whitman visit") is expected
