@@ -145,8 +145,10 @@ class AnswerEngine:
         snapshot = self.holder.get().snapshot
         cached = self._speller
         if cached is None or cached[0] is not snapshot:
-            cached = self._speller = (snapshot, Speller(snapshot.words(), self.lexicon))
-            snapshot.name_terms()  # read with the words, not on the first question
+            cached = self._speller = (
+                snapshot,
+                Speller(snapshot.words(), self.lexicon, names=snapshot.name_terms()),
+            )
         return cached[1]
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:

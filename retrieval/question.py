@@ -272,15 +272,20 @@ class Speller:
     """Fixes words the documents never use to the nearest word they do (one edit for
     short words, two for long ones; transpositions count as one)."""
 
-    def __init__(self, vocabulary: Iterable[str], lexicon: Iterable[str] = ()) -> None:
+    def __init__(
+        self, vocabulary: Iterable[str], lexicon: Iterable[str] = (), names: Iterable[str] = ()
+    ) -> None:
         """`vocabulary`: the documents' words (corrections go to these), with how often
         each is used when it is a mapping (of two equally near words, the more used is
         the fix: "presdent" is "president", not "present"); `lexicon`: ordinary words
-        of the language, never "corrected" ("cops" stays "cops")."""
+        of the language, never "corrected" ("cops" stays "cops"); `names`: terms the
+        documents only write capitalised, which a word two edits away is not taken
+        for ("abstain" is not "Austin")."""
         counts = vocabulary if isinstance(vocabulary, Mapping) else {}
         self.vocabulary = frozenset(w for w in vocabulary if len(w) > 1)
         self._counts: Mapping[str, int] = counts
         self.lexicon = frozenset(lexicon)
+        self.names = frozenset(names)
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
 
     def fix(self, word: str) -> str:
@@ -310,6 +315,8 @@ class Speller:
             nearer = sorted(w for w in _one_edit(lower) if w in self.lexicon)
             if nearer:
                 return nearer[0]
+            if terms(found[0])[:1] and terms(found[0])[0] in self.names:
+                return word  # a real word the model doesn't know, not a misspelt name
         return str(found[0])
 
     def correct(self, text: str) -> str:

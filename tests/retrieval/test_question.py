@@ -272,6 +272,15 @@ def test_a_misspelling_of_a_closer_ordinary_word_becomes_that_word() -> None:
     assert speller.fix("bilaterl") == "bilateral"  # nearer the documents' word
 
 
+def test_a_word_two_edits_from_a_name_is_not_taken_for_it() -> None:
+    """ "abstain" is two edits from "Austin" (a name in the documents); "whitmen" is one
+    from "Whitman" and is fixed."""
+    speller = Speller({"austin", "whitman", "vote"}, names={"austin", "whitman"})
+
+    assert speller.fix("abstain") == "abstain"
+    assert speller.fix("whitmen") == "whitman"
+
+
 def test_of_two_equally_near_words_the_more_used_is_the_fix() -> None:
     """ "presdent" is one edit from both "present" and "president"."""
     speller = Speller(Counter({"present": 2, "president": 40}))
