@@ -11,7 +11,9 @@ a topical sentence often lacks:
   started ("since 2003", "began", "took effect", "from 9 April 2025"); for such a
   question "since 2003" dates the start as fully as a day would;
 - "who …" prefers a person named with a title ("Secretary Musalia Mudavadi") to a
-  country or a body ("Kenya and the United States signed …"), which also hold a name.
+  country or a body ("Kenya and the United States signed …"), which also hold a name;
+- "how long" / "mandate length" wants a span of time ("for an initial 12 months");
+- "what does X stand for" wants the sentence spelling the letters out.
 
 `Asked.fit(text)` is a multiple of `ComposeParams.type_bonus`.
 """
