@@ -102,12 +102,11 @@ class Answerer:
         if not cands:
             return
         q = self.embed_query(query)
-        own = own_words(query)
-        if own != query and content_terms(own):
+        if _follow_up_terms(query):
             # A follow-up with the subject carried in ("who paid for it? (… haiti)"): what
             # it asks counts as much as the subject, or the subject drowns the question.
             w = self.params.followup_own_weight
-            q = (1 - w) * q + w * self.embed_query(own)
+            q = (1 - w) * q + w * self.embed_query(own_words(query))
             q = q / float(np.linalg.norm(q))  # unit length, like every query vector
         sims = np.vstack([c.vector for c in cands]) @ q
         q_terms = set(terms(query))
@@ -251,26 +250,19 @@ class Answerer:
         close = [c for c in ranked[:12] if c.score >= top - self.params.margin]
 
         heading = self.params.lead_heading_credit
+        idf = evidence.query_idf
+        # A follow-up's own words ("which police units …") count as much as the subject
+        # carried in from earlier turns, as in `score`; read once, not per sentence.
+        own_terms = _follow_up_terms(part.text)
+        w = self.params.followup_own_weight
 
         def key(c: Candidate) -> tuple[bool, float]:
-            cov = self.part_coverage(part, c, evidence, heading=heading)
+            cov = self.coverage(part.terms, c, idf, heading=heading)
+            if own_terms:
+                cov = (1 - w) * cov + w * self.coverage(own_terms, c, idf, heading=heading)
             return (answers(part.answer_type, c.text, part.text), c.score + 0.25 * cov)
 
         return max(close, key=key)
-
-    def part_coverage(
-        self, part: _Part, cand: Candidate, evidence: Evidence, heading: float = 1.0
-    ) -> float:
-        """`coverage` of the part's terms; for a follow-up, its own words ("which police
-        units …") count as much as the subject carried in from earlier turns, as in
-        `score`."""
-        idf = evidence.query_idf
-        cov = self.coverage(part.terms, cand, idf, heading=heading)
-        own = content_terms(own_words(part.text))
-        if own and own_words(part.text) != part.text:
-            w = self.params.followup_own_weight
-            cov = (1 - w) * cov + w * self.coverage(own, cand, idf, heading=heading)
-        return cov
 
     def _choose(
         self, parts: list[_Part], cands: list[Candidate], analysis: QuestionAnalysis
@@ -318,6 +310,13 @@ _MONTH_TERMS = frozenset(
         "december monday tuesday wednesday thursday friday saturday sunday"
     )
 )
+
+
+def _follow_up_terms(text: str) -> tuple[str, ...]:
+    """A rewritten follow-up's own terms ("who paid for it? (… haiti)" -> "paid"), or ()
+    for a question that carries no earlier subject."""
+    own = own_words(text)
+    return content_terms(own) if own != text else ()
 
 
 _US = re.compile(r"\bUnited States\b|\bAmericans?\b|\bU\.S\.")

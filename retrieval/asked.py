@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
-from retrieval.sentences import date_precision, holds
+from retrieval.sentences import FULL_DATE, date_precision, holds
 
 _CAUSE = re.compile(
     r"\b(because|due to|owing to|after|over|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
@@ -52,8 +52,7 @@ _REACTION_QUESTION = re.compile(
     r"|hit back|retaliate|retaliated|retaliation)\b|\bdid\b[^?]*\b(say|tell)\b",
     re.I,
 )
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DAY = re.compile(rf"\b(?:\d{{1,2}} (?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}})\b", re.I)
+_DAY = re.compile(FULL_DATE.pattern, re.I)  # "8 december", "december 8", as typed
 # "when did X start / begin / kick in": a sentence saying when something started
 # ("since 2003", "began", "took effect", "from 9 April 2025").
 _START_QUESTION = re.compile(
@@ -107,7 +106,7 @@ class Asked:
             spells_out=spelled_out_pattern(query) if asks_expansion(query) else None,
             money=kind in ("number", "other") and bool(_MONEY_QUESTION.search(query)),
             reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
-            days=tuple(d.lower() for d in _DAY.findall(query)),
+            days=tuple(m.group(0).lower() for m in _DAY.finditer(query)),
             start=bool(_START_QUESTION.search(query)),
             duration=bool(_DURATION_QUESTION.search(query)),
         )

@@ -11,16 +11,12 @@ from typing import Protocol
 from retrieval.followup import own_words
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis
-from retrieval.sentences import Candidate, answers, holds
+from retrieval.sentences import MONTHS, Candidate, answers, holds
 from retrieval.text import terms
 
 YEAR_GAP = "The documents don't say what happened in"
 _WANTED = {"date": "a date", "number": "a figure", "person": "a name", "place": "a place"}
-_MONTH_OF = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\s+((?:19|20)\d\d)\b",
-    re.I,
-)
+_MONTH_OF = re.compile(rf"\b({MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 
 
 class AnsweredPart(Protocol):

@@ -122,6 +122,7 @@ def has_quantity(text: str) -> bool:
 
 
 def _bare(text: str) -> str:
+    """text without its dates, years and ranks: what is left holds only figures."""
     return ORDINAL.sub("", YEAR.sub("", FULL_DATE.sub("", text)))
 
 
