@@ -15,7 +15,6 @@ subject itself is not found, the bot declines.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +22,7 @@ import numpy as np
 
 from retrieval.asked import Asked
 from retrieval.followup import own_words
-from retrieval.gaps import YEAR_GAP, evidence_gaps, known_terms, month_name
+from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, off_subject, with_before
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     QuestionAnalysis,
@@ -131,7 +130,7 @@ class Answerer:
         `heading` of its weight)."""
         if not wanted:
             return 1.0
-        have = _with_before(cand) | set(terms(cand.doc.title))  # what the document is about
+        have = with_before(cand) | set(terms(cand.doc.title))  # what the document is about
         headed = set(terms(cand.doc.section))  # a heading may cover several things
         weight = {t: idf.get(t, max(idf.values(), default=1.0)) for t in wanted}
         total = sum(weight.values()) or 1.0
@@ -158,33 +157,6 @@ class Answerer:
         weights = {t: idf.get(t, 1.0) for t in analysis.terms}
         total = sum(weights.values()) or 1.0
         return sum(w for t, w in weights.items() if t in evidence.unknown_terms) / total
-
-    @staticmethod
-    def _off_subject(
-        analysis: QuestionAnalysis, chosen: list[Candidate], evidence: Evidence
-    ) -> bool:
-        """True when names the question asks about (places, people or bodies the
-        documents know), at least half of them, are not in the leading sentence, the
-        one before it, its section or title: the sentence meant to answer is about
-        something else."""
-        # The question's own names: not the subject carried from earlier turns
-        # ("… (kenyan police haiti)"), not months (written capitalised, not names).
-        own = content_terms(own_words(analysis.text))
-        names = [
-            t
-            for t in own
-            if t in evidence.names and t not in _MONTH_TERMS and not any(c.isdigit() for c in t)
-        ]
-        if not chosen:
-            return bool(names)
-        lead = chosen[0]
-        known = {k[:5] for k in known_terms(lead) | _with_before(lead)}
-        if _US.search(f"{lead.doc.title} {lead.doc.section} {lead.text}"):
-            known.add("us")  # the question's "us" / "american" is the documents' "United States"
-        # At least half of them: "… the imf poverty trust around ruto's 2024 state visit"
-        # is answered by a sentence on the IMF trust that does not name Ruto.
-        missing = [t for t in names if t[:5] not in known]  # "kenyan" is in "kenya's"
-        return bool(missing) and 2 * len(missing) >= len(names)
 
     # The answer ----------------------------------------------------------------
     def answer(self, question: str, query: str, evidence: Evidence, mode: str) -> Answer:
@@ -213,7 +185,7 @@ class Answerer:
             self.score(query, cands, evidence, parts[0].answer_type)
         chosen = self._choose(parts, cands, analysis)
         gaps = evidence_gaps(analysis, parts, chosen, evidence, self.params.answer_coverage)
-        if self._off_subject(analysis, chosen, evidence) and (
+        if off_subject(analysis, chosen[:1], evidence) and (
             any(g.startswith(YEAR_GAP) for g in gaps) or analysis.answer_type == "person"
         ):
             # Neither the year nor the subject ("who won tanzania's 2025 election" -> a
@@ -304,28 +276,8 @@ class Answerer:
         return chosen[: limit + 1]
 
 
-_MONTH_TERMS = frozenset(
-    terms(
-        "january february march april may june july august september october november "
-        "december monday tuesday wednesday thursday friday saturday sunday"
-    )
-)
-
-
 def _follow_up_terms(text: str) -> tuple[str, ...]:
     """A rewritten follow-up's own terms ("who paid for it? (… haiti)" -> "paid"), or ()
     for a question that carries no earlier subject."""
     own = own_words(text)
     return content_terms(own) if own != text else ()
-
-
-_US = re.compile(r"\bUnited States\b|\bAmericans?\b|\bU\.S\.")
-
-
-def _with_before(cand: Candidate) -> set[str]:
-    """The sentence's terms and those of the sentence before it, which it may lean on."""
-    have = set(cand.terms)
-    if cand.order > 0 and cand.doc.sentence_spans is not None:
-        s, e = cand.doc.sentence_spans[cand.order - 1]
-        have |= set(terms(cand.doc.text[int(s) : int(e)]))
-    return have

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from retrieval.followup import own_words
 from retrieval.models import Evidence
-from retrieval.question import QuestionAnalysis
+from retrieval.question import QuestionAnalysis, content_terms
 from retrieval.sentences import MONTHS, Candidate, answers, holds
 from retrieval.text import terms
 
@@ -32,6 +32,73 @@ class AnsweredPart(Protocol):
 def known_terms(cand: Candidate) -> set[str]:
     """The sentence's terms and those of its document's title and section."""
     return set(cand.terms) | set(terms(f"{cand.doc.title} {cand.doc.section}"))
+
+
+def with_before(cand: Candidate) -> set[str]:
+    """The sentence's terms and those of the sentence before it, which it may lean on."""
+    have = set(cand.terms)
+    if cand.order > 0 and cand.doc.sentence_spans is not None:
+        s, e = cand.doc.sentence_spans[cand.order - 1]
+        have |= set(terms(cand.doc.text[int(s) : int(e)]))
+    return have
+
+
+def off_subject(
+    analysis: QuestionAnalysis,
+    chosen: Sequence[Candidate],
+    evidence: Evidence,
+    headings: bool = True,
+) -> bool:
+    """True when names the question asks about (places, people or bodies the
+    documents know), at least half of them, are in none of the sentences (nor the
+    one before each, nor, with `headings`, their section or title): the sentences
+    are about something else."""
+    # The question's own names: not the subject carried from earlier turns
+    # ("… (kenyan police haiti)"), not months (written capitalised, not names).
+    own = content_terms(own_words(analysis.text))
+    names = [
+        t
+        for t in own
+        if t in evidence.names and t not in _MONTH_TERMS and not any(c.isdigit() for c in t)
+    ]
+    if not chosen:
+        return bool(names)
+    known: set[str] = set()
+    for cand in chosen:
+        said = with_before(cand) | _spelled(cand.text, own)
+        where = cand.text
+        if headings:
+            said |= known_terms(cand)
+            where = f"{cand.doc.title} {cand.doc.section} {where}"
+        known |= {k[:5] for k in said}
+        if _US.search(where):
+            known.add("us")  # the question's "us" / "american" is the documents' "United States"
+    # At least half of them: "… the imf poverty trust around ruto's 2024 state visit"
+    # is answered by a sentence on the IMF trust that does not name Ruto.
+    missing = [t for t in names if t[:5] not in known]  # "kenyan" is in "kenya's"
+    return bool(missing) and 2 * len(missing) >= len(names)
+
+
+def _spelled(text: str, words: Sequence[str]) -> set[str]:
+    """The question's words a sentence writes as letters ("MNNA" for "major non-nato
+    ally"), so a sentence using the short form still names the thing asked about."""
+    out: set[str] = set()
+    initials = "".join(w[0] for w in words)
+    for short in set(_LETTERS.findall(text)):
+        at = initials.find(short.lower())
+        if at >= 0:
+            out.update(words[at : at + len(short)])
+    return out
+
+
+_LETTERS = re.compile(r"\b[A-Z]{3,6}\b")
+_MONTH_TERMS = frozenset(
+    terms(
+        "january february march april may june july august september october november "
+        "december monday tuesday wednesday thursday friday saturday sunday"
+    )
+)
+_US = re.compile(r"\bUnited States\b|\bAmericans?\b|\bU\.S\.")
 
 
 def evidence_gaps(
@@ -89,10 +156,13 @@ def evidence_gaps(
                 gaps.append(f"The documents don't mention {_join(words)}.")
                 continue
         wanted = _WANTED.get(part.answer_type)
+        # Held by a sentence about the question's subject: a figure for US–Kenya trade
+        # does not answer "how big is kenya's trade with russia".
+        about = [c for c in chosen if not off_subject(analysis, [c], evidence, headings=False)]
         if part.answer_type == "place":  # any capitalised word "holds" a place
-            found = any(answers("place", c.text, part.text) for c in chosen)
+            found = any(answers("place", c.text, part.text) for c in about)
         else:
-            found = any(holds(part.answer_type, c.text) for c in chosen)
+            found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
             gaps.append(f"The documents don't give {wanted} for this.")
     return list(dict.fromkeys(gaps))

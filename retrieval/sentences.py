@@ -25,7 +25,7 @@ NUMBER = re.compile(
     r"|hundred|hundreds|thousand|thousands|million|billion|half|third|quarter)\b",
     re.IGNORECASE,
 )
-ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
+ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b|\bthe two\b", re.I)  # ranks; "the two sides"
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b")
 # Sentences about the text itself answer nothing and mislead when quoted.
 META = re.compile(

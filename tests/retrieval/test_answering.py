@@ -506,6 +506,25 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
     assert lead(answer).startswith("The documents don't give a place for this.")
 
 
+def test_a_figure_about_another_subject_does_not_answer_how_big(ask: Ask) -> None:
+    """The documents call Kenya–Russia trade "low" and give figures only for US–Kenya
+    trade: the answer says it has no figure rather than let the US one stand in."""
+    answer = ask("how big is kenya's trade with russia")
+
+    assert answer.abstained or "The documents don't give a figure for this." in answer.gaps, (
+        describe(answer)
+    )
+
+
+def test_a_figure_under_the_short_form_of_the_subject_answers(ask: Ask) -> None:
+    """The sentence says "MNNA", the question "major non-nato ally": the same subject,
+    so its figure answers "how many"."""
+    answer = ask("how many countries already had major non-nato ally status when kenya got it")
+
+    assert "18 countries" in quoted(answer)[0][0], describe(answer)
+    assert not answer.gaps, describe(answer)
+
+
 def test_to_dict_has_gaps_only_when_there_are_gaps(ask: Ask) -> None:
     with_gap = ask("will agoa be renewed next year")
     full = ask("when did agoa lapse")

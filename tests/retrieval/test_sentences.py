@@ -255,6 +255,7 @@ def test_answers_where_with_a_place_the_question_does_not_name(text: str, expect
     [
         ("The Senate confirmed Whitman as the 18th US ambassador to Kenya.", False),
         ("The visit marked the 60th anniversary of relations in 2024.", False),
+        ("Ruto said trade was low and the two sides discussed a commission.", False),
         ("Whitman visited 28 of Kenya's counties.", True),
         ("About 400 officers arrived on 25 June 2024.", True),
     ],
