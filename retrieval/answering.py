@@ -4,8 +4,9 @@ at most two more add new facts, and what the documents do not cover is said plai
 Answerability is read from the evidence, not from a similarity score alone:
 - the chosen sentences (with their passage's title and section) must hold most
   of the question's key terms (IDF-weighted coverage);
-- they must hold what the question asks for (a date for "when", a number for
-  "how many", a name for "who");
+- they must hold what the question asks for (a date for "when", a figure of the
+  thing counted for "how many", a name for "who"), in a sentence that names the
+  question's subject;
 - a year the question names must appear in them, and a period later than the
   documents' latest date is named as not covered.
 When some of this fails but the subject is found, the answer says what is

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
-from retrieval.sentences import FULL_DATE, date_precision, holds
+from retrieval.sentences import FULL_DATE, counted, counts, date_precision, holds
 
 _CAUSE = re.compile(
     r"\b(because|due to|owing to|after|over|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
@@ -81,6 +81,7 @@ _TITLED = re.compile(
     r"|Governor|Chairman|Chairperson|Director|Commissioner|General|Mr|Mrs|Ms|Dr"
     r"|[Cc]hargé d'affaires)\.? [A-Z][a-z]+"
 )
+COUNT_FIT = 0.6
 # Types whose mere presence ("a capitalised word", "any sentence") says little.
 _LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
 
@@ -97,6 +98,7 @@ class Asked:
     days: tuple[str, ...] = ()
     start: bool = False
     duration: bool = False
+    counted: str | None = None
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -109,6 +111,7 @@ class Asked:
             days=tuple(m.group(0).lower() for m in _DAY.finditer(query)),
             start=bool(_START_QUESTION.search(query)),
             duration=bool(_DURATION_QUESTION.search(query)),
+            counted=counted(query) if kind == "number" else None,
         )
 
     def fit(self, text: str) -> float:
@@ -138,4 +141,6 @@ class Asked:
             fit += 1.0
         if self.duration and _DURATION.search(text):
             fit += 1.0
+        if self.counted and counts(text, self.counted):
+            fit += COUNT_FIT
         return fit

@@ -14,7 +14,7 @@ import numpy as np
 
 from retrieval.models import Citation, Passage
 from retrieval.safety import classify, source_hosts
-from retrieval.text import sentence_spans, terms
+from retrieval.text import STOPWORDS, sentence_spans, terms
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 FULL_DATE = re.compile(rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b")
@@ -22,7 +22,8 @@ MONTH_YEAR = re.compile(rf"\b({MONTHS}),? (1[89]|20)\d\d\b")
 YEAR = re.compile(r"\b(19[0-9]\d|20\d\d)\b")
 NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens"
-    r"|hundred|hundreds|thousand|thousands|million|billion|half|third|quarter)\b",
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty"
+    r"|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|billion|half|third|quarter)\b",
     re.IGNORECASE,
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b|\bthe two\b", re.I)  # ranks; "the two sides"
@@ -208,3 +209,71 @@ def cite(selected: Sequence[Candidate], first: int = 1) -> tuple[str, list[Citat
         for n, (base, start, end) in sorted(spans.items())
     ]
     return " ".join(parts), citations
+
+
+# "how many kenyan officers were …": the thing counted, so that "400 officers" answers
+# it and "30 to 40 militants" does not. Words that end the noun phrase:
+_COUNT_END = STOPWORDS | set(
+    """already roughly approximately exactly total overall in got went died killed injured
+    work worked live lived serve""".split()  # noqa: SIM905
+)
+# Generic counts ("how many people") and words that count the same things.
+_COUNT_ANY = frozenset({"people", "ppl", "persons", "times", "of"})
+_COUNT_SAME = (
+    frozenset(
+        """police policeman policemen officer cop troop soldier personnel force marine
+        contingent""".split()  # noqa: SIM905
+    ),
+    frozenset({"embassy", "mission", "diplomat"}),
+)
+
+
+def counted(question: str) -> str | None:
+    """The head noun of "how many <…> <noun>" ("officers" in "how many kenyan officers
+    were …"), or None when the question counts something generic or unnamed."""
+    m = re.search(r"\bhow many\s+((?:[\w&'-]+\s*)+)", question.lower())
+    if not m:
+        return None
+    run: list[str] = []
+    for word in m.group(1).split():
+        if word in _COUNT_END:
+            break
+        run.append(word)
+    # The first plural ("kenyan jobs depend" -> "jobs"), else a lone word or one of
+    # the words that count people in uniform ("kenyan police").
+    head = next((w for w in run if len(w) > 3 and w.endswith("s")), None)
+    if head is None and run and (len(run) == 1 or run[-1] in _COUNT_SAME[0]):
+        head = run[-1]
+    return None if head is None or head in _COUNT_ANY else head
+
+
+def counts(text: str, noun: str) -> bool:
+    """The sentence gives a figure of what `noun` counts: a number within a few words
+    of the noun or a word counting the same things ("400 police" for "how many
+    officers", "jobs in the sector passed 66,000")."""
+    one = _singular(noun)
+    same = next((g for g in _COUNT_SAME if one in g), {one})
+    words = re.findall(r"[\w,.$%]+", _bare(text))
+    at = [i for i, w in enumerate(words) if _singular(w.lower().strip(",.")) in same]
+    # Sums of money and shares are not head counts ("$1 billion", "KSh 60.6 billion").
+    figures = [
+        i
+        for i, w in enumerate(words)
+        if NUMBER.search(w)
+        and not _MONEY_OR_SHARE.search(w)
+        and not (i and _MONEY_OR_SHARE.search(" ".join(words[max(0, i - 2) : i])))
+    ]
+    return any(abs(i - j) <= _COUNT_WINDOW for i in at for j in figures)
+
+
+_COUNT_WINDOW = 8  # words between a figure and the thing it counts
+_MONEY_OR_SHARE = re.compile(r"\$|%|\bKSh\b|\bpercent\b", re.I)
+
+
+def _singular(word: str) -> str:
+    """'counties' / 'countys' -> 'county', 'officers' -> 'officer' (no more is needed)."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word

@@ -516,6 +516,16 @@ def test_a_figure_about_another_subject_does_not_answer_how_big(ask: Ask) -> Non
     )
 
 
+def test_a_figure_of_something_else_does_not_answer_how_many(ask: Ask) -> None:
+    """The documents never count the counties Whitman toured: dates and other figures
+    about her do not answer it."""
+    answer = ask("how many counties did whitman tour while she was ambassador")
+
+    assert answer.abstained or "The documents don't give a figure for this." in answer.gaps, (
+        describe(answer)
+    )
+
+
 def test_a_figure_under_the_short_form_of_the_subject_answers(ask: Ask) -> None:
     """The sentence says "MNNA", the question "major non-nato ally": the same subject,
     so its figure answers "how many"."""

@@ -90,8 +90,14 @@ def test_tell_me_about_is_not_a_question_about_a_reaction() -> None:
 
 
 def test_a_figure_question_that_is_not_about_money_takes_any_figure() -> None:
+    question = "how many were sent to haiti"
+    assert fit(question, "About 400 went.") == fit(question, "About $400 went.")
+
+
+def test_a_how_many_question_prefers_a_figure_of_the_thing_it_counts() -> None:
     question = "how many officers went to haiti"
-    assert fit(question, "About 400 officers went.") == fit(question, "About $400 went.")
+    assert fit(question, "About 400 officers went.") > fit(question, "About $400 went.")
+    assert fit(question, "About 400 police went.") > fit(question, "About 40 militants went.")
 
 
 @settings(max_examples=200, deadline=None)

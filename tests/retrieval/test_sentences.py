@@ -16,6 +16,8 @@ from retrieval.sentences import (
     answers,
     candidates,
     cite,
+    counted,
+    counts,
     holds,
     joinable,
 )
@@ -264,3 +266,40 @@ def test_a_rank_is_not_a_figure(text: str, expected: bool) -> None:
     """ "how many counties" is not answered by "the 18th ambassador"."""
     assert holds("number", text) is expected
     assert answers("number", text, "how many counties did whitman visit") is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("how many countys did meg whitman visit", "countys"),
+        ("roughly how many american troops were based in kenya", "troops"),
+        ("how many kenyan jobs depend on agoa", "jobs"),
+        ("how many kenyan police went in the second contingent", "police"),
+        ("within how many days would the review start", "days"),
+        ("how many people died", None),  # anything counts people
+        ("how many were killed", None),
+        ("when did the attack happen", None),
+    ],
+)
+def test_counted_is_the_thing_a_how_many_question_counts(question: str, noun: str | None) -> None:
+    assert counted(question) == noun
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "expected"),
+    [
+        (ARRIVAL, "officers", True),
+        (ARRIVAL, "police", True),  # police and officers count the same people
+        ("Around 30 to 40 al-Shabaab militants took part in the attack.", "troops", False),
+        ("Camp Simba housed around 100 US personnel at the time.", "troops", True),
+        ("12 diplomatic missions in Kenya issued a joint statement.", "embassies", True),
+        ("Direct jobs in Kenya's apparel sector passed 66,000 in 2024.", "jobs", True),
+        ("Whitman visited Kenya's counties on 24 May 2022.", "countys", False),  # a date
+        ("Kenyan officials signed a $1 billion deal.", "kenyans", False),  # not a head count
+    ],
+)
+def test_counts_wants_a_figure_of_the_thing_asked_about(
+    text: str, noun: str, expected: bool
+) -> None:
+    """ "how many troops" is not answered by a count of militants."""
+    assert counts(text, noun) is expected
