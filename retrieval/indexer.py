@@ -32,6 +32,7 @@ from retrieval.safety import describe, flagged_sentences, source_hosts
 from retrieval.store import ChromaStore, ChunkRecord
 from retrieval.writelock import writer_lock
 
+WRITE_BATCH = 500  # chunks per write: one Chroma call per document costs ~20 ms each
 CHUNKER_VERSION = "3"  # 3: sentences that address the reader or a model are not stored
 Progress = Callable[[str, int, int], None]
 
@@ -278,6 +279,7 @@ class Indexer:
     ) -> None:
         total = sum(len(p.drafts) for p in pending)
         done = 0
+        unwritten: list[ChunkRecord] = []
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for item in pending:
             doc = item.doc
@@ -330,11 +332,16 @@ class Indexer:
                     item.drafts, vectors, quotable, item.flagged, strict=True
                 )
             ]
-            # Replace, not merge: a shorter new version must not keep stale tail chunks.
-            store.delete_document(doc.source)
-            store.add_chunks(records)
+            # The generation is new and holds only unchanged documents' chunks, so there
+            # is nothing of this document to replace; writes go in large batches.
+            unwritten.extend(records)
+            if len(unwritten) >= WRITE_BATCH:
+                store.add_chunks(unwritten)
+                unwritten.clear()
             stats.embedded_chunks += len(records)
             if item.is_new:
                 stats.added += 1
             else:
                 stats.updated += 1
+        if unwritten:
+            store.add_chunks(unwritten)

@@ -118,6 +118,22 @@ def test_first_sync_adds_every_document(
     )
 
 
+def test_writes_spanning_documents_store_every_chunk_once(
+    store: Served, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are written in batches that cut across documents (2 here, so one
+    document's chunks land in two writes): every chunk is stored, none twice."""
+    import retrieval.indexer as indexer_module
+
+    monkeypatch.setattr(indexer_module, "WRITE_BATCH", 2)
+    stats = indexer(store, corpus).sync(corpus)
+
+    sources = [m["source"] for m in store.all_chunks()[2]]
+    assert len(sources) == stats.chunks == sum(chunk_counts(store).values())
+    assert len(store.all_chunks()[0]) == len(set(store.all_chunks()[0]))
+    assert sorted(set(sources)) == ["corpus/haiti.md", "corpus/health.txt", "corpus/trade.md"]
+
+
 def test_chunks_carry_the_citation_fields(store: Served, corpus: Path) -> None:
     indexer(store, corpus).sync(corpus)
 
