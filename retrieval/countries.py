@@ -53,6 +53,11 @@ _PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+# "which countries …", "what other african countries …": the answer names a country.
+WHICH_COUNTRIES = re.compile(
+    r"\b(which|what) (other )?([a-z-]+ )?(countries|country|nations?)\b", re.I
+)
+
 
 def country_names(text: str) -> list[str]:
     """The country names and nationality words in text, as written there."""

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from retrieval.countries import WHICH_COUNTRIES, country_names
 from retrieval.followup import own_words
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
@@ -167,7 +168,11 @@ def evidence_gaps(
         # does not answer "how big is kenya's trade with russia".
         about = [c for c in chosen if not off_subject(analysis, [c], evidence, headings=False)]
         noun = counted(part.text) if part.answer_type == "number" else None
-        if noun:  # "how many officers": a figure of officers, not of militants
+        if WHICH_COUNTRIES.search(part.text):  # a country the question doesn't name
+            asked = {n.lower() for n in country_names(part.text)}
+            wanted = "a country"
+            found = any(n.lower() not in asked for c in about for n in country_names(c.text))
+        elif noun:  # "how many officers": a figure of officers, not of militants
             found = any(counts(c.text, noun) for c in about)
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)

@@ -526,6 +526,16 @@ def test_a_figure_of_something_else_does_not_answer_how_many(ask: Ask) -> None:
     )
 
 
+def test_which_countries_wants_a_country_the_question_does_not_name(ask: Ask) -> None:
+    """The documents name no other African major non-NATO ally: a sentence naming
+    only Kenya does not answer which others there are."""
+    answer = ask("which african countries other than kenya are major non-nato allies")
+
+    assert answer.abstained or "The documents don't give a country for this." in answer.gaps, (
+        describe(answer)
+    )
+
+
 def test_a_figure_under_the_short_form_of_the_subject_answers(ask: Ask) -> None:
     """The sentence says "MNNA", the question "major non-nato ally": the same subject,
     so its figure answers "how many"."""
