@@ -536,6 +536,25 @@ def test_which_countries_wants_a_country_the_question_does_not_name(ask: Ask) ->
     )
 
 
+def test_a_date_about_another_partnership_does_not_answer_when(ask: Ask) -> None:
+    """The nearest dated sentences are about the US–Kenya partnership; the one before
+    them naming China does not make them about China's."""
+    answer = ask("when did china and kenya agree their comprehensive strategic partnership")
+
+    assert answer.abstained or "The documents don't give a date for this." in answer.gaps, describe(
+        answer
+    )
+
+
+def test_a_person_named_by_surname_is_the_person_asked_about(ask: Ask) -> None:
+    """The sentence says "Abdullah", the question "cholo abdi abdullah": one name, so
+    the place in that sentence answers, with no gap line."""
+    answer = ask("where did cholo abdi abdullah learn to fly")
+
+    assert "Philippines" in quoted(answer)[0][0], describe(answer)
+    assert not answer.gaps, describe(answer)
+
+
 def test_a_figure_under_the_short_form_of_the_subject_answers(ask: Ask) -> None:
     """The sentence says "MNNA", the question "major non-nato ally": the same subject,
     so its figure answers "how many"."""
