@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     max_chunks_per_doc: int = _env("BOT_MAX_CHUNKS_PER_DOC", default=3, ge=1)
     min_sentence_score: float = _env("BOT_MIN_SENTENCE_SCORE", default=0.6, ge=-1, le=2)
     # Log-odds thresholds of the answerability model (retune with `eval` for another embedder).
-    answer_confidence: float = _env("BOT_ANSWER_CONFIDENCE", default=0.85, ge=-20, le=20)
+    answer_confidence: float = _env("BOT_ANSWER_CONFIDENCE", default=0.9, ge=-20, le=20)
     decline_confidence: float = _env("BOT_DECLINE_CONFIDENCE", default=-0.6, ge=-20, le=20)
     max_answer_sentences: int = _env("BOT_MAX_ANSWER_SENTENCES", default=3, ge=1, le=10)
 

@@ -69,7 +69,7 @@ class ComposeParams:
     # document uses, fitted on both evaluation sets (5-fold CV accuracy 0.84).
     confidence_weights: tuple[float, float, float] = (2.4, 1.8, -0.9)
     confidence_bias: float = -2.05
-    answer_confidence: float = 0.85  # at or above: a plain answer (see README, Quality)
+    answer_confidence: float = 0.9  # at or above: a plain answer (see README, Quality)
     hedge_confidence: float = -0.6  # from here up: the closest evidence, said to be so
 
 

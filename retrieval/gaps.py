@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from retrieval.countries import WHICH_COUNTRIES, country_names
@@ -89,9 +90,17 @@ def _name_groups(analysis: QuestionAnalysis, evidence: Evidence) -> list[tuple[s
     setting: set[int] = set()
     joins = False  # the next name word extends the last group
     previous = ""
-    for word in re.findall(r"[\w'’-]+", own_words(analysis.text)):
+    text = own_words(analysis.text)
+    # A country is a name of its own ("kenya us trade"), whatever its length.
+    countries = [terms(c) for c in country_names(text)]
+    country_words = {t for c in countries for t in c}
+    within = {pair for c in countries for pair in pairwise(c)}  # "south sudan"
+    for word in re.findall(r"[\w'’-]+", text):
         for t in terms(word) or [""]:  # "non-nato": "non", "nato"; "and": no term
             name = t in evidence.names and t not in _MONTH_TERMS and t.isalpha()
+            last = groups[-1][-1] if groups else ""
+            if joins and {t, last} & country_words and (last, t) not in within:
+                joins = False
             if name and joins:
                 groups[-1].append(t)
             elif name:
