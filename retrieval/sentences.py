@@ -231,11 +231,11 @@ _COUNT_SAME = (
 def counted(question: str) -> str | None:
     """The head noun of "how many <…> <noun>" ("officers" in "how many kenyan officers
     were …"), or None when the question counts something generic or unnamed."""
-    m = re.search(r"\bhow many\s+((?:[\w&'-]+\s*)+)", question.lower())
+    m = re.search(r"\bhow many\b(.*)", question.lower())
     if not m:
         return None
     run: list[str] = []
-    for word in m.group(1).split():
+    for word in re.findall(r"[\w&'-]+", m.group(1)):
         if word in _COUNT_END:
             break
         run.append(word)
