@@ -49,34 +49,54 @@ def off_subject(
     analysis: QuestionAnalysis,
     chosen: Sequence[Candidate],
     evidence: Evidence,
-    headings: bool = True,
+    quoted: bool = False,
 ) -> bool:
     """True when names the question asks about (places, people or bodies the
-    documents know; see `_name_groups`) are missing from the sentences: the
-    sentences are about something else. With `headings` (is the answer's lead about
-    the subject?) the sentence before each, its section and its title count too;
-    without (does this quoted sentence itself hold the subject?) only the sentence."""
+    documents know; see `_name_groups`) are missing from the sentences, the one
+    before each, their section and their title: the sentences are about something
+    else. With `quoted` (does this quoted sentence hold the subject, rather than is
+    the answer's lead about it?) a country the sentence does not name is missing
+    when the sentence names another country instead, whatever its document is about:
+    "Kenya's exports to China" is not about Kenya's trade with Russia even in a
+    document titled "Balancing China and Russia"."""
     own = content_terms(own_words(analysis.text))
     names = _name_groups(analysis, evidence)
     if not chosen:
         return bool(names)
-    known: set[str] = set()
+    asked = _countries(analysis.text)
+    known: set[str] = set()  # first five letters: "kenyan" is there in "kenya's"
+    stated: set[str] = set()  # named by a quoted sentence that names other countries
     for cand in chosen:
-        said = set(cand.terms) | _spelled(cand.text, own)
-        where = cand.text
-        if headings:
-            said |= known_terms(cand) | with_before(cand)
-            where = f"{cand.doc.title} {cand.doc.section} {where}"
-        known |= {k[:5] for k in said}
-        if _US.search(where):
-            known.add("us")  # the question's "us" / "american" is the documents' "United States"
-    # A name of several words is there if one is ("Abdullah" for "cholo abdi abdullah");
-    # "kenyan" is there in "kenya's". Counted in words, at least half of them (more
-    # than half for a quoted sentence): "… the imf poverty trust around ruto's 2024
-    # state visit" is answered by a sentence on the IMF trust that does not name Ruto.
-    missing = sum(len(g) for g in names if not any(t[:5] in known for t in g))
+        said = known_terms(cand) | with_before(cand) | _spelled(cand.text, own)
+        if _US.search(f"{cand.doc.title} {cand.doc.section} {cand.text}"):
+            said.add("us")  # the question's "us" / "american" is the documents' "United States"
+        if quoted and _countries(cand.text) - asked:
+            stated |= {t[:5] for t in cand.terms} | ({"us"} if _US.search(cand.text) else set())
+        else:
+            stated |= {t[:5] for t in said}
+        known |= {t[:5] for t in said}
+
+    def present(group: tuple[str, ...]) -> bool:
+        if {t[:5] for t in group} & asked:
+            return any(t[:5] in stated for t in group)
+        return any(t[:5] in known for t in group)
+
+    # A name of several words is there if one is ("Abdullah" for "cholo abdi abdullah").
+    # Counted in words, at least half of them (more than half for a quoted sentence):
+    # "… the imf poverty trust around ruto's 2024 state visit" is answered by a
+    # sentence on the IMF trust that does not name Ruto.
+    missing = sum(len(g) for g in names if not present(g))
     total = sum(len(g) for g in names)
-    return bool(missing) and (2 * missing >= total if headings else 2 * missing > total)
+    return bool(missing) and (2 * missing > total if quoted else 2 * missing >= total)
+
+
+def _countries(text: str) -> set[str]:
+    """The countries text names, by their first five letters ("kenya" for "Kenyan"),
+    the United States as "us"."""
+    found = {c.lower()[:5] for c in country_names(text)}
+    if "ameri" in found or _US.search(text) or re.search(r"\b(us|usa|america)\b", text, re.I):
+        found = (found - {"ameri"}) | {"us"}
+    return found
 
 
 def _name_groups(analysis: QuestionAnalysis, evidence: Evidence) -> list[tuple[str, ...]]:
@@ -195,7 +215,7 @@ def evidence_gaps(
         wanted = _WANTED.get(part.answer_type)
         # Held by a sentence about the question's subject: a figure for US–Kenya trade
         # does not answer "how big is kenya's trade with russia".
-        about = [c for c in chosen if not off_subject(analysis, [c], evidence, headings=False)]
+        about = [c for c in chosen if not off_subject(analysis, [c], evidence, quoted=True)]
         noun = counted(part.text) if part.answer_type == "number" else None
         if WHICH_COUNTRIES.search(part.text):  # a country the question doesn't name
             asked = {n.lower() for n in country_names(part.text)}
