@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
-from retrieval.sentences import FULL_DATE, counted, counts, date_precision, holds
+from retrieval.sentences import FULL_DATE, HOW_LONG, SPAN, counted, counts, date_precision, holds
 
 _CAUSE = re.compile(
     r"\b(because|due to|owing to|after|over|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
@@ -67,13 +67,6 @@ _STARTED = re.compile(
     r"|\bfrom \d{1,2} [a-z]+ (?:19|20)\d\d\b",
     re.I,
 )
-# "how long", "mandate length": a span of time ("for 12 months", "a 90-day pause").
-_DURATION_QUESTION = re.compile(r"\bhow long\b|\b(length|duration)\b", re.I)
-_DURATION = re.compile(
-    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen"
-    r"|twenty|thirty|sixty|ninety|a|an)[- ](day|week|month|year|decade)s?\b",
-    re.I,
-)
 # A person named with a title ("Secretary Musalia Mudavadi", "chargé d'affaires Marc
 # Dillard"), not a country or a body, which also "holds a name".
 _TITLED = re.compile(
@@ -110,7 +103,7 @@ class Asked:
             reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
             days=tuple(m.group(0).lower() for m in _DAY.finditer(query)),
             start=bool(_START_QUESTION.search(query)),
-            duration=bool(_DURATION_QUESTION.search(query)),
+            duration=bool(HOW_LONG.search(query)),
             counted=counted(query) if kind == "number" else None,
         )
 
@@ -139,7 +132,7 @@ class Asked:
             fit += 1.0
         if self.start and _STARTED.search(text):
             fit += 1.0
-        if self.duration and _DURATION.search(text):
+        if self.duration and SPAN.search(text):
             fit += 1.0
         if self.counted and counts(text, self.counted):
             fit += COUNT_FIT

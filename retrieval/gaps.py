@@ -13,7 +13,7 @@ from retrieval.countries import WHICH_COUNTRIES, country_names
 from retrieval.followup import own_words
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
-from retrieval.sentences import MONTHS, Candidate, answers, counted, counts, holds
+from retrieval.sentences import HOW_LONG, MONTHS, SPAN, Candidate, answers, counted, counts, holds
 from retrieval.text import terms
 
 YEAR_GAP = "The documents don't say what happened in"
@@ -223,6 +223,9 @@ def evidence_gaps(
             found = any(n.lower() not in asked for c in about for n in country_names(c.text))
         elif noun:  # "how many officers": a figure of officers, not of militants
             found = any(counts(c.text, noun) for c in about)
+        elif part.answer_type == "number" and HOW_LONG.search(part.text):
+            wanted = "a length of time"  # "how long did it last": "four hours", "18 months"
+            found = any(SPAN.search(c.text) for c in about)
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)
         else:

@@ -37,8 +37,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"^\W*(and\s+|so\s+|but\s+)?(when|since when)\b|\bwhat (year|date|day|month)\b"
             r"|\bwhich (year|date|day|month)\b|\bin what year\b|\bdate\b|\bwhat time\b"
             # "when" later in the question, unless it opens as a yes/no one ("did obama
-            # visit kenya back when he was a senator")
-            r"|^(?!\W*(and\s+)?(is|are|was|were|did|does|do|has|have|had)\b).*\bwhen\b"
+            # visit kenya back when he was a senator") or asks something else first
+            # ("which hotel hosted the talks when they restarted")
+            r"|^(?!\W*(and\s+)?(is|are|was|were|did|does|do|has|have|had|who|whom|whose"
+            r"|which|where|why|what|how)\b).*\bwhen\b"
             r"|(?<!next )(?<!last )(?<!this )(?<!a )(?<!per )\byear\s*\??\s*$",  # "agoa start year"
             re.I,
         ),
@@ -61,7 +63,11 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "place",
-        re.compile(r"\bwhere\b|\bwhich (city|country|county|town|place|port)\b", re.I),
+        re.compile(
+            r"\bwhere\b|\bwhich (city|country|county|town|place|port|hotel|venue|building|airport"
+            r"|airfield|base|camp|hospital|university|stadium|site)\b",
+            re.I,
+        ),
     ),
     (
         "organisation",

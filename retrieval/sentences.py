@@ -26,6 +26,14 @@ NUMBER = re.compile(
     r"|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|billion|half|third|quarter)\b",
     re.IGNORECASE,
 )
+# "how long", "mandate length": a span of time ("for 12 months", "a 90-day pause").
+HOW_LONG = re.compile(r"\bhow long\b|\b(length|duration)\b", re.I)
+SPAN = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen"
+    r"|twenty|thirty|sixty|ninety|a|an|several|few)[- ](hour|day|week|month|year|decade)s?\b"
+    r"(?! (?:after|before|later|earlier|ago)\b)",  # "a month after": when, not how long
+    re.I,
+)
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b|\bthe two\b", re.I)  # ranks; "the two sides"
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b")
 # Sentences about the text itself answer nothing and mislead when quoted.

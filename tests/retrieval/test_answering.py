@@ -555,6 +555,16 @@ def test_a_person_named_by_surname_is_the_person_asked_about(ask: Ask) -> None:
     assert not answer.gaps, describe(answer)
 
 
+def test_how_long_wants_a_length_of_time(ask: Ask) -> None:
+    """The documents give the Camp Simba attack's toll and attackers, never how long
+    it lasted: counts of people do not answer "how long"."""
+    answer = ask("how long did the camp simba attack go on for")
+
+    assert answer.abstained or "The documents don't give a length of time for this." in (
+        answer.gaps
+    ), describe(answer)
+
+
 def test_a_figure_under_the_short_form_of_the_subject_answers(ask: Ask) -> None:
     """The sentence says "MNNA", the question "major non-nato ally": the same subject,
     so its figure answers "how many"."""

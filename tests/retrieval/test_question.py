@@ -78,6 +78,12 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("gang suppression force size?", "number"),
         ("agoa start year", "date"),
         ("why did exports hit a 3 year high in 2025", "reason"),
+        # "when" in a clause does not make it a when-question
+        ("which hotel hosted the talks when they restarted", "place"),
+        ("which venue did they use", "place"),
+        ("what did he say when the tariff came in", "other"),
+        ("who was the ambassador when obama visited", "person"),
+        ("trump kenya visit when", "date"),
         # neither
         ("tell me about the haiti mission", "other"),
         ("kenya and the us", "other"),

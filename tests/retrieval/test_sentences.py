@@ -12,6 +12,7 @@ import pytest
 from retrieval.models import Passage
 from retrieval.sentences import (
     MAX_QUOTE_CHARS,
+    SPAN,
     Candidate,
     answers,
     candidates,
@@ -303,3 +304,17 @@ def test_counts_wants_a_figure_of_the_thing_asked_about(
 ) -> None:
     """ "how many troops" is not answered by a count of militants."""
     assert counts(text, noun) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The first officers came home after 18 months in Haiti.", True),
+        ("The review ran for an initial 90-day period.", True),
+        ("The attack lasted four hours.", True),
+        ("Kenya approved the runway about a month after the request.", False),  # when
+        ("Around 30 to 40 militants took part in the attack.", False),
+    ],
+)
+def test_a_span_of_time_answers_how_long(text: str, expected: bool) -> None:
+    assert bool(SPAN.search(text)) is expected
