@@ -204,10 +204,14 @@ def evidence_gaps(
                 and len(t) >= 3
                 and not any(k[:5] == t[:5] for k in known)  # "kenyan" vs "kenya"
             ]
+            # A yes/no question stands on its predicate: if no document uses the word
+            # ("is the port collateral for the loan"), they can't say yes or no.
             words = [
                 w
                 for w in _surface(missing, analysis.text)
-                if w.lower() not in evidence.lexicon or w[:1].isupper()
+                if w.lower() not in evidence.lexicon
+                or w[:1].isupper()
+                or part.answer_type == "yes_no"
             ]
             if words:
                 gaps.append(f"The documents don't mention {_join(words)}.")

@@ -9,6 +9,10 @@ import numpy as np
 
 from retrieval.text import terms
 
+# A longer or shorter form of a known term shares this much of it ("kenyans" and
+# "kenyan"); "collateral" is not a form of "collapse" for sharing "colla".
+VARIANT_SHARE = 0.7
+
 
 class LexicalIndex:
     """BM25 (bm25s) over pre-tokenised chunks; also supplies term IDF for answer scoring."""
@@ -36,14 +40,15 @@ class LexicalIndex:
         return term in self._vocab
 
     def knows_variant(self, term: str) -> bool:
-        """Known, or a longer/shorter form of a known term ("kenyan" for "kenya")."""
+        """Known, or a longer/shorter form of a known term ("kenyan" for "kenya"): one
+        sharing its first `VARIANT_SHARE` (at least five letters)."""
         if term in self._vocab:
             return True
         if len(term) < 5:
             return False
         if self._prefixes is None:
-            self._prefixes = frozenset(t[:5] for t in self._vocab if len(t) >= 5)
-        return term[:5] in self._prefixes
+            self._prefixes = frozenset(t[:n] for t in self._vocab for n in range(5, len(t) + 1))
+        return term[: max(5, round(VARIANT_SHARE * len(term)))] in self._prefixes
 
     def idf(self, term: str) -> float:
         """IDF of a term; unseen terms get the highest IDF (rarest possible)."""

@@ -555,6 +555,16 @@ def test_a_person_named_by_surname_is_the_person_asked_about(ask: Ask) -> None:
     assert not answer.gaps, describe(answer)
 
 
+def test_a_yes_no_question_on_a_word_no_document_uses_names_it(ask: Ask) -> None:
+    """No document says "collateral": they cannot answer yes or no, even though
+    everything else the question names (Mombasa, the railway loan) is there."""
+    answer = ask("is kenya's port of mombasa collateral for china's railway loan")
+
+    assert answer.abstained or "The documents don't mention “collateral”." in answer.gaps, describe(
+        answer
+    )
+
+
 def test_how_long_wants_a_length_of_time(ask: Ask) -> None:
     """The documents give the Camp Simba attack's toll and attackers, never how long
     it lasted: counts of people do not answer "how long"."""

@@ -72,3 +72,17 @@ def test_an_empty_index_finds_nothing() -> None:
     assert index.search(["kenya"], k=5) == []
     assert not index.knows("kenya")
     assert index.idf("kenya") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [
+        ("kenyans", True),  # a longer form of "kenyan"
+        ("deployments", True),
+        ("geothermally", True),
+        ("collateral", False),  # shares only "colla" with nothing here, and not "coffee"
+        ("officials", False),  # shares "offic" with "officers", but is another word
+    ],
+)
+def test_a_variant_shares_most_of_a_known_word(index: LexicalIndex, word: str, known: bool) -> None:
+    assert index.knows_variant(terms(word)[0]) is known
