@@ -17,6 +17,11 @@ from retrieval.sentences import HOW_LONG, MONTHS, SPAN, Candidate, answers, coun
 from retrieval.text import terms
 
 YEAR_GAP = "The documents don't say what happened in"
+_WHAT_TIME = re.compile(r"\b(what|which) (time|hour)\b(?! of (the )?year)", re.I)
+_CLOCK = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(a\.?m\.?|p\.?m\.?)(?!\w)|\bo'clock\b|\bnoon\b|\bmidnight\b",
+    re.I,
+)
 _WANTED = {"date": "a date", "number": "a figure", "person": "a name", "place": "a place"}
 _MONTH_OF = re.compile(rf"\b({MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 
@@ -227,6 +232,9 @@ def evidence_gaps(
             found = any(n.lower() not in asked for c in about for n in country_names(c.text))
         elif noun:  # "how many officers": a figure of officers, not of militants
             found = any(counts(c.text, noun) for c in about)
+        elif _WHAT_TIME.search(part.text):  # "what time in the morning": a clock time
+            wanted = "a time of day"
+            found = any(_CLOCK.search(c.text) for c in about)
         elif part.answer_type == "number" and HOW_LONG.search(part.text):
             wanted = "a length of time"  # "how long did it last": "four hours", "18 months"
             found = any(SPAN.search(c.text) for c in about)

@@ -565,6 +565,16 @@ def test_a_yes_no_question_on_a_word_no_document_uses_names_it(ask: Ask) -> None
     )
 
 
+def test_what_time_wants_a_time_of_day(ask: Ask) -> None:
+    """The documents date the Manda Bay attack ("before dawn on 5 January 2020") but
+    give no clock time."""
+    answer = ask("at what time of day did al-shabaab attack camp simba")
+
+    assert answer.abstained or "The documents don't give a time of day for this." in (
+        answer.gaps
+    ), describe(answer)
+
+
 def test_how_long_wants_a_length_of_time(ask: Ask) -> None:
     """The documents give the Camp Simba attack's toll and attackers, never how long
     it lasted: counts of people do not answer "how long"."""
