@@ -13,6 +13,7 @@ a topical sentence often lacks:
 - "who …" prefers a person named with a title ("Secretary Musalia Mudavadi") to a
   country or a body ("Kenya and the United States signed …"), which also hold a name;
 - "how long" / "mandate length" wants a span of time ("for an initial 12 months");
+- "what interest rate" / "ratio" / "percentage" wants a percentage ("at 7.875 percent");
 - "what does X stand for" wants the sentence spelling the letters out.
 
 `Asked.fit(text)` is a multiple of `ComposeParams.type_bonus`.
@@ -75,6 +76,10 @@ _TITLED = re.compile(
     r"|[Cc]hargé d'affaires)\.? [A-Z][a-z]+"
 )
 COUNT_FIT = 0.6
+PERCENT_FIT = 1.0
+# "what interest rate", "debt to gdp ratio": a percentage ("what share" is often "half").
+_RATE_QUESTION = re.compile(r"\b(rates?|percent|percentage|ratio|interest)\b", re.I)
+_PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 # Types whose mere presence ("a capitalised word", "any sentence") says little.
 _LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
 
@@ -92,6 +97,7 @@ class Asked:
     start: bool = False
     duration: bool = False
     counted: str | None = None
+    percent: bool = False  # "what interest rate", "what share": a percentage
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -105,6 +111,7 @@ class Asked:
             start=bool(_START_QUESTION.search(query)),
             duration=bool(HOW_LONG.search(query)),
             counted=counted(query) if kind == "number" else None,
+            percent=bool(_RATE_QUESTION.search(query)),
         )
 
     def fit(self, text: str) -> float:
@@ -136,4 +143,6 @@ class Asked:
             fit += 1.0
         if self.counted and counts(text, self.counted):
             fit += COUNT_FIT
+        if self.percent and _PERCENT.search(text):
+            fit += PERCENT_FIT
         return fit

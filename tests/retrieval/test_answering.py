@@ -565,6 +565,12 @@ def test_a_yes_no_question_on_a_word_no_document_uses_names_it(ask: Ask) -> None
     )
 
 
+def test_a_rate_question_leads_with_the_percentage(ask: Ask) -> None:
+    answer = ask("what rate does kenya pay on the eurobonds from february 2026")
+
+    assert "7.875 percent" in quoted(answer)[0][0], describe(answer)
+
+
 def test_what_time_wants_a_time_of_day(ask: Ask) -> None:
     """The documents date the Manda Bay attack ("before dawn on 5 January 2020") but
     give no clock time."""

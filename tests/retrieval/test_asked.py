@@ -94,6 +94,12 @@ def test_a_figure_question_that_is_not_about_money_takes_any_figure() -> None:
     assert fit(question, "About 400 went.") == fit(question, "About $400 went.")
 
 
+def test_a_rate_question_prefers_a_percentage() -> None:
+    question = "what interest rate is kenya paying on the new eurobond"
+    assert fit(question, "The notes pay 7.875 percent.") > fit(question, "Kenya sold $900 million.")
+    assert fit(question, "The rate is 8.7%.") > fit(question, "Kenya sold $900 million.")
+
+
 def test_a_how_many_question_prefers_a_figure_of_the_thing_it_counts() -> None:
     question = "how many officers went to haiti"
     assert fit(question, "About 400 officers went.") > fit(question, "About $400 went.")
