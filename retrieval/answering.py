@@ -54,7 +54,10 @@ class ComposeParams:
     min_score: float = 0.6
     margin: float = 0.2
     lexical_weight: float = 0.3
+    # A near-duplicate of a chosen sentence: this close in meaning, with this share
+    # of its terms already in that sentence (see Answerer._repeats).
     redundancy: float = 0.88
+    redundant_terms: float = 0.6
     summary_sentences: int = 6
     unknown_name_penalty: float = 0.2
     type_bonus: float = 0.16
@@ -237,6 +240,14 @@ class Answerer:
 
         return max(close, key=key)
 
+    def _repeats(self, cand: Candidate, other: Candidate) -> bool:
+        """cand says again what `other` says: close in meaning, and a good share of its
+        terms are other's (neighbouring sentences of one passage are close in meaning,
+        since their vectors share its context, but they say different things)."""
+        if float(cand.vector @ other.vector) <= self.params.redundancy:
+            return False
+        return len(cand.terms & other.terms) >= self.params.redundant_terms * len(cand.terms)
+
     def _choose(
         self, parts: list[_Part], cands: list[Candidate], analysis: QuestionAnalysis
     ) -> list[Candidate]:
@@ -268,7 +279,7 @@ class Answerer:
                 break
             if cand in chosen or DEPENDENT_START.match(cand.text):
                 continue
-            if any(float(cand.vector @ c.vector) > self.params.redundancy for c in chosen):
+            if any(self._repeats(cand, c) for c in chosen):
                 continue
             known = asked.union(*(c.terms for c in chosen))
             if len(cand.terms - known) < 3:  # nothing new to say

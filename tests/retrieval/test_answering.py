@@ -565,6 +565,24 @@ def test_a_yes_no_question_on_a_word_no_document_uses_names_it(ask: Ask) -> None
     )
 
 
+def test_a_neighbouring_sentence_with_new_facts_is_not_a_duplicate(ask: Ask) -> None:
+    """The FBI toll with the number wounded follows the sentence on differing tolls in
+    the same passage: close in meaning, but it answers the second part."""
+    answer = ask("how many people died in the 1998 embassy bombing and how many were hurt")
+
+    assert "4,500" in answer.answer, describe(answer)
+
+
+def test_a_sentence_restating_a_chosen_one_is_left_out(ask: Ask) -> None:
+    """Two sentences say the Early Harvest talks ended on 19 December 2025."""
+    answer = ask("early harvest kenya china")
+
+    said = [s for s, _ in quoted(answer)]
+    assert not (
+        any("closed negotiations" in s for s in said) and any("concluded an" in s for s in said)
+    ), describe(answer)
+
+
 def test_a_rate_question_leads_with_the_percentage(ask: Ask) -> None:
     answer = ask("what rate does kenya pay on the eurobonds from february 2026")
 
