@@ -23,7 +23,7 @@ import numpy as np
 
 from retrieval.asked import Asked
 from retrieval.followup import own_words
-from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, off_subject, with_before
+from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, off_subject, stale_year, with_before
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     QuestionAnalysis,
@@ -41,6 +41,7 @@ from retrieval.sentences import (
 )
 from retrieval.text import comparable, terms
 
+STALE_GAP = "The documents don't say how this stands now; the latest they report is from"
 ABSTAIN_MESSAGE = (
     "I couldn't find an answer to that in the documents I have. "
     "Try rephrasing, ask about one of the indexed sources, or list them with `sources`."
@@ -196,6 +197,9 @@ class Answerer:
             # Kenyan fact), or someone about another subject ("who is ethiopia's
             # ambassador" -> Kenya's): quotes about something else mislead.
             return Answer(question, ABSTAIN_MESSAGE, abstained=True, mode=mode)
+        if analysis.recency and (stale := stale_year(chosen, evidence)):
+            # "what do volunteers work on these days" answered from 2008: say so.
+            gaps.append(f"{STALE_GAP} {stale}:")
         if confidence < self.params.answer_confidence and not gaps:
             gaps.append("The documents may not answer this directly; the closest they come:")
         text, citations = cite(chosen)

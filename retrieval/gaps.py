@@ -247,6 +247,21 @@ def evidence_gaps(
     return list(dict.fromkeys(gaps))
 
 
+def stale_year(chosen: Sequence[Candidate], evidence: Evidence) -> int | None:
+    """The newest year the chosen sentences report, when it is two years or more
+    before the documents' latest: a question about now is answered from the past."""
+    latest = evidence.latest or max((p.as_of or p.date for p in evidence.passages), default="")
+    years = [int(y) for c in chosen for y in _YEARS.findall(c.text)]
+    if not years or not latest[:4].isdigit():
+        return None
+    newest = max(years)
+    return newest if newest <= int(latest[:4]) - STALE_YEARS else None
+
+
+STALE_YEARS = 2
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def _surface(missing: Sequence[str], text: str) -> list[str]:
     """The question's own words for the missing terms (not the carried context)."""
     out: list[str] = []

@@ -565,6 +565,17 @@ def test_a_yes_no_question_on_a_word_no_document_uses_names_it(ask: Ask) -> None
     )
 
 
+def test_a_question_about_now_answered_from_long_ago_says_so(ask: Ask) -> None:
+    """The documents last describe the volunteers' work in 2008: "as of" the
+    document's 2026 date would present that as current."""
+    answer = ask("what are peace corps volunteers in kenya doing now")
+
+    assert answer.abstained or any(
+        g.startswith("The documents don't say how this stands now") and "2008" in g
+        for g in answer.gaps
+    ), describe(answer)
+
+
 def test_a_neighbouring_sentence_with_new_facts_is_not_a_duplicate(ask: Ask) -> None:
     """The FBI toll with the number wounded follows the sentence on differing tolls in
     the same passage: close in meaning, but it answers the second part."""
