@@ -56,15 +56,16 @@ _REACTION_QUESTION = re.compile(
 _DAY = re.compile(FULL_DATE.pattern, re.I)  # "8 december", "december 8", as typed
 # "when did X start / begin / kick in": a sentence saying when something started
 # ("since 2003", "began", "took effect", "from 9 April 2025").
-_START_QUESTION = re.compile(
+START_QUESTION = re.compile(
     r"\b(start\w*|begin|began|begun|since when|kick in|kicked in|take effect|took effect"
-    r"|come into force|came into force|launch\w*|commenc\w*)\b",
+    r"|come into force|came into force|launch\w*|commenc\w*|set up|founded|established)\b",
     re.I,
 )
 _SINCE = re.compile(r"\bsince (?:19|20)\d\d\b", re.I)
-_STARTED = re.compile(
+STARTED = re.compile(
     rf"{_SINCE.pattern}|\b(begin|began|begun|start\w*|launch\w*|took effect"
-    r"|takes effect|came into force|comes into force|effective|commenc\w*)\b"
+    r"|takes effect|came into force|comes into force|effective|commenc\w*|set up|founded"
+    r"|established|opened|created|enacted)\b"
     r"|\bfrom \d{1,2} [a-z]+ (?:19|20)\d\d\b",
     re.I,
 )
@@ -108,7 +109,7 @@ class Asked:
             money=kind in ("number", "other") and bool(_MONEY_QUESTION.search(query)),
             reaction=kind in ("other", "reason") and bool(_REACTION_QUESTION.search(query)),
             days=tuple(m.group(0).lower() for m in _DAY.finditer(query)),
-            start=bool(_START_QUESTION.search(query)),
+            start=bool(START_QUESTION.search(query)),
             duration=bool(HOW_LONG.search(query)),
             counted=counted(query) if kind == "number" else None,
             percent=bool(_RATE_QUESTION.search(query)),
@@ -137,7 +138,7 @@ class Asked:
             fit += 1.0
         if self.days and any(d in text.lower() for d in self.days):
             fit += 1.0
-        if self.start and _STARTED.search(text):
+        if self.start and STARTED.search(text):
             fit += 1.0
         if self.duration and SPAN.search(text):
             fit += 1.0

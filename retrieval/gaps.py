@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Protocol
 
+from retrieval.asked import START_QUESTION, STARTED
 from retrieval.countries import WHICH_COUNTRIES, country_names
 from retrieval.followup import own_words
 from retrieval.models import Evidence
@@ -235,6 +236,9 @@ def evidence_gaps(
         elif _WHAT_TIME.search(part.text):  # "what time in the morning": a clock time
             wanted = "a time of day"
             found = any(_CLOCK.search(c.text) for c in about)
+        elif part.answer_type == "date" and START_QUESTION.search(part.text):
+            # "when was camp simba set up": a date of its start, not of a later event
+            found = any(STARTED.search(c.text) and holds("date", c.text) for c in about)
         elif part.answer_type == "number" and HOW_LONG.search(part.text):
             wanted = "a length of time"  # "how long did it last": "four hours", "18 months"
             found = any(SPAN.search(c.text) for c in about)

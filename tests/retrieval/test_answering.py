@@ -600,6 +600,17 @@ def test_a_rate_question_leads_with_the_percentage(ask: Ask) -> None:
     assert "7.875 percent" in quoted(answer)[0][0], describe(answer)
 
 
+def test_when_was_it_set_up_wants_the_date_it_started(ask: Ask) -> None:
+    """The documents date the 2020 attack on Camp Simba, not the camp's founding."""
+    answer = ask("when was camp simba established")
+
+    assert answer.abstained or "The documents don't give a date for this." in answer.gaps, describe(
+        answer
+    )
+    started = ask("when did pepfar start in kenya")
+    assert "since 2003" in quoted(started)[0][0] and not started.gaps, describe(started)
+
+
 def test_what_time_wants_a_time_of_day(ask: Ask) -> None:
     """The documents date the Manda Bay attack ("before dawn on 5 January 2020") but
     give no clock time."""
