@@ -52,7 +52,7 @@ _PLACE = re.compile(
     rf"|Saturday|Sunday)\b)([A-Z][\w'’-]+)"
 )
 MIN_WORDS = 5
-MAX_QUOTE_CHARS = 700
+MAX_QUOTE_CHARS = 900  # one quote spanning sentences of a section; what Discord shows whole
 
 
 @dataclass
