@@ -9,6 +9,8 @@ don't cover, and is treated like a question naming any other unknown name.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from itertools import pairwise
 
 # The UN's member and observer states by their common English names, a few other
 # names people use for them, and the nationality words of the larger ones.
@@ -46,12 +48,9 @@ saudi, scottish, senegalese, somali, spanish, sudanese, swedish, swiss, syrian,
 tanzanian, thai, tunisian, turkish, ugandan, ukrainian, venezuelan, vietnamese, welsh,
 yemeni, zambian, zimbabwean
 """
-# Longest first, so "south sudan" is one name, not "sudan".
-_NAMES = sorted({" ".join(n.split()) for n in _COUNTRIES.split(",")}, key=len, reverse=True)
-_PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in _NAMES) + r")\b",
-    re.IGNORECASE,
-)
+_NAMES = frozenset(" ".join(n.split()) for n in _COUNTRIES.split(","))
+_LONGEST = max(len(n.split()) for n in _NAMES)
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 # "which countries …", "what other african countries …": the answer names a country.
 WHICH_COUNTRIES = re.compile(
@@ -59,6 +58,25 @@ WHICH_COUNTRIES = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
+def _found(text: str) -> tuple[str, ...]:
+    words = list(_WORD.finditer(text))
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        # Longest first, so "south sudan" is one name, not "sudan".
+        for n in range(min(_LONGEST, len(words) - i), 0, -1):
+            run = words[i : i + n]
+            spaced = all(text[a.end() : b.start()].isspace() for a, b in pairwise(run))
+            if spaced and " ".join(w.group(0).lower() for w in run) in _NAMES:
+                out.append(text[run[0].start() : run[-1].end()])
+                i += n
+                break
+        else:
+            i += 1
+    return tuple(out)
+
+
 def country_names(text: str) -> list[str]:
     """The country names and nationality words in text, as written there."""
-    return [m.group(0) for m in _PATTERN.finditer(text)]
+    return list(_found(text))

@@ -56,9 +56,10 @@ def off_subject(
     chosen: Sequence[Candidate],
     evidence: Evidence,
     quoted: bool = False,
+    names: Sequence[tuple[str, ...]] | None = None,
 ) -> bool:
     """True when names the question asks about (places, people or bodies the
-    documents know; see `_name_groups`) are missing from the sentences, the one
+    documents know; see `name_groups`) are missing from the sentences, the one
     before each, their section and their title: the sentences are about something
     else. With `quoted` (does this quoted sentence hold the subject, rather than is
     the answer's lead about it?) a country the sentence does not name is missing
@@ -66,7 +67,8 @@ def off_subject(
     "Kenya's exports to China" is not about Kenya's trade with Russia even in a
     document titled "Balancing China and Russia"."""
     own = content_terms(own_words(analysis.text))
-    names = _name_groups(analysis, evidence)
+    if names is None:
+        names = name_groups(analysis, evidence)
     if not chosen:
         return bool(names)
     asked = _countries(analysis.text)
@@ -105,7 +107,7 @@ def _countries(text: str) -> set[str]:
     return found
 
 
-def _name_groups(analysis: QuestionAnalysis, evidence: Evidence) -> list[tuple[str, ...]]:
+def name_groups(analysis: QuestionAnalysis, evidence: Evidence) -> list[tuple[str, ...]]:
     """The question's own names, adjacent name words as one ("cholo abdi abdullah"; not
     "kenya and china", nor "uganda's parliament"). Left out: the subject carried from
     earlier turns ("… (kenyan police haiti)"), months (written capitalised, not
@@ -196,6 +198,7 @@ def evidence_gaps(
             f"The documents can't say what will happen: they report events up to "
             f"{month_name(latest)}."
         )
+    groups = name_groups(analysis, evidence)
     for part in parts:
         if part.best is None:
             continue
@@ -225,7 +228,7 @@ def evidence_gaps(
         wanted = _WANTED.get(part.answer_type)
         # Held by a sentence about the question's subject: a figure for US–Kenya trade
         # does not answer "how big is kenya's trade with russia".
-        about = [c for c in chosen if not off_subject(analysis, [c], evidence, quoted=True)]
+        about = [c for c in chosen if not off_subject(analysis, [c], evidence, True, groups)]
         noun = counted(part.text) if part.answer_type == "number" else None
         if WHICH_COUNTRIES.search(part.text):  # a country the question doesn't name
             asked = {n.lower() for n in country_names(part.text)}

@@ -20,3 +20,8 @@ def test_a_two_word_country_is_one_name() -> None:
 
 def test_words_inside_other_words_and_ordinary_words_are_not_countries() -> None:
     assert country_names("the united front chadwick turkeys in the south") == []
+
+
+def test_country_names_take_the_longest_name_and_keep_sentences_apart() -> None:
+    text = "South Sudan's Kiir met Sudan's envoy in the south. Sudan then left; Guinea-Bissau too."
+    assert country_names(text) == ["South Sudan", "Sudan", "Sudan", "Guinea-Bissau"]
