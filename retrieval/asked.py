@@ -12,6 +12,7 @@ a topical sentence often lacks:
   question "since 2003" dates the start as fully as a day would;
 - "who …" prefers a person named with a title ("Secretary Musalia Mudavadi") to a
   country or a body ("Kenya and the United States signed …"), which also hold a name;
+- "which judge / senator …" prefers someone named with that title ("Justice …");
 - "how long" / "mandate length" wants a span of time ("for an initial 12 months");
 - "what interest rate" / "ratio" / "percentage" wants a percentage ("at 7.875 percent");
 - "what does X stand for" wants the sentence spelling the letters out.
@@ -85,6 +86,24 @@ _PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 _LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
 
 
+# "which judge / senator / ambassador …": someone named with that title.
+_ROLE_QUESTION = re.compile(
+    r"\bwhich (judge|justice|senator|ambassador|minister|general|secretary|envoy|governor"
+    r"|commander|president)\b",
+    re.I,
+)
+_ROLE_TITLES = {"judge": "Judge|Justice", "justice": "Judge|Justice", "envoy": "Envoy|envoy"}
+
+
+def _role(query: str) -> re.Pattern[str] | None:
+    m = _ROLE_QUESTION.search(query)
+    if not m:
+        return None
+    role = m.group(1).lower()
+    title = _ROLE_TITLES.get(role, role.capitalize())
+    return re.compile(rf"\b(?:{title})\.? (?:[A-Z][a-z]+ )*[A-Z][a-z]+")
+
+
 @dataclass(frozen=True)
 class Asked:
     """What one question (or part) asks for, read once before scoring sentences."""
@@ -99,6 +118,7 @@ class Asked:
     duration: bool = False
     counted: str | None = None
     percent: bool = False  # "what interest rate", "what share": a percentage
+    role: re.Pattern[str] | None = None  # "which judge": "Justice Chacha Mwita"
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -113,6 +133,7 @@ class Asked:
             duration=bool(HOW_LONG.search(query)),
             counted=counted(query) if kind == "number" else None,
             percent=bool(_RATE_QUESTION.search(query)),
+            role=_role(query) if kind == "person" else None,
         )
 
     def fit(self, text: str) -> float:
@@ -146,4 +167,6 @@ class Asked:
             fit += COUNT_FIT
         if self.percent and _PERCENT.search(text):
             fit += PERCENT_FIT
+        if self.role is not None and self.role.search(text):
+            fit += 1.0  # "which judge": someone the sentence names as a judge
         return fit

@@ -594,6 +594,12 @@ def test_a_sentence_restating_a_chosen_one_is_left_out(ask: Ask) -> None:
     ), describe(answer)
 
 
+def test_which_judge_leads_with_the_judge(ask: Ask) -> None:
+    answer = ask("which judge suspended the kenya us health framework")
+
+    assert re.search(r"Justice [A-Z]", quoted(answer)[0][0]), describe(answer)
+
+
 def test_a_rate_question_leads_with_the_percentage(ask: Ask) -> None:
     answer = ask("what rate does kenya pay on the eurobonds from february 2026")
 

@@ -94,6 +94,13 @@ def test_a_figure_question_that_is_not_about_money_takes_any_figure() -> None:
     assert fit(question, "About 400 went.") == fit(question, "About $400 went.")
 
 
+def test_which_judge_prefers_someone_named_as_a_judge() -> None:
+    question = "which judge froze the health deal"
+    named = "On 19 December 2025, Justice Chacha Mwita froze the framework."
+    court = "On 19 December 2025, Kenya's High Court froze the framework."
+    assert fit(question, named) > fit(question, court)
+
+
 def test_a_rate_question_prefers_a_percentage() -> None:
     question = "what interest rate is kenya paying on the new eurobond"
     assert fit(question, "The notes pay 7.875 percent.") > fit(question, "Kenya sold $900 million.")
