@@ -18,6 +18,7 @@ from retrieval.sentences import HOW_LONG, MONTHS, SPAN, Candidate, answers, coun
 from retrieval.text import terms
 
 YEAR_GAP = "The documents don't say what happened in"
+_FILLER = frozenset({"anywhere", "somewhere", "everywhere", "already", "actually", "really"})
 _WHAT_TIME = re.compile(r"\b(what|which) (time|hour)\b(?! of (the )?year)", re.I)
 _CLOCK = re.compile(
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(a\.?m\.?|p\.?m\.?)(?!\w)|\bo'clock\b|\bnoon\b|\bmidnight\b",
@@ -214,13 +215,14 @@ def evidence_gaps(
                 and not any(k[:5] == t[:5] for k in known)  # "kenyan" vs "kenya"
             ]
             # A yes/no question stands on its predicate: if no document uses the word
-            # ("is the port collateral for the loan"), they can't say yes or no.
+            # ("is the port collateral for the loan"), they can't say yes or no. Short
+            # words and fillers ("walk away", "anywhere else") are more often phrasing.
             words = [
                 w
                 for w in _surface(missing, analysis.text)
                 if w.lower() not in evidence.lexicon
                 or w[:1].isupper()
-                or part.answer_type == "yes_no"
+                or (part.answer_type == "yes_no" and len(w) >= 6 and w.lower() not in _FILLER)
             ]
             if words:
                 gaps.append(f"The documents don't mention {_join(words)}.")
