@@ -664,3 +664,27 @@ def test_a_month_the_evidence_does_not_report_is_named_or_declined(ask: Ask) -> 
     arrived = ask("when did ruto arrive in washington in may 2024")
     assert not arrived.abstained and not arrived.gaps, describe(arrived)
     assert "22 May 2024" in arrived.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        "??",
+        "🇰🇪🇺🇸 when???",
+        "how many",
+        "which countries",
+        "what time",
+        "how long",
+        "kenya's kenya's kenya's",
+        "(((which judge)))",
+        "how many of the 16 [targets] did kenya miss *",
+        "south sudan south sudan south sudan when was it set up now",
+        "us us us us us us us us us us us us us us us us us us us us us us us",
+    ],
+)
+def test_odd_questions_get_an_answer_or_a_decline_never_an_error(ask: Ask, question: str) -> None:
+    """The question readers (counts, countries, names, times) meet what people type."""
+    answer = ask(question)
+
+    assert answer.abstained or answer.citations, describe(answer)
