@@ -156,6 +156,12 @@ _SPELLING = {
     "usd": "dollars",
     "bn": "billion",
     "mn": "million",
+    # chat words for what the documents say otherwise; the typed word is kept too
+    "speech": "speech address",
+    "quit": "quit resigned",
+    "fired": "fired dismissed",
+    "hurt": "hurt injured",
+    "swearing": "swearing inauguration",
 }
 
 

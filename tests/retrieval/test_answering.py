@@ -594,6 +594,12 @@ def test_a_sentence_restating_a_chosen_one_is_left_out(ask: Ask) -> None:
     ), describe(answer)
 
 
+def test_a_speech_is_found_where_the_documents_say_addressed(ask: Ask) -> None:
+    answer = ask("where did obama give his big speech in 2015")
+
+    assert "Kasarani" in quoted(answer)[0][0], describe(answer)
+
+
 def test_which_judge_leads_with_the_judge(ask: Ask) -> None:
     answer = ask("which judge suspended the kenya us health framework")
 

@@ -356,3 +356,11 @@ def test_an_abbreviation_question_looks_for_where_it_is_spelled_out(
 def test_a_longer_subject_is_not_taken_for_an_abbreviation() -> None:
     assert spelled_out_pattern("what is the haiti security mission") is None
     assert spelled_out_pattern("when did agoa lapse") is None
+
+
+def test_chat_words_for_what_the_documents_say_otherwise_keep_the_typed_word(
+    speller: Speller,
+) -> None:
+    """ "speech" is also "address" ("Obama addressed Kenyans"), "quit" also "resigned"."""
+    assert speller.correct("where was the speech") == "where was the speech address"
+    assert speller.correct("when did she quit") == "when did she quit resigned"
