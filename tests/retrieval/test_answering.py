@@ -600,6 +600,14 @@ def test_a_speech_is_found_where_the_documents_say_addressed(ask: Ask) -> None:
     assert "Kasarani" in quoted(answer)[0][0], describe(answer)
 
 
+def test_who_is_answered_by_a_sentence_naming_most_of_the_subject(ask: Ask) -> None:
+    """The sentence names Ruto's inauguration and "the US presidential delegation",
+    not Biden: one of two names missing is not another subject."""
+    answer = ask("who led biden's delegation to ruto's inauguration")
+
+    assert not answer.abstained and "Katherine Tai" in quoted(answer)[0][0], describe(answer)
+
+
 def test_which_judge_leads_with_the_judge(ask: Ask) -> None:
     answer = ask("which judge suspended the kenya us health framework")
 
