@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 from typing import Protocol
 
@@ -48,8 +49,13 @@ def with_before(cand: Candidate) -> set[str]:
     have = set(cand.terms)
     if cand.order > 0 and cand.doc.sentence_spans is not None:
         s, e = cand.doc.sentence_spans[cand.order - 1]
-        have |= set(terms(cand.doc.text[int(s) : int(e)]))
+        have |= _terms_of(cand.doc.text[int(s) : int(e)])
     return have
+
+
+@lru_cache(maxsize=4096)
+def _terms_of(sentence: str) -> frozenset[str]:
+    return frozenset(terms(sentence))
 
 
 def off_subject(
