@@ -39,7 +39,7 @@ from retrieval.sentences import (
     cite,
     joinable,
 )
-from retrieval.text import comparable, terms
+from retrieval.text import comparable, term_set, terms
 
 STALE_GAP = "The documents don't say how this stands now; the latest they report is from"
 ABSTAIN_MESSAGE = (
@@ -135,8 +135,8 @@ class Answerer:
         `heading` of its weight)."""
         if not wanted:
             return 1.0
-        have = with_before(cand) | set(terms(cand.doc.title))  # what the document is about
-        headed = set(terms(cand.doc.section))  # a heading may cover several things
+        have = with_before(cand) | term_set(cand.doc.title)  # what the document is about
+        headed = term_set(cand.doc.section)  # a heading may cover several things
         weight = {t: idf.get(t, max(idf.values(), default=1.0)) for t in wanted}
         total = sum(weight.values()) or 1.0
         return (

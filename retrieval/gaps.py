@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import pairwise
 from typing import Protocol
 
@@ -15,8 +14,18 @@ from retrieval.countries import WHICH_COUNTRIES, country_names
 from retrieval.followup import own_words
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
-from retrieval.sentences import HOW_LONG, MONTHS, SPAN, Candidate, answers, counted, counts, holds
-from retrieval.text import terms
+from retrieval.sentences import (
+    HOW_LONG,
+    MONTHS,
+    SPAN,
+    YEAR,
+    Candidate,
+    answers,
+    counted,
+    counts,
+    holds,
+)
+from retrieval.text import term_set, terms
 
 YEAR_GAP = "The documents don't say what happened in"
 _FILLER = frozenset({"anywhere", "somewhere", "everywhere", "already", "actually", "really"})
@@ -41,7 +50,7 @@ class AnsweredPart(Protocol):
 
 def known_terms(cand: Candidate) -> set[str]:
     """The sentence's terms and those of its document's title and section."""
-    return set(cand.terms) | set(terms(f"{cand.doc.title} {cand.doc.section}"))
+    return set(cand.terms) | term_set(f"{cand.doc.title} {cand.doc.section}")
 
 
 def with_before(cand: Candidate) -> set[str]:
@@ -49,13 +58,8 @@ def with_before(cand: Candidate) -> set[str]:
     have = set(cand.terms)
     if cand.order > 0 and cand.doc.sentence_spans is not None:
         s, e = cand.doc.sentence_spans[cand.order - 1]
-        have |= _terms_of(cand.doc.text[int(s) : int(e)])
+        have |= term_set(cand.doc.text[int(s) : int(e)])
     return have
-
-
-@lru_cache(maxsize=4096)
-def _terms_of(sentence: str) -> frozenset[str]:
-    return frozenset(terms(sentence))
 
 
 def off_subject(
@@ -83,12 +87,13 @@ def off_subject(
     known: set[str] = set()  # first five letters: "kenyan" is there in "kenya's"
     stated: set[str] = set()  # named by a quoted sentence that names other countries
     for cand in chosen:
-        said = known_terms(cand) | with_before(cand) | _spelled(cand.text, own)
-        if _US.search(f"{cand.doc.title} {cand.doc.section} {cand.text}"):
-            said.add("us")  # the question's "us" / "american" is the documents' "United States"
+        before = with_before(cand)
+        said = known_terms(cand) | before | _spelled(cand.text, own)
+        us = {"us"} if _US.search(cand.text) else set()  # the documents' "United States"
+        if us or _US.search(f"{cand.doc.title} {cand.doc.section}"):
+            said.add("us")
         if _countries(cand.text) - asked:
-            own_said = set(cand.terms) if quoted else with_before(cand)
-            stated |= {t[:5] for t in own_said} | ({"us"} if _US.search(cand.text) else set())
+            stated |= {t[:5] for t in (set(cand.terms) if quoted else before)} | us
         else:
             stated |= {t[:5] for t in said}
         known |= {t[:5] for t in said}
@@ -115,7 +120,7 @@ def _countries(text: str) -> set[str]:
     """The countries text names, by their first five letters ("kenya" for "Kenyan"),
     the United States as "us"."""
     found = {c.lower()[:5] for c in country_names(text)}
-    if "ameri" in found or _US.search(text) or re.search(r"\b(us|usa|america)\b", text, re.I):
+    if "ameri" in found or _US.search(text) or _US_TYPED.search(text):
         found = (found - {"ameri"}) | {"us"}
     return found
 
@@ -177,6 +182,7 @@ _MONTH_TERMS = frozenset(
     )
 )
 _US = re.compile(r"\bUnited States\b|\bAmericans?\b|\bU\.S\.")
+_US_TYPED = re.compile(r"\b(us|usa|america)\b", re.I)
 
 
 def evidence_gaps(
@@ -189,7 +195,7 @@ def evidence_gaps(
     """Plain statements of what the question asks that the chosen evidence lacks."""
     gaps: list[str] = []
     shown = " ".join(c.text for c in chosen)
-    latest = evidence.latest or max((p.as_of or p.date for p in evidence.passages), default="")
+    latest = _latest(evidence)
     for year in analysis.years:
         if latest and year > int(latest[:4]):  # at most plans for it, no events
             gaps.append(
@@ -245,9 +251,8 @@ def evidence_gaps(
         about = [c for c in chosen if not off_subject(analysis, [c], evidence, True, groups)]
         noun = counted(part.text) if part.answer_type == "number" else None
         if WHICH_COUNTRIES.search(part.text):  # a country the question doesn't name
-            asked = {n.lower() for n in country_names(part.text)}
             wanted = "a country"
-            found = any(n.lower() not in asked for c in about for n in country_names(c.text))
+            found = any(_countries(c.text) - _countries(part.text) for c in about)
         elif noun:  # "how many officers": a figure of officers, not of militants
             found = any(counts(c.text, noun) for c in about)
         elif _WHAT_TIME.search(part.text):  # "what time in the morning": a clock time
@@ -271,8 +276,8 @@ def evidence_gaps(
 def stale_year(chosen: Sequence[Candidate], evidence: Evidence) -> int | None:
     """The newest year the chosen sentences report, when it is two years or more
     before the documents' latest: a question about now is answered from the past."""
-    latest = evidence.latest or max((p.as_of or p.date for p in evidence.passages), default="")
-    years = [int(y) for c in chosen for y in _YEARS.findall(c.text)]
+    latest = _latest(evidence)
+    years = [int(y) for c in chosen for y in YEAR.findall(c.text)]
     if not years or not latest[:4].isdigit():
         return None
     newest = max(years)
@@ -280,7 +285,11 @@ def stale_year(chosen: Sequence[Candidate], evidence: Evidence) -> int | None:
 
 
 STALE_YEARS = 2
-_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _latest(evidence: Evidence) -> str:
+    """The documents' latest date (ISO), or that of the passages read."""
+    return evidence.latest or max((p.as_of or p.date for p in evidence.passages), default="")
 
 
 def _surface(missing: Sequence[str], text: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 # Sentence ends: . ! ? (optionally followed by a closing quote/bracket), then
 # whitespace, then something that starts a sentence.
@@ -126,6 +127,13 @@ def _term(word: str) -> str:
 def terms(text: str) -> list[str]:
     """Lower-cased, lightly stemmed word terms for lexical matching, stopwords dropped."""
     return [t for t in map(_term, _WORD.findall(text.lower())) if t]
+
+
+@lru_cache(maxsize=8192)
+def term_set(text: str) -> frozenset[str]:
+    """`terms` as a set, remembered per text: the same sentences, titles and section
+    headings come back question after question."""
+    return frozenset(terms(text))
 
 
 def iter_words(text: str) -> Iterator[str]:
