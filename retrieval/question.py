@@ -18,6 +18,11 @@ from rapidfuzz.distance import OSA
 from retrieval.followup import own_words
 from retrieval.text import STOPWORDS, terms
 
+# A question typed as keywords, with no question word to open it ("agoa start year").
+_KEYWORDS = (
+    r"(?!\W*(and\s+|so\s+)?(who|whom|whose|what|whats|when|where|which|why|how|is|are|was|were"
+    r"|did|does|do|has|have|had|can|could|will|would|should)\b)"
+)
 # Answer types, checked in order (the first match wins).
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -26,8 +31,11 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bhow (many|much|large|big|long|far|old)\b|\bwhat (share|percentage|percent|"
             r"proportion|amount|number|figure|value|size|sum|total)\b|\bwhat was the (cost|toll)\b"
             r"|\bdeath toll\b|\bhow many\b"
-            # keywords typed after the subject: "gsf mandate length", "force size"
-            r"|\b(length|duration|size|toll|total|amount)\s*\??\s*$",
+            # keywords typed after the subject: "gsf mandate length", "force size",
+            # "apparel exports 2024 value", "risch amendment number kenya review"
+            r"|\b(length|duration|size|toll|total|amount|value|volume|worth|cost|price|figure)"
+            r"(\s+(in\s+)?(19|20)\d\d)?\s*\??\s*$"
+            rf"|^{_KEYWORDS}.*\bnumber\b",
             re.I,
         ),
     ),
@@ -57,7 +65,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"^\W*(and\s+)?(who|whom|whose)\b|\bwhich (person|official|president|minister|"
             r"ambassador|envoy|judge|senator|leader|commander|general|secretary|diplomat|officer|"
             r"policeman|policemen|american|americans|us|kenyan|kenyans|journalist|activist|man|woman|"
-            r"people|official|soldier|lawmaker|congressman|congresswoman)\b",
+            r"people|official|soldier|lawmaker|congressman|congresswoman)\b"
+            # "mss commander name", "us ambassador names"
+            r"|\b(commander|ambassador|envoy|president|minister|secretary|judge|senator|leader"
+            r"|mediator|chief|head|spokes(man|woman|person)|director|governor)\s+names?\s*\??\s*$",
             re.I,
         ),
     ),
@@ -71,7 +82,11 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "organisation",
-        re.compile(r"\bwhich (organi[sz]ation|agency|company|group|firm|body|bank|court)\b", re.I),
+        re.compile(
+            r"\bwhich (organi[sz]ation|agency|company|group|firm|body|bank|court)\b"
+            rf"|^{_KEYWORDS}.*\b(company|firm|contractor|lender)\s*\??\s*$",  # "host company"
+            re.I,
+        ),
     ),
     (
         "yes_no",

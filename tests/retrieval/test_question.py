@@ -77,6 +77,13 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("gsf mandate length", "number"),
         ("gang suppression force size?", "number"),
         ("agoa start year", "date"),
+        ("kenya apparel exports to us 2024 value", "number"),
+        ("kenya us trade volume 2024", "number"),
+        ("risch amendment number kenya mnna review", "number"),
+        ("mss commander name", "person"),
+        ("olkaria data centre host company", "organisation"),
+        # ... but not when a question word opens it
+        ("which number state visit was ruto's", "other"),
         ("why did exports hit a 3 year high in 2025", "reason"),
         # "when" in a clause does not make it a when-question
         ("which hotel hosted the talks when they restarted", "place"),
