@@ -241,7 +241,12 @@ _COUNT_SAME = (
         contingent""".split()  # noqa: SIM905
     ),
     frozenset({"embassy", "mission", "diplomat"}),
+    # "how many people died / were injured": the dead, or the injured, by any word
+    frozenset({"killed", "died", "dead", "death", "toll", "fatality", "live"}),
+    frozenset({"injured", "wounded", "hurt", "injury"}),
 )
+# What "how many people …" counts when the noun says nothing: the dead or the injured.
+_CASUALTY = re.compile(r"\b(?:(killed|died|dead|deaths?|murdered)|(injured|wounded|hurt))\b")
 
 
 def counted(question: str) -> str | None:
@@ -260,7 +265,10 @@ def counted(question: str) -> str | None:
     head = next((w for w in run if len(w) > 3 and w.endswith("s")), None)
     if head is None and run and (len(run) == 1 or run[-1] in _COUNT_SAME[0]):
         head = run[-1]
-    return None if head is None or head in _COUNT_ANY else head
+    if head is None or head in _COUNT_ANY:
+        casualty = _CASUALTY.search(m.group(1))
+        return ("killed" if casualty.group(1) else "injured") if casualty else None
+    return head
 
 
 @lru_cache(maxsize=_CACHED)

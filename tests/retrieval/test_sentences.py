@@ -277,8 +277,13 @@ def test_a_rank_is_not_a_figure(text: str, expected: bool) -> None:
         ("how many kenyan jobs depend on agoa", "jobs"),
         ("how many kenyan police went in the second contingent", "police"),
         ("within how many days would the review start", "days"),
-        ("how many people died", None),  # anything counts people
-        ("how many were killed", None),
+        # people counted by what happened to them: the dead, or the injured
+        ("how many people died", "killed"),
+        ("how many were killed", "killed"),
+        ("westgate mall attack how many killed", "killed"),
+        ("how many ppl were injured in the 1998 embassy blast", "injured"),
+        ("how many people got hurt", "injured"),
+        ("how many people live in nairobi", None),  # anything counts people
         ("when did the attack happen", None),
     ],
 )
@@ -297,6 +302,10 @@ def test_counted_is_the_thing_a_how_many_question_counts(question: str, noun: st
         ("Direct jobs in Kenya's apparel sector passed 66,000 in 2024.", "jobs", True),
         ("Whitman visited Kenya's counties on 24 May 2022.", "countys", False),  # a date
         ("Kenyan officials signed a $1 billion deal.", "kenyans", False),  # not a head count
+        ("About 5,000 Kenyans were injured in the bombing.", "injured", True),
+        ("More than 200 people died in the bombing.", "injured", False),  # the dead
+        ("The KNCHR raised the death toll to 38.", "killed", True),
+        ("The attack killed three Americans.", "killed", True),
     ],
 )
 def test_counts_wants_a_figure_of_the_thing_asked_about(
