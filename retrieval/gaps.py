@@ -241,6 +241,7 @@ def evidence_gaps(
                 if w.lower() not in evidence.lexicon
                 or w[:1].isupper()
                 or (part.answer_type == "yes_no" and len(w) >= 6 and w.lower() not in _FILLER)
+                or _modifies(w, analysis.text, known)
             ]
             if words:
                 gaps.append(f"The documents don't mention {_join(words)}.")
@@ -316,3 +317,13 @@ def month_name(iso: str) -> str:
     if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
     return parts[0]
+
+
+def _modifies(word: str, question: str, known: set[str]) -> bool:
+    """The word names a kind of something the evidence speaks of ("samurai bond" when
+    the sentence has a Eurobond): it comes right before a term the sentence holds."""
+    asked = re.findall(r"[A-Za-z][A-Za-z'’-]*", own_words(question))
+    for w, nxt in pairwise(asked):
+        if w == word and len(word) >= 5 and (t := terms(nxt)) and t[0] in known:
+            return True
+    return False

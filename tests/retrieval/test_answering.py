@@ -534,6 +534,11 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
             "is kenya's port of mombasa collateral for china's railway loan",
             "The documents don't mention “collateral”.",
         ),
+        # Kenya's 2025 bonds are Eurobonds: a "samurai" bond is a kind they never name.
+        (
+            "how much did kenya raise from its samurai bond in 2025",
+            "The documents don't mention “samurai”.",
+        ),
         # The Manda Bay attack is dated ("before dawn on 5 January 2020"), never timed.
         (
             "at what time of day did al-shabaab attack camp simba",
