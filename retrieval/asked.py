@@ -15,7 +15,9 @@ a topical sentence often lacks:
 - "which judge / senator …" prefers someone named with that title ("Justice …");
 - "how long" / "mandate length" wants a span of time ("for an initial 12 months");
 - "what interest rate" / "ratio" / "percentage" wants a percentage ("at 7.875 percent");
-- "what does X stand for" wants the sentence spelling the letters out.
+- "what does X stand for" wants the sentence spelling the letters out;
+- "which police units / airline / edition …" wants a sentence that names that kind of
+  thing ("… came from specialised police units, including the Rapid Deployment Unit").
 
 `Asked.fit(text)` is a multiple of `ComposeParams.type_bonus`.
 """
@@ -25,8 +27,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.countries import country_names
 from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
 from retrieval.sentences import FULL_DATE, HOW_LONG, SPAN, counted, counts, date_precision, holds
+from retrieval.text import STOPWORDS, term_set, terms
 
 _CAUSE = re.compile(
     r"\b(because|due to|owing to|after|over|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
@@ -104,6 +108,35 @@ def _role(query: str) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{title})\.? (?:[A-Z][a-z]+ )*[A-Z][a-z]+")
 
 
+_WHICH = re.compile(r"\bwhich\s+((?:[a-z'-]+\s+){0,4})", re.I)
+# Words before the noun itself: "which kinds of projects", "which african country".
+_WHICH_SKIP = frozenset(
+    "kinds kind types type sorts sort of the a an one ones other us american african".split()  # noqa: SIM905
+)
+WHICH_FIT = 0.6
+
+
+def _which_noun(query: str) -> str | None:
+    """The thing a "which …" question asks to be named, as a term ("which police units
+    did kenya send" -> "unit"; "which kinds of projects" -> "project"; "which judge")."""
+    m = _WHICH.search(query)
+    if not m:
+        return None
+    words = [
+        w
+        for w in m.group(1).lower().split()
+        if w not in _WHICH_SKIP and not country_names(w) and w not in ("us", "american", "african")
+    ][:2]
+    plural = next(
+        (w for w in words if len(w) > 3 and w.endswith("s") and not w.endswith("ss")), None
+    )
+    head = plural or (words[0] if words else None)
+    if head is None or head in STOPWORDS:
+        return None
+    found = terms(head)
+    return found[0] if found else None
+
+
 @dataclass(frozen=True)
 class Asked:
     """What one question (or part) asks for, read once before scoring sentences."""
@@ -119,6 +152,7 @@ class Asked:
     counted: str | None = None
     percent: bool = False  # "what interest rate", "what share": a percentage
     role: re.Pattern[str] | None = None  # "which judge": "Justice Chacha Mwita"
+    kind_of: str | None = None  # "which police units": a sentence naming units
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -134,6 +168,7 @@ class Asked:
             counted=counted(query) if kind == "number" else None,
             percent=bool(_RATE_QUESTION.search(query)),
             role=_role(query) if kind == "person" else None,
+            kind_of=_which_noun(query) if kind not in ("person", "date", "number") else None,
         )
 
     def fit(self, text: str) -> float:
@@ -169,4 +204,6 @@ class Asked:
             fit += PERCENT_FIT
         if self.role is not None and self.role.search(text):
             fit += 1.0  # "which judge": someone the sentence names as a judge
+        if self.kind_of is not None and self.kind_of in term_set(text):
+            fit += WHICH_FIT
         return fit

@@ -65,6 +65,16 @@ def fit(question: str, sentence: str) -> float:
             "The framework covers up to 5 percent of facilities.",
         ),
         (
+            "which police units did kenya draw its first haiti contingents from",
+            "The first officers came from specialised police units, such as the GSU.",
+            "Reports differ on the size of the first Kenyan group in Haiti.",
+        ),
+        (
+            "which kinds of usaid projects in kenya survived the review",
+            "Some USAID projects in Kenya, such as HIV treatment, continued.",
+            "The review of USAID in Kenya ended in March 2025.",
+        ),
+        (
             "how many officers arrived on 8 december 2025",
             "230 officers arrived on 8 December 2025.",
             "400 officers arrived on 25 June 2024.",
@@ -99,6 +109,13 @@ def test_which_judge_prefers_someone_named_as_a_judge() -> None:
     named = "On 19 December 2025, Justice Chacha Mwita froze the framework."
     court = "On 19 December 2025, Kenya's High Court froze the framework."
     assert fit(question, named) > fit(question, court)
+
+
+def test_which_someone_is_read_from_the_title_not_the_kind_of_thing() -> None:
+    """ "which us deputy secretary of state …" asks for a person: the role cue reads it,
+    not a preference for sentences that merely say "deputy"."""
+    asked = Asked.read("which us deputy secretary of state was in nairobi", "person")
+    assert asked.kind_of is None
 
 
 def test_a_rate_question_prefers_a_percentage() -> None:
