@@ -123,9 +123,7 @@ def _which_noun(query: str) -> str | None:
     if not m:
         return None
     words = [
-        w
-        for w in m.group(1).lower().split()
-        if w not in _WHICH_SKIP and not country_names(w) and w not in ("us", "american", "african")
+        w for w in m.group(1).lower().split() if w not in _WHICH_SKIP and not country_names(w)
     ][:2]
     plural = next(
         (w for w in words if len(w) > 3 and w.endswith("s") and not w.endswith("ss")), None
