@@ -32,6 +32,7 @@ from retrieval.question import (
     content_terms,
 )
 from retrieval.sentences import (
+    ANNOUNCES,
     DEPENDENT_START,
     Candidate,
     answers,
@@ -240,7 +241,8 @@ class Answerer:
             cov = self.coverage(part.terms, c, idf, heading=heading)
             if own_terms:
                 cov = (1 - w) * cov + w * self.coverage(own_terms, c, idf, heading=heading)
-            return (answers(part.answer_type, c.text, part.text), c.score + 0.25 * cov)
+            says = answers(part.answer_type, c.text, part.text) and not ANNOUNCES.match(c.text)
+            return (says, c.score + 0.25 * cov)
 
         return max(close, key=key)
 

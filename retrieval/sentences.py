@@ -48,6 +48,13 @@ DEPENDENT_START = re.compile(
     r"^(It|Its|This|That|These|Those|They|Their|He|She|His|Her|However|But|Either way|Also"
     r"|Still|Such|The same|Both|Neither|Instead|Meanwhile|Then)\b"
 )
+# A sentence announcing that sources disagree, whose figures come in the sentences after
+# it ("Reports differ on the size of the first Kenyan group in Haiti."): it says no fact
+# of its own, so it never leads an answer.
+ANNOUNCES = re.compile(
+    r"^[^:;]*\b(differ|differed|disagree|disagreed|vary|varied|gave different|give different)\b"
+    r"[^:;]*$"
+)
 _PLACE = re.compile(
     rf"\b(?:in|at|near|outside|from)\s+(?!(?:{MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday"
     rf"|Saturday|Sunday)\b)([A-Z][\w'’-]+)"

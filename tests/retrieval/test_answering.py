@@ -14,7 +14,7 @@ import pytest
 from retrieval.answering import ABSTAIN_MESSAGE
 from retrieval.models import Answer, Turn
 from retrieval.question import answer_type, split_parts
-from retrieval.sentences import holds
+from retrieval.sentences import ANNOUNCES, holds
 from retrieval.text import comparable
 
 _MARKED = re.compile(r"(?P<text>.+?) \[(?P<n>\d+)\](?:\s+|$)")
@@ -243,7 +243,33 @@ PARTICULAR = [
     ("gsf mandate length", "12 months"),
     # "who": the person appointed, not the body that appointed them
     ("who was named facilitator of the nairobi process", "Kenyatta"),
+    # a fact, not the sentence announcing that reports differ on it
+    ("why did trump put tariffs on kenyan goods in the first place", "reciprocal"),
+    ("what rate did trump use under section 122", "Section 122"),
+    # the police units named, not the size of the first group
+    ("which police units did kenya draw its first haiti contingents from", "units"),
+    # keywords: a figure for the amendment, not the date it was filed
+    ("risch amendment number kenya mnna review", "3628"),
+    # the injured counted, not the dead
+    ("how many ppl were injured in the 1998 nairobi embasy blast", "injured"),
 ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why did trump put tariffs on kenyan goods in the first place",
+        "what rate did trump use under section 122",
+        "haiti force total size after the dec 2025 kenyan batch",
+    ],
+)
+def test_no_answer_leads_with_a_sentence_announcing_that_reports_differ(
+    ask: Ask, question: str
+) -> None:
+    """ "Reports differ on the Section 122 rate." says no fact: the figures follow it."""
+    first, _ = quoted(ask(question))[0]
+
+    assert not ANNOUNCES.match(first), first
 
 
 @pytest.mark.parametrize(("question", "expected"), PARTICULAR)
