@@ -16,7 +16,6 @@ from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
 from retrieval.sentences import (
     HOW_LONG,
-    MONTHS,
     SPAN,
     YEAR,
     Candidate,
@@ -24,6 +23,8 @@ from retrieval.sentences import (
     counted,
     counts,
     holds,
+    holds_month,
+    typed_months,
 )
 from retrieval.text import term_set, terms
 
@@ -35,7 +36,6 @@ _CLOCK = re.compile(
     re.I,
 )
 _WANTED = {"date": "a date", "number": "a figure", "person": "a name", "place": "a place"}
-_MONTH_OF = re.compile(rf"\b({MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 
 
 class AnsweredPart(Protocol):
@@ -206,11 +206,9 @@ def evidence_gaps(
         if str(year) not in shown:
             gaps.append(f"{YEAR_GAP} {year} on this.")
             continue
-        for month in _MONTH_OF.findall(analysis.text):  # "in may 2024": that month
-            if int(month[1]) == year and not re.search(
-                rf"\b{month[0]}\b[^.]{{0,12}}\b{year}\b", shown, re.I
-            ):
-                gaps.append(f"{YEAR_GAP} {month[0].capitalize()} {year} on this.")
+        for month, in_year in typed_months(analysis.text):  # "in jan 2024": that month
+            if in_year == year and not holds_month(shown, month, year):
+                gaps.append(f"{YEAR_GAP} {month} {year} on this.")
     future_year = any(latest and y >= int(latest[:4]) for y in analysis.years)
     if analysis.future and (not analysis.years or future_year) and latest:
         gaps.append(

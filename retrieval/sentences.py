@@ -21,6 +21,7 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 FULL_DATE = re.compile(rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b")
 MONTH_YEAR = re.compile(rf"\b({MONTHS}),? (1[89]|20)\d\d\b")
 YEAR = re.compile(r"\b(19[0-9]\d|20\d\d)\b")
+
 NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens"
     r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty"
@@ -312,3 +313,29 @@ def _singular(word: str) -> str:
     if word.endswith(("sses", "ches", "shes")):
         return word[:-2]
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+# A month and year as people type them: "may 2024", "jan 2022", "Sept. 2025".
+_TYPED_MONTH = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+_MONTH_NAMES = {m[:3].lower(): m for m in MONTHS.split("|")}
+
+
+def typed_months(text: str) -> tuple[tuple[str, int], ...]:
+    """The months a question names with their year: "in jan 2024" -> (("January", 2024),)."""
+    out = []
+    for m in _TYPED_MONTH.finditer(text):
+        word = re.match(r"[a-z]+", m.group(0).lower())
+        name = _MONTH_NAMES.get(m.group(1).lower()[:3])
+        # "march" or "mar", not "marching"; "may" only as a month before a year
+        if name and word and name.lower().startswith(word.group(0)):
+            out.append((name, int(m.group(2))))
+    return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=_CACHED)
+def holds_month(text: str, month: str, year: int) -> bool:
+    """The sentence dates something to that month: "3 January 2024", "January 2024"."""
+    return bool(re.search(rf"\b{month}\b[^.]{{0,12}}\b{year}\b", text, re.I))

@@ -682,6 +682,9 @@ def test_a_month_the_evidence_does_not_report_is_named_or_declined(ask: Ask) -> 
     # The documents report DFC money from other months; none announced in May 2024.
     answer = ask("how much new DFC money for kenya was announced in may 2024")
     assert answer.abstained or any("May 2024" in g for g in answer.gaps), describe(answer)
+    # ... typed short, as people do
+    short = ask("how much new dfc money for kenya was announced in jun 2024")
+    assert short.abstained or any("June 2024" in g for g in short.gaps), describe(short)
     # The month the evidence does report is answered plainly.
     arrived = ask("when did ruto arrive in washington in may 2024")
     assert not arrived.abstained and not arrived.gaps, describe(arrived)

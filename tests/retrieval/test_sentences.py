@@ -20,7 +20,9 @@ from retrieval.sentences import (
     counted,
     counts,
     holds,
+    holds_month,
     joinable,
+    typed_months,
 )
 from retrieval.text import sentence_spans, terms
 
@@ -327,3 +329,27 @@ def test_counts_wants_a_figure_of_the_thing_asked_about(
 )
 def test_a_span_of_time_answers_how_long(text: str, expected: bool) -> None:
     assert bool(SPAN.search(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "months"),
+    [
+        ("why did sudan recall its envoy in jan 2024", (("January", 2024),)),
+        ("what happened in may 2024", (("May", 2024),)),
+        ("kenya eurobond Feb. 2026 size", (("February", 2026),)),
+        ("between sept 2025 and october 2025", (("September", 2025), ("October", 2025))),
+        ("marching in 2024", ()),  # not a month
+        ("may i ask about 2024", ()),  # "may" with no year after it
+    ],
+)
+def test_typed_months_reads_a_month_and_year_as_people_type_them(
+    question: str, months: tuple[tuple[str, int], ...]
+) -> None:
+    assert typed_months(question) == months
+
+
+def test_holds_month_wants_that_month_of_that_year() -> None:
+    assert holds_month("3 January 2024: Ruto received Dagalo.", "January", 2024)
+    assert holds_month("In January 2024 the court ruled.", "January", 2024)
+    assert not holds_month("On 20 February 2025, Sudan recalled its envoy.", "January", 2024)
+    assert not holds_month("In January 2025 the court ruled.", "January", 2024)
