@@ -249,6 +249,9 @@ def test_candidates_leave_out_fragments_and_sentences_about_the_document() -> No
         ("The data centre will be geothermal.", False),
         ("Work on the data centre stopped in May 2026.", False),  # a month is not a place
         ("The embassy was run by chargés from August 2025.", False),
+        # a named building or site, without "in" / "at" before it
+        ("Ruto's programme included the Carter Presidential Library.", True),
+        ("Obama spoke to a crowd that filled the Safaricom Indoor Arena.", True),
     ],
 )
 def test_answers_where_with_a_place_the_question_does_not_name(text: str, expected: bool) -> None:
