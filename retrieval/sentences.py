@@ -154,6 +154,15 @@ def _bare(text: str) -> str:
     return ORDINAL.sub("", YEAR.sub("", FULL_DATE.sub("", text)))
 
 
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _figures(text: str) -> list[str]:
+    """Whole figures ("1,000" as "1000") and number words, as comparable tokens."""
+    words = [m.group(0).lower() for m in NUMBER.finditer(text) if not m.group(0).isdigit()]
+    return [f.replace(",", "") for f in _FIGURE.findall(text)] + words
+
+
 def answers(answer_type: str, text: str, question: str) -> bool:
     """Whether the sentence holds what the question asks for and does not already say:
     a date, figure or name that is not in the question itself."""
@@ -163,8 +172,9 @@ def answers(answer_type: str, text: str, question: str) -> bool:
     if answer_type == "date":
         found = [m.group(0) for p in (FULL_DATE, MONTH_YEAR, YEAR) for m in p.finditer(text)]
         return any(f.lower() not in asked for f in found)
-    if answer_type == "number":
-        return any(m.group(0).lower() not in asked for m in NUMBER.finditer(_bare(text)))
+    if answer_type == "number":  # a figure the question does not give ("11 of the 16")
+        given = set(_figures(asked))
+        return any(f not in given for f in _figures(_bare(text)))
     if answer_type in ("person", "organisation"):
         names = [m.group(0) for m in NAME.finditer(text)]
         names += re.findall(r"\b[A-Z]{2,}\b", text)

@@ -259,6 +259,26 @@ def test_answers_where_with_a_place_the_question_does_not_name(text: str, expect
 
 
 @pytest.mark.parametrize(
+    ("text", "question", "expected"),
+    [
+        # whole figures are compared, not digits: "11" is not in "16"
+        (
+            "Kenya missed 11 of the 16 conditions.",
+            "how many of the 16 targets did kenya miss",
+            True,
+        ),
+        ("About 400 officers were there by July.", "how many police were in haiti in 2024", True),
+        ("Kenya promised 1,000 officers.", "did kenya promise 1000 officers", False),
+        ("Kenya promised a thousand officers.", "did kenya promise a thousand officers", False),
+    ],
+)
+def test_answers_a_figure_question_with_a_figure_it_does_not_give(
+    text: str, question: str, expected: bool
+) -> None:
+    assert answers("number", text, question) is expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("The Senate confirmed Whitman as the 18th US ambassador to Kenya.", False),
