@@ -62,10 +62,13 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "person",
         re.compile(
-            r"^\W*(and\s+)?(who|whom|whose)\b|\bwhich (person|official|president|minister|"
-            r"ambassador|envoy|judge|senator|leader|commander|general|secretary|diplomat|officer|"
-            r"policeman|policemen|american|americans|us|kenyan|kenyans|journalist|activist|man|woman|"
-            r"people|official|soldier|lawmaker|congressman|congresswoman)\b"
+            r"^\W*(and\s+)?(who|whom|whose)\b"
+            r"|\bwhich (american|us|kenyan) (was|were|is|did|died|got)\b"  # "which american was …"
+            r"|\bwhich ((us|american|kenyan|senior|former) )*"
+            r"(person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
+            r"|general|secretary|deputy|diplomat|officer|policeman|policemen|americans|kenyans"
+            r"|journalist|activist|man|woman|people|officials|soldier|lawmaker|congressman"
+            r"|congresswoman)\b"
             # "mss commander name", "us ambassador names"
             r"|\b(commander|ambassador|envoy|president|minister|secretary|judge|senator|leader"
             r"|mediator|chief|head|spokes(man|woman|person)|director|governor)\s+names?\s*\??\s*$",

@@ -71,6 +71,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("which kenyans were arrested", "person"),
         # "american" reaches the analysis spelt as the documents write it ("us")
         ("which us envoy went to the summit", "person"),
+        ("which senior us official visited nairobi", "person"),
+        ("which american was killed in the dusitd2 attack", "person"),
+        ("which american lawyer helped with the constitution", "person"),
+        ("the health deal falls under which us strategy", "other"),  # a thing, not a person
         ("meg whitman resign why", "reason"),
         ("microsoft data centre where in kenya", "place"),
         # keywords typed after the subject
