@@ -68,7 +68,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
             r"|general|secretary|deputy|diplomat|officer|policeman|policemen|americans|kenyans"
             r"|journalist|activist|man|woman|people|officials|soldier|lawmaker|congressman"
-            r"|congresswoman)\b"
+            r"|congresswoman|lawyer|businessman|author|writer|governor|mayor|spokesman|spokeswoman"
+            r"|spokesperson|mediator|negotiator|facilitator|candidate|politician|chairman)\b"
             # "mss commander name", "us ambassador names"
             r"|\b(commander|ambassador|envoy|president|minister|secretary|judge|senator|leader"
             r"|mediator|chief|head|spokes(man|woman|person)|director|governor)\s+names?\s*\??\s*$",
