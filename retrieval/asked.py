@@ -33,7 +33,11 @@ from retrieval.sentences import FULL_DATE, HOW_LONG, SPAN, counted, counts, date
 from retrieval.text import STOPWORDS, term_set, terms
 
 _CAUSE = re.compile(
-    r"\b(because|due to|owing to|after|over|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
+    r"\b(because|due to|owing to|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
+    # "after the election" is a cause, "after her" or "after 2 days" a sequence; "over
+    # the charter" a cause, "over 5,000" or "over the weekend" not
+    r"|after(?! (?:her|him|them|it|this|that|which|whom|\d))"
+    r"|over(?! (?:\d|the (?:weekend|years?|past|next|last|course|following)))"
     r"|for failing|in protest|so that|as a result|following|led to|prompted|insofar)\b",
     re.I,
 )

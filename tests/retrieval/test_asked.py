@@ -25,6 +25,16 @@ def fit(question: str, sentence: str) -> float:
             "The court blocked the deployment in January 2024.",
         ),
         (
+            "why were kenyans angry with meg whitman",  # "after her" is a sequence, no cause
+            "Critics accused Whitman of silence over police abuses.",
+            "Whitman left Nairobi, and chargés d'affaires led the embassy after her.",
+        ),
+        (
+            "why did sudan ban kenyan imports",  # "over 5,000" is a figure, not a cause
+            "Sudan banned imports over Kenya's hosting of the RSF.",
+            "Sudan's ban hit over 5,000 tonnes of Kenyan tea.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",
