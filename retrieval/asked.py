@@ -16,6 +16,7 @@ a topical sentence often lacks:
 - "how long" / "mandate length" wants a span of time ("for an initial 12 months");
 - "what interest rate" / "ratio" / "percentage" wants a percentage ("at 7.875 percent");
 - "what does X stand for" wants the sentence spelling the letters out;
+- "did he go anywhere else", "his only stop" wants a country not yet named;
 - "which police units / airline / edition …" wants a sentence that names that kind of
   thing ("… came from specialised police units, including the Rapid Deployment Unit").
 
@@ -120,6 +121,22 @@ _WHICH_SKIP = frozenset(
 WHICH_FIT = 0.6
 
 
+# "did obama go anywhere else", "was nairobi his only stop": another place is asked for.
+_ELSEWHERE = re.compile(
+    r"\b(anywhere else|somewhere else|elsewhere|only (stop|country|place|visit|destination)"
+    r"|other (countries|places|stops|cities|destinations))\b",
+    re.I,
+)
+
+
+def _elsewhere(query: str) -> tuple[str, ...]:
+    """For a question asking about other places, the countries it already names
+    (with Kenya, the documents' home ground), else ()."""
+    if not _ELSEWHERE.search(query):
+        return ()
+    return tuple({c.lower() for c in country_names(query)} | {"kenya", "kenyan", "us"})
+
+
 def _which_noun(query: str) -> str | None:
     """The thing a "which …" question asks to be named, as a term ("which police units
     did kenya send" -> "unit"; "which kinds of projects" -> "project"; "which judge")."""
@@ -155,6 +172,7 @@ class Asked:
     percent: bool = False  # "what interest rate", "what share": a percentage
     role: re.Pattern[str] | None = None  # "which judge": "Justice Chacha Mwita"
     kind_of: str | None = None  # "which police units": a sentence naming units
+    elsewhere: tuple[str, ...] = ()  # "anywhere else": the countries already named
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -171,6 +189,7 @@ class Asked:
             percent=bool(_RATE_QUESTION.search(query)),
             role=_role(query) if kind == "person" else None,
             kind_of=_which_noun(query) if kind not in ("person", "date", "number") else None,
+            elsewhere=_elsewhere(query),
         )
 
     def fit(self, text: str) -> float:
@@ -208,4 +227,6 @@ class Asked:
             fit += 1.0  # "which judge": someone the sentence names as a judge
         if self.kind_of is not None and self.kind_of in term_set(text):
             fit += WHICH_FIT
+        if self.elsewhere and set(map(str.lower, country_names(text))) - set(self.elsewhere):
+            fit += 1.0  # "did he go anywhere else": a country not yet named
         return fit

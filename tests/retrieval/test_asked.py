@@ -35,6 +35,16 @@ def fit(question: str, sentence: str) -> float:
             "Sudan's ban hit over 5,000 tonnes of Kenyan tea.",
         ),
         (
+            "did obama go anywhere else in africa on his 2015 kenya trip",  # another country
+            "Obama spoke at Kasarani before flying on to Ethiopia on 26 July 2015.",
+            "The main purpose of Obama's 2015 trip to Kenya was the summit.",
+        ),
+        (
+            "was nairobi his only stop on that africa trip?",
+            "Austin visited Nairobi on his first tour of Africa, after Djibouti.",
+            "Austin visited Nairobi on Monday 25 September 2023.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",
