@@ -157,10 +157,11 @@ def _bare(text: str) -> str:
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _figures(text: str) -> list[str]:
+@lru_cache(maxsize=_CACHED)
+def _figures(text: str) -> frozenset[str]:
     """Whole figures ("1,000" as "1000") and number words, as comparable tokens."""
-    words = [m.group(0).lower() for m in NUMBER.finditer(text) if not m.group(0).isdigit()]
-    return [f.replace(",", "") for f in _FIGURE.findall(text)] + words
+    words = {m.group(0).lower() for m in NUMBER.finditer(text) if not m.group(0).isdigit()}
+    return frozenset(f.replace(",", "") for f in _FIGURE.findall(text)) | words
 
 
 def answers(answer_type: str, text: str, question: str) -> bool:
@@ -173,8 +174,7 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         found = [m.group(0) for p in (FULL_DATE, MONTH_YEAR, YEAR) for m in p.finditer(text)]
         return any(f.lower() not in asked for f in found)
     if answer_type == "number":  # a figure the question does not give ("11 of the 16")
-        given = set(_figures(asked))
-        return any(f not in given for f in _figures(_bare(text)))
+        return bool(_figures(_bare(text)) - _figures(asked))
     if answer_type in ("person", "organisation"):
         names = [m.group(0) for m in NAME.finditer(text)]
         names += re.findall(r"\b[A-Z]{2,}\b", text)
