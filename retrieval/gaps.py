@@ -24,6 +24,7 @@ from retrieval.sentences import (
     counts,
     holds,
     holds_month,
+    names_person,
     typed_months,
 )
 from retrieval.text import term_set, terms
@@ -265,6 +266,9 @@ def evidence_gaps(
             found = any(SPAN.search(c.text) for c in about)
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)
+        elif part.answer_type == "person":
+            # a person, not "the UN Security Council" or "Kenya and the United States"
+            found = any(names_person(c.text) for c in about)
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:

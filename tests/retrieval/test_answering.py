@@ -575,6 +575,12 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
             "how long did the camp simba attack go on for",
             "The documents don't give a length of time for this.",
         ),
+        # The vote is reported, but no sentence names the US envoy who spoke at it:
+        # "the UN Security Council" is a name, not a person's.
+        (
+            "who was the us un ambassador when the gang suppression force was voted through",
+            "The documents don't give a name for this.",
+        ),
         # The 2020 attack is dated, not the camp's founding.
         ("when was camp simba established", "The documents don't give a date for this."),
     ],

@@ -22,6 +22,7 @@ from retrieval.sentences import (
     holds,
     holds_month,
     joinable,
+    names_person,
     typed_months,
 )
 from retrieval.text import sentence_spans, terms
@@ -376,3 +377,19 @@ def test_holds_month_wants_that_month_of_that_year() -> None:
     assert holds_month("In January 2024 the court ruled.", "January", 2024)
     assert not holds_month("On 20 February 2025, Sudan recalled its envoy.", "January", 2024)
     assert not holds_month("In January 2025 the court ruled.", "January", 2024)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prime Cabinet Secretary Musalia Mudavadi signed the framework.", True),
+        ("Deputy Secretary of State Christopher Landau visited Kenya.", True),
+        ("Speaking on NTV in late 2025, Burns said appointments were delayed.", True),
+        ("Kenya and the United States signed a Health Cooperation Framework.", False),
+        ("On 30 September 2025, the UN Security Council voted to turn the mission.", False),
+        ("Kenya said the Gang Suppression Force would replace the mission.", False),
+    ],
+)
+def test_names_person_tells_people_from_countries_and_bodies(text: str, expected: bool) -> None:
+    """ "who …" is not answered by "Kenya and the United States" or a council."""
+    assert names_person(text) is expected
