@@ -267,13 +267,28 @@ def evidence_gaps(
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)
         elif part.answer_type == "person":
-            # a person, not "the UN Security Council" or "Kenya and the United States"
-            found = any(names_person(c.text) for c in about)
+            # a person, not "the UN Security Council" or "Kenya and the United States";
+            # "who is the chief mediator": someone the sentence calls a mediator
+            role = _ROLE.search(own_words(part.text))
+            found = any(
+                names_person(c.text)
+                and (role is None or re.search(rf"\b{role.group(1)}s?\b", c.text, re.I))
+                for c in about
+            )
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
             gaps.append(f"The documents don't give {wanted} for this.")
     return list(dict.fromkeys(gaps))
+
+
+# "who is the chief mediator", "who was the us ambassador": a person in that role.
+_ROLE = re.compile(
+    r"^\W*(?:and |so )?who (?:is|was|are|were) (?:the |kenya's |the us )?(?:\w+ ){0,2}?"
+    r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
+    r"|chairman|chairperson|director|governor|administrator)\b",
+    re.I,
+)
 
 
 def stale_year(chosen: Sequence[Candidate], evidence: Evidence) -> int | None:

@@ -299,6 +299,19 @@ def _one_edit(word: str) -> set[str]:
     }
 
 
+# Endings that make another word of the same root ("mediator", "mediation").
+_DERIVED = re.compile(
+    r"(ors?|ers?|ists?|ions?|ments?|ness|ity|ive|isms?|ians?|ants?|ents?|ary|ory|ing|ed|ly)$"
+)
+
+
+def _derived(word: str, other: str) -> bool:
+    """word and other share all but their last three letters or so and word ends like a
+    derived English word: one root, two words, not a misspelling."""
+    keep = max(4, len(word) - 3)
+    return word[:keep] == other[:keep] and bool(_DERIVED.search(word))
+
+
 class Speller:
     """Fixes words the documents never use to the nearest word they do (one edit for
     short words, two for long ones; transpositions count as one)."""
@@ -340,6 +353,8 @@ class Speller:
         if not near:
             return word
         found = min(near, key=lambda m: (m[1], -self._counts.get(m[0], 0), m[0]))
+        if found[1] > 1 and _derived(lower, str(found[0])):
+            return word  # "mediator" is not a misspelt "mediation": another form of it
         if found[1] > 1:
             # A word of the language one edit away is what was meant: "colateral" is
             # "collateral" (which no document uses), not "bilateral" (two edits).

@@ -581,6 +581,11 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
             "who was the us un ambassador when the gang suppression force was voted through",
             "The documents don't give a name for this.",
         ),
+        # The talks and the presidents are named, never their mediator.
+        (
+            "who is the chief mediator in the tumaini talks for south sudan",
+            "The documents don't give a name for this.",
+        ),
         # The 2020 attack is dated, not the camp's founding.
         ("when was camp simba established", "The documents don't give a date for this."),
     ],

@@ -298,6 +298,16 @@ def test_a_word_two_edits_from_a_name_is_not_taken_for_it() -> None:
     assert speller.fix("whitmen") == "whitman"
 
 
+def test_another_word_of_the_same_root_is_not_a_misspelling() -> None:
+    """ "mediator" is two edits from the documents' "mediation" but a word of its own
+    (the model's word list lacks it); "goverment" is still "government"."""
+    speller = Speller({"mediation", "government", "talks"})
+
+    assert speller.fix("mediator") == "mediator"
+    assert speller.fix("facilitator") == "facilitator"
+    assert speller.fix("goverment") == "government"
+
+
 def test_of_two_equally_near_words_the_more_used_is_the_fix() -> None:
     """ "presdent" is one edit from both "present" and "president"."""
     speller = Speller(Counter({"present": 2, "president": 40}))
