@@ -270,11 +270,7 @@ def evidence_gaps(
             # a person, not "the UN Security Council" or "Kenya and the United States";
             # "who is the chief mediator": someone the sentence calls a mediator
             role = _ROLE.search(own_words(part.text))
-            found = any(
-                names_person(c.text)
-                and (role is None or re.search(rf"\b{role.group(1)}s?\b", c.text, re.I))
-                for c in about
-            )
+            found = any(_in_role(c.text, role) if role else names_person(c.text) for c in about)
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
@@ -284,11 +280,29 @@ def evidence_gaps(
 
 # "who is the chief mediator", "who was the us ambassador": a person in that role.
 _ROLE = re.compile(
-    r"^\W*(?:and |so )?who (?:is|was|are|were) (?:the |kenya's |the us )?(?:\w+ ){0,2}?"
+    r"^\W*(?:and |so )?who (?:is|was|are|were) (?:the )?(?:(\w+)['’]s |(us|american) )?"
+    r"(?:\w+ ){0,2}?"
     r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
     r"|chairman|chairperson|director|governor|administrator)\b",
     re.I,
 )
+
+
+def _in_role(text: str, role: re.Match[str]) -> bool:
+    """The sentence names someone in the role asked about, and when the question says
+    whose ("russia's ambassador"), that owner is named next to the role, not another
+    ("Kenya's UN ambassador, Martin Kimani")."""
+    owner, title = role.group(1) or role.group(2), role.group(3)
+    if not names_person(text):
+        return False
+    if owner and owner.lower() in ("us", "american"):
+        whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
+    elif owner:
+        whose = re.compile(re.escape(owner[:4]), re.I)
+    for m in re.finditer(rf"\b{title}s?\b", text, re.I):
+        if owner is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25]):
+            return True
+    return False
 
 
 def stale_year(chosen: Sequence[Candidate], evidence: Evidence) -> int | None:
