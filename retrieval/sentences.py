@@ -148,10 +148,14 @@ def has_quantity(text: str) -> bool:
     return bool(NUMBER.search(_bare(text)))
 
 
+# The first day of a span of days: "19–20 December", "6 to 14 March", "28 and 29 May".
+_DAYS = re.compile(rf"\b\d{{1,2}}\s*(?:–|-|to|and)\s*(?=\d{{1,2}} (?:{MONTHS})\b)")
+
+
 @lru_cache(maxsize=_CACHED)
 def _bare(text: str) -> str:
     """text without its dates, years and ranks: what is left holds only figures."""
-    return ORDINAL.sub("", YEAR.sub("", FULL_DATE.sub("", text)))
+    return ORDINAL.sub("", YEAR.sub("", FULL_DATE.sub("", _DAYS.sub("", text))))
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")

@@ -287,6 +287,9 @@ def test_answers_a_figure_question_with_a_figure_it_does_not_give(
         ("Ruto said trade was low and the two sides discussed a commission.", False),
         ("Whitman visited 28 of Kenya's counties.", True),
         ("About 400 officers arrived on 25 June 2024.", True),
+        # a span of days is a date too
+        ("Kenya sent nobody to the conference in Cairo on 19–20 December 2025.", False),
+        ("An IMF team visited Nairobi from 6 to 14 March 2025.", False),
     ],
 )
 def test_a_rank_is_not_a_figure(text: str, expected: bool) -> None:
