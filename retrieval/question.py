@@ -35,7 +35,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # "apparel exports 2024 value", "risch amendment number kenya review"
             r"|\b(length|duration|size|toll|total|amount|value|volume|worth|cost|price|figure)"
             r"(\s+(in\s+)?(19|20)\d\d)?\s*\??\s*$"
-            rf"|^{_KEYWORDS}.*\bnumber\b",
+            rf"|^{_KEYWORDS}.*\b(number|size|total|amount|value|volume|worth|cost|price|toll)\b",
             re.I,
         ),
     ),

@@ -84,6 +84,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("kenya apparel exports to us 2024 value", "number"),
         ("kenya us trade volume 2024", "number"),
         ("risch amendment number kenya mnna review", "number"),
+        ("haiti force total size after the dec 2025 kenyan batch", "number"),
+        ("cost of the manda bay runway", "number"),
         ("mss commander name", "person"),
         ("olkaria data centre host company", "organisation"),
         # ... but not when a question word opens it
