@@ -12,6 +12,7 @@ from typing import Protocol
 from retrieval.asked import START_QUESTION, STARTED
 from retrieval.countries import WHICH_COUNTRIES, country_names
 from retrieval.followup import own_words
+from retrieval.mentions import holds_month, names_person, typed_months
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
 from retrieval.sentences import (
@@ -23,9 +24,6 @@ from retrieval.sentences import (
     counted,
     counts,
     holds,
-    holds_month,
-    names_person,
-    typed_months,
 )
 from retrieval.text import term_set, terms
 
@@ -295,14 +293,16 @@ def _in_role(text: str, role: re.Match[str]) -> bool:
     owner, title = role.group(1) or role.group(2), role.group(3)
     if not names_person(text):
         return False
-    if owner and owner.lower() in ("us", "american"):
+    if owner is None:
+        whose = None
+    elif owner.lower() in ("us", "american"):
         whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
-    elif owner:
+    else:
         whose = re.compile(re.escape(owner[:4]), re.I)
-    for m in re.finditer(rf"\b{title}s?\b", text, re.I):
-        if owner is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25]):
-            return True
-    return False
+    return any(
+        whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25])
+        for m in re.finditer(rf"\b{title}s?\b", text, re.I)
+    )
 
 
 def stale_year(chosen: Sequence[Candidate], evidence: Evidence) -> int | None:

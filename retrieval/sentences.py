@@ -21,7 +21,6 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 FULL_DATE = re.compile(rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b")
 MONTH_YEAR = re.compile(rf"\b({MONTHS}),? (1[89]|20)\d\d\b")
 YEAR = re.compile(r"\b(19[0-9]\d|20\d\d)\b")
-
 NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens"
     r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty"
@@ -332,78 +331,3 @@ def _singular(word: str) -> str:
     if word.endswith(("sses", "ches", "shes")):
         return word[:-2]
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
-# A month and year as people type them: "may 2024", "jan 2022", "Sept. 2025".
-_TYPED_MONTH = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b",
-    re.I,
-)
-_MONTH_NAMES = {m[:3].lower(): m for m in MONTHS.split("|")}
-
-
-def typed_months(text: str) -> tuple[tuple[str, int], ...]:
-    """The months a question names with their year: "in jan 2024" -> (("January", 2024),)."""
-    out = []
-    for m in _TYPED_MONTH.finditer(text):
-        word = re.match(r"[a-z]+", m.group(0).lower())
-        name = _MONTH_NAMES.get(m.group(1).lower()[:3])
-        # "march" or "mar", not "marching"; "may" only as a month before a year
-        if name and word and name.lower().startswith(word.group(0)):
-            out.append((name, int(m.group(2))))
-    return tuple(dict.fromkeys(out))
-
-
-@lru_cache(maxsize=_CACHED)
-def holds_month(text: str, month: str, year: int) -> bool:
-    """The sentence dates something to that month: "3 January 2024", "January 2024"."""
-    return bool(re.search(rf"\b{month}\b[^.]{{0,12}}\b{year}\b", text, re.I))
-
-
-# Words that make a capitalised name a body, a place or a thing, not a person.
-_NOT_PERSON = frozenset(
-    """act agreement airport alliance army assembly association authority bank base bay
-    bill building camp centre center church city coalition college command commission
-    committee company conference congress convention corporation council county court
-    department embassy exercise force forces foundation framework front fund government
-    group hall hill hospital hotel house initiative institute law library mall ministry
-    mission movement museum nations national office organisation organization palace
-    parliament partnership party plan police port process programme program republic
-    resolution road school security senate service square states strategy street
-    summit talks treaty union unit university africa african america american east west
-    north south great global international united kingdom january february march april
-    may june july august september october november december monday tuesday wednesday
-    thursday friday saturday sunday""".split()  # noqa: SIM905
-)
-# Titles before a name: "Deputy Secretary of State Christopher Landau".
-_TITLE_WORDS = frozenset(
-    """president vice deputy secretary state minister prime cabinet principal ambassador
-    senator representative judge justice governor chairman chair director commissioner
-    general lieutenant colonel major captain admiral commander chief acting assistant
-    us trade foreign affairs defence defense interior health treasury former first lady
-    mr mrs ms dr sir lord""".split()  # noqa: SIM905
-)
-_ACTOR = re.compile(
-    r"\b([A-Z][a-z]+),? (?:said|says|told|announced|signed|met|visited|called|led|urged|wrote"
-    r"|added|argued|warned|stressed|resigned|replied|responded)\b"
-)
-
-
-@lru_cache(maxsize=_CACHED)
-def names_person(text: str) -> bool:
-    """Whether the sentence names someone: "Musalia Mudavadi", "Christopher Landau"
-    (titles left out), "Burns" in "Burns said"; not "Kenya and the United States"
-    or "the UN Security Council"."""
-    from retrieval.countries import country_names
-
-    countries = {c.lower() for c in country_names(text)}
-    for m in NAME.finditer(text):
-        words = m.group(0).split()
-        while words and words[0].lower() in _TITLE_WORDS:
-            words.pop(0)
-        if words and not any(w.lower() in _NOT_PERSON or w.lower() in countries for w in words):
-            return True
-    return any(
-        m.group(1).lower() not in _NOT_PERSON | _TITLE_WORDS | countries
-        for m in _ACTOR.finditer(text)
-    )

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from retrieval.mentions import holds_month, names_person, typed_months
 from retrieval.models import Passage
 from retrieval.sentences import (
     MAX_QUOTE_CHARS,
@@ -20,10 +21,7 @@ from retrieval.sentences import (
     counted,
     counts,
     holds,
-    holds_month,
     joinable,
-    names_person,
-    typed_months,
 )
 from retrieval.text import sentence_spans, terms
 
