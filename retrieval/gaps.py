@@ -264,11 +264,10 @@ def evidence_gaps(
             found = any(SPAN.search(c.text) for c in about)
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)
-        elif part.answer_type == "person":
-            # a person, not "the UN Security Council" or "Kenya and the United States";
-            # "who is the chief mediator": someone the sentence calls a mediator
-            role = _ROLE.search(own_words(part.text))
-            found = any(_in_role(c.text, role) if role else names_person(c.text) for c in about)
+        elif part.answer_type == "person" and (role := _ROLE.search(own_words(part.text))):
+            # "who is the chief mediator": someone the sentence calls a mediator (a
+            # person, not "the UN Security Council"); "who paid for it" may be a country
+            found = any(_in_role(c.text, role) for c in about)
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
