@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from retrieval.countries import country_names
 from retrieval.followup import own_words
 from retrieval.text import STOPWORDS, terms
 
@@ -121,6 +122,20 @@ _FUTURE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _asks_future(text: str) -> bool:
+    """The question asks about what will happen; "going to" a place is travel, not the
+    future ("to stop kenyan police going to haiti")."""
+    for m in _FUTURE.finditer(text):
+        if m.group(0).lower() == "going to":
+            after = re.match(r"\s*(?:the |a )?([a-z]+)", text[m.end() :], re.I)
+            if after and (country_names(after.group(1)) or after.group(1).lower() == "court"):
+                continue
+        return True
+    return False
+
+
 _QUESTION_WORD = re.compile(
     r"^\s*(who|what|when|where|why|how|which|is|are|was|were|did|does|do|has|have|can|will)\b",
     re.I,
@@ -279,7 +294,7 @@ def analyse(text: str) -> QuestionAnalysis:
         answer_type=answer_type(core),
         years=tuple(sorted({int(y) for y in _YEAR.findall(core)})),
         recency=bool(_RECENT.search(core)),
-        future=bool(_FUTURE.search(core)),
+        future=_asks_future(core),
         parts=split_parts(core),
         terms=content_terms(text),
     )

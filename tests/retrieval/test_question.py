@@ -182,6 +182,8 @@ def test_questions_about_the_future_are_recognised(question: str) -> None:
         "who signed the defence cooperation agreement",
         "what happened next after the court ruling",
         "who sat next to ruto at the state dinner",
+        # "going to" a place is travel
+        "who went to court to stop kenyan police going to haiti",
     ],
 )
 def test_questions_about_the_past_are_neither_current_nor_future(question: str) -> None:
