@@ -23,6 +23,7 @@ from retrieval.sentences import (
     answers,
     counted,
     counts,
+    date_precision,
     holds,
 )
 from retrieval.text import term_set, terms
@@ -256,6 +257,10 @@ def evidence_gaps(
         elif _WHAT_TIME.search(part.text):  # "what time in the morning": a clock time
             wanted = "a time of day"
             found = any(_CLOCK.search(c.text) for c in about)
+        elif part.answer_type == "date" and _EXACT_DAY.search(own_words(part.text)):
+            # "westgate attack date", "what day": a day, not only "September 2013"
+            wanted = "the exact date"
+            found = any(date_precision(c.text) >= 1.0 for c in about)
         elif part.answer_type == "date" and START_QUESTION.search(part.text):
             # "when was camp simba set up": a date of its start, not of a later event
             found = any(STARTED.search(c.text) and holds("date", c.text) for c in about)
@@ -275,6 +280,8 @@ def evidence_gaps(
     return list(dict.fromkeys(gaps))
 
 
+# A question that asks for the day itself: "westgate attack date", "on what day".
+_EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
 # "who is the chief mediator", "who was the us ambassador": a person in that role.
 _ROLE = re.compile(
     r"^\W*(?:and |so )?who (?:is|was|are|were) (?:the )?(?:(\w+)['’]s |(us|american) )?"
