@@ -75,6 +75,11 @@ def fit(question: str, sentence: str) -> float:
             "A classified report would be due within 180 days.",
         ),
         (
+            "when did the railway start running",  # an inauguration starts it
+            "President Kenyatta inaugurated the railway on 31 May 2017.",
+            "Kenya converted the railway loans on 7 October 2025.",
+        ),
+        (
             "how long did the aid freeze last",  # a span of time, not any figure
             "The administration ordered a 90-day review of foreign aid.",
             "The freeze put 41,547 health workers out of work.",
