@@ -394,3 +394,18 @@ def test_holds_month_wants_that_month_of_that_year() -> None:
 def test_names_person_tells_people_from_countries_and_bodies(text: str, expected: bool) -> None:
     """ "who …" is not answered by "Kenya and the United States" or a council."""
     assert names_person(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Al-Shabaab fighters attacked the Westgate mall in September 2013.", True),
+        ("Marc Dillard took over as chargé d'affaires.", True),
+        ("On Friday the court ruled against the deployment.", False),  # no name
+        ("Kenya said it would send police.", False),  # a country the question names
+    ],
+)
+def test_a_name_opening_the_sentence_answers_who(text: str, expected: bool) -> None:
+    """ "who was behind the westgate attack": "Al-Shabaab fighters attacked …" names
+    them, though every sentence opens with a capital letter."""
+    assert answers("person", text, "who was behind it in kenya") is expected
