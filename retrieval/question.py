@@ -31,7 +31,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bhow (many|much|large|big|long|far|old)\b|\bwhat (share|percentage|percent|"
             r"proportion|amount|number|figure|value|size|sum|total)\b|\bwhat was the (cost|toll)\b"
-            r"|\bdeath toll\b|\bhow many\b"
+            r"|\bdeath toll\b|\bhow many\b|\b(vote|head|death|body) (count|tally)\b"
             # keywords typed after the subject: "gsf mandate length", "force size",
             # "apparel exports 2024 value", "risch amendment number kenya review"
             r"|\b(length|duration|size|toll|total|amount|value|volume|worth|cost|price|figure)"

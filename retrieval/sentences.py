@@ -291,8 +291,9 @@ def counted(question: str) -> str | None:
     """The head noun of "how many <…> <noun>" ("officers" in "how many kenyan officers
     were …"), or None when the question counts something generic or unnamed."""
     m = re.search(r"\bhow many\b(.*)", question.lower())
-    if not m:
-        return None
+    if not m:  # "what was the vote count": votes
+        tally = re.search(r"\b(vote|death)s? (?:count|tally)\b", question.lower())
+        return tally.group(1) if tally else None
     run: list[str] = []
     for word in re.findall(r"[\w&'-]+", m.group(1)):
         if word in _COUNT_END:

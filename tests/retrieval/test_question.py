@@ -86,6 +86,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("risch amendment number kenya mnna review", "number"),
         ("haiti force total size after the dec 2025 kenyan batch", "number"),
         ("cost of the manda bay runway", "number"),
+        ("what was the vote count on the gang suppression force resolution", "number"),
         ("mss commander name", "person"),
         ("olkaria data centre host company", "organisation"),
         # ... but not when a question word opens it

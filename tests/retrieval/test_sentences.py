@@ -311,6 +311,7 @@ def test_a_rank_is_not_a_figure(text: str, expected: bool) -> None:
         ("how many ppl were injured in the 1998 embassy blast", "injured"),
         ("how many people got hurt", "injured"),
         ("how many people live in nairobi", None),  # anything counts people
+        ("what was the vote count on the resolution", "vote"),  # a count, not "how many"
         ("when did the attack happen", None),
     ],
 )
