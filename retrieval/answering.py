@@ -26,6 +26,7 @@ from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, off_subject, stale_year, with_before
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
+    FILLERS,
     QuestionAnalysis,
     analyse,
     answer_type,
@@ -114,7 +115,7 @@ class Answerer:
             q = (1 - w) * q + w * self.embed_query(own_words(query))
             q = q / float(np.linalg.norm(q))  # unit length, like every query vector
         sims = np.vstack([c.vector for c in cands]) @ q
-        q_terms = set(terms(query))
+        q_terms = set(terms(query)) - FILLERS  # "actually", "really": no topic
         idf = evidence.query_idf
         total = sum(idf.get(t, 1.0) for t in q_terms) or 1.0
         penalty = self.params.unknown_name_penalty if evidence.unknown_names else 0.0

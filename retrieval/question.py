@@ -152,6 +152,10 @@ FRAMING = frozenset(
         "current currently now still today latest recent recently time times"
     )
 )
+# Chat fillers that say nothing about the topic ("what did the waiver actually cover").
+FILLERS = frozenset(
+    terms("actually really exactly basically please thanks hey hi ok okay anyway honestly")
+)
 # US spellings and common abbreviations users type, in the documents' words.
 _SPELLING = {
     "defense": "defence",

@@ -684,6 +684,16 @@ def test_a_figure_under_the_short_form_of_the_subject_answers(ask: Ask) -> None:
     assert not answer.gaps, describe(answer)
 
 
+def test_chat_fillers_do_not_change_the_answer(ask: Ask) -> None:
+    """ "actually" is no document's word: it must not lower the evidence's score until
+    the bot declines ("what did the pepfar waiver actually cover" was declined)."""
+    chatty = ask("what did the pepfar waiver actually cover")
+    plain = ask("what did the pepfar waiver cover")
+
+    assert not chatty.abstained, describe(chatty)
+    assert chatty.answer == plain.answer
+
+
 def test_to_dict_has_gaps_only_when_there_are_gaps(ask: Ask) -> None:
     with_gap = ask("will agoa be renewed next year")
     full = ask("when did agoa lapse")
