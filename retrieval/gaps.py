@@ -264,6 +264,9 @@ def evidence_gaps(
         elif part.answer_type == "date" and START_QUESTION.search(part.text):
             # "when was camp simba set up": a date of its start, not of a later event
             found = any(STARTED.search(c.text) and holds("date", c.text) for c in about)
+        elif part.answer_type == "number" and _SHARE_QUESTION.search(own_words(part.text)):
+            wanted = "a share"  # "what share of its debt": a percentage or a fraction
+            found = any(_SHARE.search(c.text) for c in about)
         elif part.answer_type == "number" and HOW_LONG.search(part.text):
             wanted = "a length of time"  # "how long did it last": "four hours", "18 months"
             found = any(SPAN.search(c.text) for c in about)
@@ -280,6 +283,12 @@ def evidence_gaps(
     return list(dict.fromkeys(gaps))
 
 
+# "what share / percentage / proportion of …": a percentage or a fraction answers it.
+_SHARE_QUESTION = re.compile(r"\bwhat (share|percentage|percent|proportion|fraction)\b", re.I)
+_SHARE = re.compile(
+    r"%|\bper ?cent\b|\b(half|third|thirds|quarter|quarters|fifth|fifths|tenth|majority)\b",
+    re.I,
+)
 # A question that asks for the day itself: "westgate attack date", "on what day".
 _EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
 # "who is the chief mediator", "who was the us ambassador": a person in that role.

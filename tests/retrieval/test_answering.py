@@ -589,6 +589,11 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
         # Kenya's ambassadors are named, not Russia's: "Kenya's UN ambassador, Martin
         # Kimani" is someone else's envoy.
         ("who is russia's ambassador to kenya", "The documents don't give a name for this."),
+        # Amounts owed to China are given, never as a share of the bilateral debt.
+        (
+            "what share of kenya's bilateral debt is owed to china",
+            "The documents don't give a share for this.",
+        ),
         # The documents date Westgate to September 2013, never to the day.
         ("westgate attack date", "The documents don't give the exact date for this."),
         # The 2020 attack is dated, not the camp's founding.
