@@ -17,6 +17,8 @@ a topical sentence often lacks:
 - "what interest rate" / "ratio" / "percentage" wants a percentage ("at 7.875 percent");
 - "what does X stand for" wants the sentence spelling the letters out;
 - "did he go anywhere else", "his only stop" wants a country not yet named;
+- "rsf parallel govt name", "what's it called" wants a name the question lacks (a quoted
+  title, "the Magagoni airfield");
 - "which police units / airline / edition …" wants a sentence that names that kind of
   thing ("… came from specialised police units, including the Rapid Deployment Unit").
 
@@ -137,6 +139,27 @@ def _elsewhere(query: str) -> tuple[str, ...]:
     return tuple({c.lower() for c in country_names(query)} | {"kenya", "kenyan", "us"})
 
 
+# "rsf parallel govt name", "whats the airfield actually called", "what's the name of …"
+_NAME_QUESTION = re.compile(
+    r"\b(called|named|name|names)\s*\??\s*$|\bthe name of\b|\bwhat (?:is|was) it called\b",
+    re.I,
+)
+_QUOTED_NAME = re.compile(r"[\"“]([A-Z][^\"”]{2,60})[\"”]")
+
+
+def _named(text: str, asked: str) -> bool:
+    """The sentence gives a name the question does not: a quoted title ("Government of
+    Peace and Unity") or a capitalised name right before a lower-case noun ("the
+    Magagoni airfield")."""
+    for m in _QUOTED_NAME.finditer(text):
+        if m.group(1).lower() not in asked:
+            return True
+    return any(
+        m.group(1).lower() not in asked
+        for m in re.finditer(r"\bthe ([A-Z][a-z]+) [a-z]{4,}\b", text)
+    )
+
+
 def _which_noun(query: str) -> str | None:
     """The thing a "which …" question asks to be named, as a term ("which police units
     did kenya send" -> "unit"; "which kinds of projects" -> "project"; "which judge")."""
@@ -161,6 +184,7 @@ class Asked:
     """What one question (or part) asks for, read once before scoring sentences."""
 
     kind: str
+    query: str = ""
     defines: re.Pattern[str] | None = None
     spells_out: re.Pattern[str] | None = None
     money: bool = False
@@ -173,11 +197,13 @@ class Asked:
     role: re.Pattern[str] | None = None  # "which judge": "Justice Chacha Mwita"
     kind_of: str | None = None  # "which police units": a sentence naming units
     elsewhere: tuple[str, ...] = ()  # "anywhere else": the countries already named
+    name_of: bool = False  # "rsf parallel govt name", "what's it called": a name
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
         return cls(
             kind=kind,
+            query=query.lower(),
             defines=definition_pattern(query) if kind == "definition" else None,
             spells_out=spelled_out_pattern(query) if asks_expansion(query) else None,
             money=kind in ("number", "other") and bool(_MONEY_QUESTION.search(query)),
@@ -190,6 +216,7 @@ class Asked:
             role=_role(query) if kind == "person" else None,
             kind_of=_which_noun(query) if kind not in ("person", "date", "number") else None,
             elsewhere=_elsewhere(query),
+            name_of=kind in ("other", "definition") and bool(_NAME_QUESTION.search(query)),
         )
 
     def fit(self, text: str) -> float:
@@ -227,6 +254,8 @@ class Asked:
             fit += 1.0  # "which judge": someone the sentence names as a judge
         if self.kind_of is not None and self.kind_of in term_set(text):
             fit += WHICH_FIT
+        if self.name_of and _named(text, self.query):
+            fit += 1.0  # "called for a "Government of Peace and Unity"", "the Magagoni airfield"
         if self.elsewhere and set(map(str.lower, country_names(text))) - set(self.elsewhere):
             fit += 1.0  # "did he go anywhere else": a country not yet named
         return fit

@@ -71,9 +71,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|journalist|activist|man|woman|people|officials|soldier|lawmaker|congressman"
             r"|congresswoman|lawyer|businessman|author|writer|governor|mayor|spokesman|spokeswoman"
             r"|spokesperson|mediator|negotiator|facilitator|candidate|politician|chairman)\b"
-            # "mss commander name", "us ambassador names"
+            # "mss commander name", "kenya ambassador to washington name"
             r"|\b(commander|ambassador|envoy|president|minister|secretary|judge|senator|leader"
-            r"|mediator|chief|head|spokes(man|woman|person)|director|governor)\s+names?\s*\??\s*$",
+            r"|mediator|chief|head|spokes(man|woman|person)|director|governor)\b(\s+\w+){0,3}"
+            r"\s+names?\s*\??\s*$",
             re.I,
         ),
     ),

@@ -45,6 +45,16 @@ def fit(question: str, sentence: str) -> float:
             "Austin visited Nairobi on Monday 25 September 2023.",
         ),
         (
+            "rsf parallel govt name",  # a name: the quoted title
+            'The charter called for a "Government of Peace and Unity" in RSF-held areas.',
+            "The RSF signed a charter in Nairobi to form a parallel government.",
+        ),
+        (
+            "whats the airfield actually called",
+            "Fighters attacked the Magagoni airfield next to Camp Simba.",
+            "Fighters destroyed five aircraft at the airfield.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",

@@ -88,6 +88,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("cost of the manda bay runway", "number"),
         ("what was the vote count on the gang suppression force resolution", "number"),
         ("mss commander name", "person"),
+        ("kenya ambassador to washington name", "person"),
         ("olkaria data centre host company", "organisation"),
         # ... but not when a question word opens it
         ("which number state visit was ruto's", "other"),
