@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.countries import country_names
+from retrieval.followup import own_words
 from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
 from retrieval.sentences import FULL_DATE, HOW_LONG, SPAN, counted, counts, date_precision, holds
 from retrieval.text import STOPWORDS, term_set, terms
@@ -216,7 +217,8 @@ class Asked:
             role=_role(query) if kind == "person" else None,
             kind_of=_which_noun(query) if kind not in ("person", "date", "number") else None,
             elsewhere=_elsewhere(query),
-            name_of=kind in ("other", "definition") and bool(_NAME_QUESTION.search(query)),
+            name_of=kind in ("other", "definition")
+            and bool(_NAME_QUESTION.search(own_words(query))),
         )
 
     def fit(self, text: str) -> float:
