@@ -17,6 +17,7 @@ a topical sentence often lacks:
 - "what interest rate" / "ratio" / "percentage" wants a percentage ("at 7.875 percent");
 - "what does X stand for" wants the sentence spelling the letters out;
 - "did he go anywhere else", "his only stop" wants a country not yet named;
+- "the second contingent" is not answered by "a fourth contingent";
 - "rsf parallel govt name", "what's it called" wants a name the question lacks (a quoted
   title, "the Magagoni airfield");
 - "which police units / airline / edition …" wants a sentence that names that kind of
@@ -161,6 +162,34 @@ def _named(text: str, asked: str) -> bool:
     )
 
 
+_ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+# Things counted in order: "the second contingent", "the third officer to die".
+_ORDINAL_OF = re.compile(
+    rf"\b({_ORDINALS}) (?:[a-z'-]+ ){{0,2}}?(contingents?|groups?|batch(?:es)?|rounds?|phases?"
+    r"|terms?|visits?|officers?|policem[ae]n|cops?|deployments?|tranches?|reviews?)\b",
+    re.I,
+)
+
+
+def _ordinal(query: str) -> tuple[str, str] | None:
+    """("second", "contingent") for "how many went in the second haiti contingent"."""
+    m = _ORDINAL_OF.search(query.lower())
+    if not m:
+        return None
+    found = terms(m.group(2))
+    return (m.group(1), found[0]) if found else None
+
+
+def _other_ordinal(text: str, ordinal: str, noun: str) -> bool:
+    """The sentence gives another ordinal of the same thing ("a fourth Kenyan
+    contingent" for the second) and not the one asked."""
+    said = {
+        m.group(1).lower()
+        for m in re.finditer(rf"\b({_ORDINALS}) (?:[\w'-]+ ){{0,2}}?{noun}\w*\b", text, re.I)
+    }
+    return bool(said) and ordinal not in said
+
+
 def _which_noun(query: str) -> str | None:
     """The thing a "which …" question asks to be named, as a term ("which police units
     did kenya send" -> "unit"; "which kinds of projects" -> "project"; "which judge")."""
@@ -199,6 +228,7 @@ class Asked:
     kind_of: str | None = None  # "which police units": a sentence naming units
     elsewhere: tuple[str, ...] = ()  # "anywhere else": the countries already named
     name_of: bool = False  # "rsf parallel govt name", "what's it called": a name
+    ordinal: tuple[str, str] | None = None  # "the second contingent": not the fourth
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -217,6 +247,7 @@ class Asked:
             role=_role(query) if kind == "person" else None,
             kind_of=_which_noun(query) if kind not in ("person", "date", "number") else None,
             elsewhere=_elsewhere(query),
+            ordinal=_ordinal(own_words(query)),
             name_of=kind in ("other", "definition")
             and bool(_NAME_QUESTION.search(own_words(query))),
         )
@@ -256,6 +287,8 @@ class Asked:
             fit += 1.0  # "which judge": someone the sentence names as a judge
         if self.kind_of is not None and self.kind_of in term_set(text):
             fit += WHICH_FIT
+        if self.ordinal is not None and _other_ordinal(text, *self.ordinal):
+            fit -= 1.0  # "a fourth contingent" does not answer "the second contingent"
         if self.name_of and _named(text, self.query):
             fit += 1.0  # "called for a "Government of Peace and Unity"", "the Magagoni airfield"
         if self.elsewhere and set(map(str.lower, country_names(text))) - set(self.elsewhere):

@@ -55,6 +55,11 @@ def fit(question: str, sentence: str) -> float:
             "Fighters destroyed five aircraft at the airfield.",
         ),
         (
+            "how many kenyan police went in the second haiti contingent",  # not the fourth
+            "About 200 officers went in the second contingent in July 2024.",
+            "A fourth Kenyan contingent of 144 officers arrived on 6 February 2025.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",
