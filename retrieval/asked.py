@@ -94,7 +94,7 @@ COUNT_FIT = 0.6
 PERCENT_FIT = 1.0
 # "what interest rate", "debt to gdp ratio": a percentage ("what share" is often "half").
 _RATE_QUESTION = re.compile(r"\b(rates?|percent|percentage|ratio|interest)\b", re.I)
-_PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
+PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 # Types whose mere presence ("a capitalised word", "any sentence") says little.
 _LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
 
@@ -171,22 +171,22 @@ _ORDINAL_OF = re.compile(
 )
 
 
-def _ordinal(query: str) -> tuple[str, str] | None:
-    """("second", "contingent") for "how many went in the second haiti contingent"."""
+def _ordinal(query: str) -> tuple[str, re.Pattern[str]] | None:
+    """For "how many went in the second haiti contingent": "second", and a pattern for
+    any ordinal of a contingent in a sentence."""
     m = _ORDINAL_OF.search(query.lower())
     if not m:
         return None
     found = terms(m.group(2))
-    return (m.group(1), found[0]) if found else None
+    if not found:
+        return None
+    return m.group(1), re.compile(rf"\b({_ORDINALS}) (?:[\w'-]+ ){{0,2}}?{found[0]}\w*\b", re.I)
 
 
-def _other_ordinal(text: str, ordinal: str, noun: str) -> bool:
+def _other_ordinal(text: str, ordinal: str, of_noun: re.Pattern[str]) -> bool:
     """The sentence gives another ordinal of the same thing ("a fourth Kenyan
     contingent" for the second) and not the one asked."""
-    said = {
-        m.group(1).lower()
-        for m in re.finditer(rf"\b({_ORDINALS}) (?:[\w'-]+ ){{0,2}}?{noun}\w*\b", text, re.I)
-    }
+    said = {m.group(1).lower() for m in of_noun.finditer(text)}
     return bool(said) and ordinal not in said
 
 
@@ -228,7 +228,7 @@ class Asked:
     kind_of: str | None = None  # "which police units": a sentence naming units
     elsewhere: tuple[str, ...] = ()  # "anywhere else": the countries already named
     name_of: bool = False  # "rsf parallel govt name", "what's it called": a name
-    ordinal: tuple[str, str] | None = None  # "the second contingent": not the fourth
+    ordinal: tuple[str, re.Pattern[str]] | None = None  # "the second contingent", not fourth
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -281,7 +281,7 @@ class Asked:
             fit += 1.0
         if self.counted and counts(text, self.counted):
             fit += COUNT_FIT
-        if self.percent and _PERCENT.search(text):
+        if self.percent and PERCENT.search(text):
             fit += PERCENT_FIT
         if self.role is not None and self.role.search(text):
             fit += 1.0  # "which judge": someone the sentence names as a judge

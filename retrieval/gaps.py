@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Protocol
 
-from retrieval.asked import START_QUESTION, STARTED
+from retrieval.asked import PERCENT, START_QUESTION, STARTED
 from retrieval.countries import WHICH_COUNTRIES, country_names
 from retrieval.followup import own_words
 from retrieval.mentions import holds_month, names_person, typed_months
@@ -286,7 +286,7 @@ def evidence_gaps(
 # "what share / percentage / proportion of …": a percentage or a fraction answers it.
 _SHARE_QUESTION = re.compile(r"\bwhat (share|percentage|percent|proportion|fraction)\b", re.I)
 _SHARE = re.compile(
-    r"%|\bper ?cent\b|\b(half|third|thirds|quarter|quarters|fifth|fifths|tenth|majority)\b",
+    rf"{PERCENT.pattern}|\b(half|third|thirds|quarter|quarters|fifth|fifths|tenth|majority)\b",
     re.I,
 )
 # A question that asks for the day itself: "westgate attack date", "on what day".

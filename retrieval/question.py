@@ -145,18 +145,17 @@ _PART_SPLIT = re.compile(
     r"\?\s+|\s*;\s*|,?\s+and\s+(?=(?:who|what|when|where|why|how|which)\b)", re.I
 )
 # Words a question uses to ask, not to say what it is about.
+_CHAT = "exactly really actually please thanks hey hi"
 FRAMING = frozenset(
     terms(
         "tell talk happen happened thing things get got go going make made like new info "
         "information details detail anything something much many kind sort way ways "
-        "mean means meaning exactly really actually please thanks hey hi know known "
+        f"mean means meaning {_CHAT} know known "
         "current currently now still today latest recent recently time times"
     )
 )
 # Chat fillers that say nothing about the topic ("what did the waiver actually cover").
-FILLERS = frozenset(
-    terms("actually really exactly basically please thanks hey hi ok okay anyway honestly")
-)
+FILLERS = frozenset(terms(f"{_CHAT} basically ok okay anyway honestly"))
 # US spellings and common abbreviations users type, in the documents' words.
 _SPELLING = {
     "defense": "defence",
