@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Sequence
 
+from retrieval.mentions import first_person
 from retrieval.models import Turn
 from retrieval.ports import Generator
 from retrieval.text import STOPWORDS, iter_words, proper_nouns, terms
@@ -69,10 +70,42 @@ def own_words(query: str) -> str:
     return _CARRIED.sub("", query)
 
 
+# A pronoun pointing at what the previous answer gave rather than at what its question
+# asked about: "who ran the embassy after whitman quit" -> "Marc Dillard, …" ->
+# "and when did he leave?" is about Dillard, not Whitman.
+_PERSONAL = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
+_ASKS_WHO = re.compile(r"^\W*(?:and |so )?(?:who|whom)\b", re.I)
+_ASKS_WHICH = re.compile(r"^\W*(?:and |so )?(?:which|what)\b", re.I)
+_POINTS = re.compile(r"\b(that one|this one|that|it|its)\b", re.I)
+_NUMBERED = re.compile(r"\b([A-Za-z]+) (\d[\w.-]*)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def answer_referent(question: str, previous: Turn) -> tuple[str, bool] | None:
+    """What the question's pronoun refers to in the previous answer, and whether it
+    stands in for the previous question's subject: the person a who-question was
+    answered with ("he" -> "Marc Dillard"), or the numbered thing a which-question
+    was ("that one" -> "resolution 2699", carried with the previous question's words)."""
+    if not previous.answer:
+        return None
+    if _PERSONAL.search(question) and _ASKS_WHO.search(previous.question):
+        person = first_person(previous.answer)
+        return (person, True) if person else None
+    if _POINTS.search(question) and _ASKS_WHICH.search(previous.question):
+        asked = {w.lower() for w in iter_words(previous.question)}
+        for m in _NUMBERED.finditer(previous.answer):
+            if m.group(1).lower() in asked and not _YEAR.fullmatch(m.group(2)):
+                return m.group(0), False
+    return None
+
+
 def standalone_question(question: str, history: Sequence[Turn]) -> str:
     """The question with the topic of earlier turns carried in when it needs it."""
     if not history:
         return question
+    referent = answer_referent(question, history[-1])
+    if referent and referent[1]:
+        return f"{question.rstrip()} ({referent[0]})"
     previous = history[0].question
     for turn in history[1:]:
         previous = standalone_question(turn.question, [Turn(previous)])
@@ -82,6 +115,8 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     if not needs_context(question) and not short_and_unnamed:
         return question
     carried = _key_words(previous, set(terms(question)))
+    if referent:
+        carried.append(referent[0])
     if not carried:
         return question
     return f"{question.rstrip()} ({' '.join(carried)})"

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from retrieval.countries import country_names
 from retrieval.sentences import MONTHS, NAME
+from retrieval.text import STOPWORDS
 
 # A month and year as people type them: "may 2024", "jan 2022", "Sept. 2025".
 _TYPED_MONTH = re.compile(
@@ -64,19 +65,39 @@ _ACTOR = re.compile(
 )
 
 
+# A name anywhere, an opening one included ("Marc Dillard, the embassy's deputy …").
+_NAME_ANYWHERE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b")
+
+
+def _person(name: str, countries: set[str]) -> str | None:
+    """The name without its titles, if it names a person rather than a body or a place."""
+    words = name.split()  # "After Whitman left": an opening word is no part of a name
+    while words and (words[0].lower() in _TITLE_WORDS or words[0].lower() in STOPWORDS):
+        words.pop(0)
+    if words and not any(w.lower() in _NOT_PERSON or w.lower() in countries for w in words):
+        return " ".join(words)
+    return None
+
+
 @lru_cache(maxsize=16384)
 def names_person(text: str) -> bool:
     """Whether the sentence names someone: "Musalia Mudavadi", "Christopher Landau"
     (titles left out), "Burns" in "Burns said"; not "Kenya and the United States"
     or "the UN Security Council"."""
     countries = {c.lower() for c in country_names(text)}
-    for m in NAME.finditer(text):
-        words = m.group(0).split()
-        while words and words[0].lower() in _TITLE_WORDS:
-            words.pop(0)
-        if words and not any(w.lower() in _NOT_PERSON or w.lower() in countries for w in words):
-            return True
+    if any(_person(m.group(0), countries) for m in NAME.finditer(text)):
+        return True
     return any(
         m.group(1).lower() not in _NOT_PERSON | _TITLE_WORDS | countries
         for m in _ACTOR.finditer(text)
     )
+
+
+def first_person(text: str) -> str | None:
+    """The first person a text names, titles left out: "Chargé d'affaires Susan Burns,
+    who took over …" -> "Susan Burns"."""
+    countries = {c.lower() for c in country_names(text)}
+    for m in _NAME_ANYWHERE.finditer(text):
+        if name := _person(m.group(0), countries):
+            return name
+    return None

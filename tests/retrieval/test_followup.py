@@ -91,6 +91,60 @@ def test_the_latest_topic_wins_over_an_older_one() -> None:
     assert "PEPFAR" not in standalone
 
 
+# A pronoun pointing at what the previous answer gave -----------------------------
+EMBASSY = Turn(
+    "who ran the us embassy in nairobi after meg whitman quit",
+    "Marc Dillard, the embassy's deputy chief of mission, took over as chargé d'affaires"
+    " in November 2024. [1]",
+)
+
+
+def test_he_after_a_who_question_is_the_person_the_answer_named() -> None:
+    standalone = standalone_question("and when did he leave kenya?", [EMBASSY])
+
+    assert "Marc Dillard" in standalone
+    assert "whitman" not in standalone.lower()  # the question's subject, not the answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "person"),
+    [
+        ("Chargé d'affaires Susan M. Burns, who took over in August 2025. [1]", "Susan M. Burns"),
+        ("Deputy Secretary of State Christopher Landau visited in January 2026. [1]", "Landau"),
+    ],
+)
+def test_titles_are_not_carried_with_the_name(answer: str, person: str) -> None:
+    history = [Turn("who is in charge of the us embassy these days", answer)]
+
+    standalone = standalone_question("where was she working before?", history)
+
+    assert person in standalone
+    assert "Chargé" not in standalone and "Deputy" not in standalone
+
+
+def test_an_answer_naming_no_one_leaves_the_previous_question_as_the_subject() -> None:
+    declined = Turn(EMBASSY.question, "I couldn't find an answer to that in the documents I have.")
+
+    standalone = standalone_question("and when did he leave kenya?", [declined])
+
+    assert "whitman" in standalone.lower()
+
+
+def test_that_one_after_a_which_question_is_the_numbered_thing_the_answer_gave() -> None:
+    history = [
+        Turn(
+            "which un resolution authorised the kenya led haiti mission",
+            "Security Council resolution 2699, adopted on 2 October 2023.",
+        )
+    ]
+
+    standalone = standalone_question("which countries abstained on that one?", history)
+
+    assert "resolution 2699" in standalone
+    assert "haiti" in standalone  # with the previous question's subject
+    assert "2023" not in standalone  # a year is not what "that one" points at
+
+
 # With the real corpus ------------------------------------------------------------
 def test_follow_up_is_answered_from_the_document_of_the_first_question(corpus_engine) -> None:
     first = corpus_engine.ask(ARRIVAL.question)
@@ -125,3 +179,10 @@ def test_a_new_subject_after_a_haiti_question_is_not_answered_about_haiti(
     assert {c.source for c in alone.citations} == expected_sources
     assert {c.source for c in after_haiti.citations} == expected_sources
     assert after_haiti.abstained == alone.abstained
+
+
+def test_he_is_answered_about_the_person_the_previous_answer_named(corpus_engine) -> None:
+    answer = corpus_engine.ask("and when did he leave kenya?", [EMBASSY])
+
+    assert not answer.abstained
+    assert "July 2025" in answer.answer.split("[1]")[0]  # Dillard's farewell leads
