@@ -272,6 +272,12 @@ def evidence_gaps(
             found = any(SPAN.search(c.text) for c in about)
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)
+        elif part.answer_type == "person" and (said := _WHO_SAID.search(own_words(part.text))):
+            # "who said when we do something in africa we do it in kenya first": a
+            # sentence naming someone saying it, not anyone about the same subject
+            wanted = "who said this"
+            words = set(content_terms(said.group(3)))
+            found = any(_says(c, words) for c in about)
         elif part.answer_type == "person" and (role := _ROLE.search(own_words(part.text))):
             # "who is the chief mediator": someone the sentence calls a mediator (a
             # person, not "the UN Security Council"); "who paid for it" may be a country
@@ -279,7 +285,11 @@ def evidence_gaps(
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
-            gaps.append(f"The documents don't give {wanted} for this.")
+            said_so = wanted.startswith("who")  # "The documents don't say who said this."
+            gaps.append(
+                f"The documents don't {'say' if said_so else 'give'} {wanted}"
+                f"{'' if said_so else ' for this'}."
+            )
     return list(dict.fromkeys(gaps))
 
 
@@ -299,6 +309,26 @@ _ROLE = re.compile(
     r"|chairman|chairperson|director|governor|administrator)\b",
     re.I,
 )
+
+
+# "who said …", "which us official said …": the words of a statement follow.
+_WHO_SAID = re.compile(
+    r"\b(who|which (?:\w+ ){0,2}?(?:official|leader|minister|envoy|diplomat|senator|person))"
+    r" (said|says|called|described|warned|told|wrote|declared) (.{12,})",
+    re.I,
+)
+_SAYING = re.compile(
+    r"\b(said|says|told|called|described|warned|wrote|declared|stated|argued|insisted"
+    r"|noted|added|remarked|quoted)\b",
+    re.I,
+)
+
+
+def _says(cand: Candidate, words: set[str]) -> bool:
+    """The sentence has someone say most of the statement's words."""
+    if not (names_person(cand.text) and _SAYING.search(cand.text)):
+        return False
+    return len(words & with_before(cand)) >= 0.5 * len(words)
 
 
 def _in_role(text: str, role: re.Match[str]) -> bool:

@@ -598,6 +598,12 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
         ("westgate attack date", "The documents don't give the exact date for this."),
         # The 2020 attack is dated, not the camp's founding.
         ("when was camp simba established", "The documents don't give a date for this."),
+        # Aid and diplomacy are there, but no one is quoted saying this: a name about the
+        # same subject is not the speaker.
+        (
+            "which us official said aid is a tool of diplomacy",
+            "The documents don't say who said this.",
+        ),
     ],
 )
 def test_the_gap_names_the_kind_of_thing_the_documents_do_not_give(
@@ -608,6 +614,13 @@ def test_the_gap_names_the_kind_of_thing_the_documents_do_not_give(
     answer = ask(question)
 
     assert answer.abstained or gap in answer.gaps, describe(answer)
+
+
+def test_the_speaker_of_a_quoted_remark_is_named_without_a_gap(ask: Ask) -> None:
+    answer = ask("who called meg whitman a rogue ambassador")
+
+    assert "Raila Odinga" in quoted(answer)[0][0], describe(answer)
+    assert not answer.gaps, describe(answer)
 
 
 def test_a_person_named_by_surname_is_the_person_asked_about(ask: Ask) -> None:
