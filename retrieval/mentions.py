@@ -93,6 +93,18 @@ def names_person(text: str) -> bool:
     )
 
 
+_SAYING = re.compile(
+    r"\b(said|says|told|called|described|warned|wrote|declared|stated|argued|insisted"
+    r"|noted|added|remarked|quoted)\b",
+    re.I,
+)
+
+
+def quotes_someone(text: str) -> bool:
+    """The sentence has a named person say something: "Raila Odinga called her …"."""
+    return bool(_SAYING.search(text)) and names_person(text)
+
+
 def first_person(text: str) -> str | None:
     """The first person a text names, titles left out: "Chargé d'affaires Susan Burns,
     who took over …" -> "Susan Burns"."""
