@@ -306,10 +306,10 @@ _SHARE = re.compile(
 _EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
 # "who is the chief mediator", "who was the us ambassador": a person in that role.
 _ROLE = re.compile(
-    r"^\W*(?:and |so )?who (?:is|was|are|were) (?:the )?(?:(\w+)['’]s |(us|american) )?"
-    r"(?:\w+ ){0,2}?"
+    r"^\W*(?:and |so )?(?:who (?:is|was|are|were) (?:the )?|which )(?:(\w+)['’]s |(us|american) )?"
+    r"(?:[\w-]+ ){0,2}?"
     r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
-    r"|chairman|chairperson|director|governor|administrator)\b",
+    r"|chairman|chairperson|director|governor|administrator|leader)\b",
     re.I,
 )
 

@@ -65,7 +65,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^\W*(and\s+)?(who|whom|whose)\b"
             r"|\bwhich (american|us|kenyan) (was|were|is|did|died|got)\b"  # "which american was …"
-            r"|\bwhich ((us|american|kenyan|senior|former) )*"
+            r"|\bwhich ((us|american|kenyan|senior|former) |(?!(year|date|day|month|city|country"
+            r"|countries|county|town|place|port|hotel|did|does|do|is|was|were|are|has|have|had"
+            r"|will|can|could|would)\b)[\w'’-]+ ){0,3}"  # "which al shabaab leader"
             r"(person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
             r"|general|secretary|deputy|diplomat|officer|policeman|policemen|americans|kenyans"
             r"|journalist|activist|man|woman|people|officials|soldier|lawmaker|congressman"

@@ -598,6 +598,11 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
         ("westgate attack date", "The documents don't give the exact date for this."),
         # The 2020 attack is dated, not the camp's founding.
         ("when was camp simba established", "The documents don't give a date for this."),
+        # The attackers are described, never who commanded them.
+        (
+            "which al-shabaab commander planned the manda bay attack",
+            "The documents don't give a name for this.",
+        ),
         # Aid and diplomacy are there, but no one is quoted saying this: a name about the
         # same subject is not the speaker.
         (

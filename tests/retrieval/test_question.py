@@ -72,6 +72,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         # "american" reaches the analysis spelt as the documents write it ("us")
         ("which us envoy went to the summit", "person"),
         ("which senior us official visited nairobi", "person"),
+        ("which al-shabaab commander planned the attack", "person"),
+        ("which rsf leader did ruto host", "person"),
+        ("which deal did the minister sign", "other"),
+        ("which countries did the president visit", "list"),
         ("which american was killed in the dusitd2 attack", "person"),
         ("which american lawyer helped with the constitution", "person"),
         ("the health deal falls under which us strategy", "other"),  # a thing, not a person
