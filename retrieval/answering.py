@@ -23,7 +23,7 @@ import numpy as np
 
 from retrieval.asked import Asked
 from retrieval.followup import own_words
-from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, off_subject, stale_year, with_before
+from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     FILLERS,
@@ -41,6 +41,7 @@ from retrieval.sentences import (
     cite,
     joinable,
 )
+from retrieval.subject import off_subject, with_before
 from retrieval.text import comparable, term_set, terms
 
 STALE_GAP = "The documents don't say how this stands now; the latest they report is from"

@@ -598,6 +598,11 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
         ("westgate attack date", "The documents don't give the exact date for this."),
         # The 2020 attack is dated, not the camp's founding.
         ("when was camp simba established", "The documents don't give a date for this."),
+        # The renewal is reported, never who drafted it: the second part goes unanswered.
+        (
+            "which resolution renewed the haiti mission in 2024 and who drafted it",
+            "The documents don't answer “who drafted it”.",
+        ),
         # The attackers are described, never who commanded them.
         (
             "which al-shabaab commander planned the manda bay attack",
@@ -619,6 +624,13 @@ def test_the_gap_names_the_kind_of_thing_the_documents_do_not_give(
     answer = ask(question)
 
     assert answer.abstained or gap in answer.gaps, describe(answer)
+
+
+def test_a_second_part_the_quotes_answer_gets_no_gap(ask: Ask) -> None:
+    answer = ask("when did mudavadi travel to moscow and who did he meet there")
+
+    assert "Lavrov" in answer.answer, describe(answer)
+    assert not any("don't answer" in g for g in answer.gaps), describe(answer)
 
 
 def test_the_speaker_of_a_quoted_remark_is_named_without_a_gap(ask: Ask) -> None:
