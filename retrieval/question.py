@@ -193,6 +193,13 @@ _SPELLING = {
     "intl": "international",
     "pres": "president",
     "ppl": "people",
+    # chat spellings of question words, too short for the speller
+    "hw": "how",
+    "wen": "when",
+    "wat": "what",
+    "wht": "what",
+    "mny": "many",
+    "abt": "about",
     "usd": "dollars",
     "bn": "billion",
     "mn": "million",

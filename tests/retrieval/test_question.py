@@ -279,6 +279,24 @@ def test_a_whole_question_is_fixed_word_by_word(speller: Speller) -> None:
     assert speller.correct("is keyna still in agao") == "is kenya still in agoa"
 
 
+@pytest.mark.parametrize(
+    ("typed", "read_as", "kind"),
+    [
+        ("hw many ppl died at westgate", "how many people died at westgate", "number"),
+        ("wen did agoa lapse", "when did agoa lapse", "date"),
+        ("how mny kenyan officers went", "how many kenyan officers went", "number"),
+    ],
+)
+def test_chat_spellings_of_question_words_are_read(
+    speller: Speller, typed: str, read_as: str, kind: str
+) -> None:
+    """Too short for the speller's edit distance, so they are looked up."""
+    fixed = speller.correct(typed)
+
+    assert fixed == read_as
+    assert analyse(fixed).answer_type == kind
+
+
 @pytest.mark.parametrize("word", ORDINARY)
 def test_ordinary_words_are_never_corrected_into_corpus_words(speller: Speller, word: str) -> None:
     assert speller.fix(word) == word
