@@ -284,7 +284,10 @@ _COUNT_SAME = (
     frozenset({"injured", "wounded", "hurt", "injury"}),
 )
 # What "how many people …" counts when the noun says nothing: the dead or the injured.
-_CASUALTY = re.compile(r"\b(?:(killed|died|dead|deaths?|murdered)|(injured|wounded|hurt))\b")
+_CASUALTY = re.compile(
+    r"\b(?:(killed|died|dead|deaths?|murdered|lost (?:their|there|his|her) lives?)"
+    r"|(injured|wounded|hurt))\b"
+)
 
 
 def counted(question: str) -> str | None:
@@ -304,10 +307,11 @@ def counted(question: str) -> str | None:
     head = next((w for w in run if len(w) > 3 and w.endswith("s")), None)
     if head is None and run and (len(run) == 1 or run[-1] in _COUNT_SAME[0]):
         head = run[-1]
-    if head is None or head in _COUNT_ANY:
-        casualty = _CASUALTY.search(m.group(1))
-        return ("killed" if casualty.group(1) else "injured") if casualty else None
-    return head
+    # "how many officers died": the dead, whoever they were
+    casualty = _CASUALTY.search(m.group(1))
+    if casualty:
+        return "killed" if casualty.group(1) else "injured"
+    return None if head is None or head in _COUNT_ANY else head
 
 
 @lru_cache(maxsize=_CACHED)

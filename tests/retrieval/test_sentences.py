@@ -310,6 +310,9 @@ def test_a_rank_is_not_a_figure(text: str, expected: bool) -> None:
         ("westgate mall attack how many killed", "killed"),
         ("how many ppl were injured in the 1998 embassy blast", "injured"),
         ("how many people got hurt", "injured"),
+        # whoever they were: "400 officers" does not answer how many officers died
+        ("how many kenyan police officers lost their lives in haiti", "killed"),
+        ("how many kenyan embassy employees were killed", "killed"),
         ("how many people live in nairobi", None),  # anything counts people
         ("what was the vote count on the resolution", "vote"),  # a count, not "how many"
         ("when did the attack happen", None),
