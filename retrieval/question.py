@@ -57,7 +57,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "reason",
         re.compile(
-            r"\bwhy\b|^\W*(and\s+)?how come\b|\bwhat (caused|led to|prompted)\b|\breason", re.I
+            r"\bwhy\b|^\W*(and\s+)?how come\b|\bwhat (caused|led to|prompted|made(?! up)|drove|pushed)\b"
+            r"|\bwhat was behind\b|\breason",
+            re.I,
         ),
     ),
     (
