@@ -80,6 +80,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("which american lawyer helped with the constitution", "person"),
         ("the health deal falls under which us strategy", "other"),  # a thing, not a person
         ("meg whitman resign why", "reason"),
+        ("what made khartoum recall its envoy", "reason"),
+        ("what was behind the recall", "reason"),
+        ("what made up the force", "other"),  # its parts, not a cause
         ("microsoft data centre where in kenya", "place"),
         # keywords typed after the subject
         ("gsf mandate length", "number"),
