@@ -146,7 +146,7 @@ def evidence_gaps(
         elif part.answer_type == "person" and (said := _WHO_SAID.search(own_words(part.text))):
             # "who said when we do something in africa we do it in kenya first": a
             # sentence naming someone saying it, not anyone about the same subject
-            wanted = "who said this"
+            wanted = "a speaker"
             said_words = set(content_terms(said.group(3)))
             found = any(
                 quotes_someone(c.text) and len(said_words & with_before(c)) >= len(said_words) / 2
@@ -159,11 +159,7 @@ def evidence_gaps(
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
-            said_so = wanted.startswith("who")  # "The documents don't say who said this."
-            gaps.append(
-                f"The documents don't {'say' if said_so else 'give'} {wanted}"
-                f"{'' if said_so else ' for this'}."
-            )
+            gaps.append(_SAY_MISSING.get(wanted, f"The documents don't give {wanted} for this."))
     return list(dict.fromkeys(gaps))
 
 
@@ -193,11 +189,14 @@ _WHO_SAID = re.compile(
 )
 
 
+_SAY_MISSING = {"a speaker": "The documents don't say who said this."}
 # Parts whose answer the checks below look for by kind.
 _TYPED = frozenset({"date", "number", "place"})
 
 
 def _any_held(words: Sequence[str], quoted: set[str]) -> bool:
+    """One of the words is quoted, or a word sharing its first four letters ("signed"
+    for "sign", "drafting" for "drafted")."""
     return any(t in quoted or any(k[:4] == t[:4] for k in quoted) for t in words)
 
 

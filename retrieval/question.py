@@ -57,8 +57,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "reason",
         re.compile(
-            r"\bwhy\b|^\W*(and\s+)?how come\b|\bwhat (caused|led to|prompted|made(?! up)|drove|pushed)\b"
-            r"|\bwhat was behind\b|\breason",
+            r"\bwhy\b|^\W*(and\s+)?how come\b|\breason|\bwhat was behind\b"
+            r"|\bwhat (caused|led to|prompted|made(?! up)|drove|pushed)\b",
             re.I,
         ),
     ),
