@@ -94,7 +94,8 @@ def answer_referent(question: str, previous: Turn) -> tuple[str, bool] | None:
     if _POINTS.search(question) and _ASKS_WHICH.search(previous.question):
         asked = {w.lower() for w in iter_words(previous.question)}
         for m in _NUMBERED.finditer(previous.answer):
-            if m.group(1).lower() in asked and not _YEAR.fullmatch(m.group(2)):
+            noun = m.group(1).lower()  # "resolution 2699", not "on 4" (December)
+            if noun in asked and noun not in STOPWORDS and not _YEAR.fullmatch(m.group(2)):
                 return m.group(0), False
     return None
 

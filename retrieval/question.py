@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from retrieval.countries import country_names
 from retrieval.followup import own_words
+from retrieval.spelling import SPELLING
 from retrieval.text import STOPWORDS, terms
 
 # A question typed as keywords, with no question word to open it ("agoa start year").
@@ -160,58 +161,6 @@ FRAMING = frozenset(
 )
 # Chat fillers that say nothing about the topic ("what did the waiver actually cover").
 FILLERS = frozenset(terms(f"{_CHAT} basically ok okay anyway honestly"))
-# US spellings and common abbreviations users type, in the documents' words.
-_SPELLING = {
-    "defense": "defence",
-    "center": "centre",
-    "labor": "labour",
-    "favor": "favour",
-    "honor": "honour",
-    "program": "programme",
-    "programs": "programmes",
-    "usa": "us",
-    "america": "us",
-    "american": "us",
-    "americans": "us",
-    "u.s.": "us",
-    "mnna": "major non-nato ally",
-    "sgr": "standard gauge railway",
-    # chat shorthand
-    "jan": "january",
-    "feb": "february",
-    "apr": "april",
-    "jun": "june",
-    "jul": "july",
-    "aug": "august",
-    "sep": "september",
-    "sept": "september",
-    "oct": "october",
-    "nov": "november",
-    "dec": "december",
-    "govt": "government",
-    "gov't": "government",
-    "dept": "department",
-    "uni": "university",
-    "intl": "international",
-    "pres": "president",
-    "ppl": "people",
-    # chat spellings of question words, too short for the speller
-    "hw": "how",
-    "wen": "when",
-    "wat": "what",
-    "wht": "what",
-    "mny": "many",
-    "abt": "about",
-    "usd": "dollars",
-    "bn": "billion",
-    "mn": "million",
-    # chat words for what the documents say otherwise; the typed word is kept too
-    "speech": "speech address",
-    "quit": "quit resigned",
-    "fired": "fired dismissed",
-    "hurt": "hurt injured",
-    "swearing": "swearing inauguration",
-}
 
 
 @dataclass(frozen=True)
@@ -364,7 +313,7 @@ class Speller:
 
     def fix(self, word: str) -> str:
         lower = word.lower()
-        mapped = _SPELLING.get(lower)
+        mapped = SPELLING.get(lower)
         if mapped:
             return mapped
         if (

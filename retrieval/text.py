@@ -110,12 +110,23 @@ _TERM_CACHE: dict[str, str] = {}  # word -> term ("" for a stopword); vocabulari
 _TERM_CACHE_MAX = 200_000
 
 
+_CONTRACTION = re.compile(r"(?:'d|'ll|'re|'ve|'m|n't)$")
+# Negations typed without the apostrophe, and two that drop more than "n't":
+# stopwords like "didn't".
+_NEGATIONS = frozenset(
+    """didnt wasnt doesnt isnt dont cant wont werent arent hasnt havent hadnt couldnt
+    wouldnt shouldnt won't can't shan't""".split()  # noqa: SIM905
+)
+
+
 def _term(word: str) -> str:
     term = _TERM_CACHE.get(word)
     if term is None:
         w = word.strip("'’-").replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
+        # "she'd", "they're", "didn't", "didnt": the word itself, a stopword
+        w = "" if w in _NEGATIONS else _CONTRACTION.sub("", w)
         # US and British spellings meet: "recognized"/"recognised", "analyze"/"analyse".
         w = _US_SPELLING.sub(r"\1s\2", w)
         term = "" if not w or w in STOPWORDS else _stem(w)

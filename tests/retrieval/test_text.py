@@ -111,3 +111,12 @@ def test_terms_match_past_tense_to_the_base_form_a_question_uses() -> None:
 
 def test_terms_keep_numbers_and_lower_case() -> None:
     assert terms("AGOA 2025 US$300") == ["agoa", "2025", "us", "300"]
+
+
+@pytest.mark.parametrize(
+    "word", ["she'd", "they're", "we'll", "i've", "didn't", "didnt", "won't", "cant"]
+)
+def test_contractions_are_stopwords_not_words_no_document_uses(word: str) -> None:
+    """ "once she'd gone" must not read as a question about a word the documents lack."""
+    assert terms(word) == []
+    assert terms(f"once {word} gone") == terms("once gone")
