@@ -67,6 +67,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "person",
         re.compile(
             r"^\W*(and\s+)?(who|whom|whose)\b"
+            r"|^\W*(was|is) it ([\w'’-]+ ){1,3}who\b"  # "was it trump who …": who, then
             r"|\bwhich (american|us|kenyan) (was|were|is|did|died|got)\b"  # "which american was …"
             r"|\bwhich ((us|american|kenyan|senior|former) |(?!(year|date|day|month|city|country"
             r"|countries|county|town|place|port|hotel|did|does|do|is|was|were|are|has|have|had"

@@ -81,6 +81,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("the health deal falls under which us strategy", "other"),  # a thing, not a person
         ("meg whitman resign why", "reason"),
         ("what made khartoum recall its envoy", "reason"),
+        ("was it pete hegseth who signed the defence deal", "person"),  # who, then
+        ("was it signed in nairobi", "yes_no"),
         ("what was behind the recall", "reason"),
         ("what made up the force", "other"),  # its parts, not a cause
         ("microsoft data centre where in kenya", "place"),
