@@ -190,8 +190,11 @@ class Answerer:
             if part.best is not None:
                 part.score = part.best.score
                 part.coverage = self.coverage(part.terms, part.best, evidence.query_idf)
-        confidence = self.confidence(parts[0], analysis, evidence)
-        if confidence < self.params.hedge_confidence or parts[0].score < self.params.min_score:
+        # A two-part question is answered if either part is ("what is agoa and when does
+        # it run out now": the date, with the other part named as unanswered).
+        strongest = max(parts, key=lambda p: p.score)
+        confidence = self.confidence(strongest, analysis, evidence)
+        if confidence < self.params.hedge_confidence or strongest.score < self.params.min_score:
             return Answer(question, ABSTAIN_MESSAGE, abstained=True, mode=mode)
         if len(parts) > 1:  # the ranking of the whole question picks the extras
             self.score(query, cands, evidence, parts[0].answer_type)

@@ -85,6 +85,9 @@ def evidence_gaps(
     for n, part in enumerate(parts):
         if part.best is None:
             continue
+        if len(parts) > 1 and part.best not in chosen:  # too weak to quote for this part
+            gaps.append(f"The documents don't answer “{part.text.strip(' ?')}”.")
+            continue
         own = [t for t in content_terms(part.text) if t not in first_terms]
         if n and part.answer_type not in _TYPED and own and not _any_held(own, quoted):
             # "… and who drafted it": no quoted sentence says anything of drafting

@@ -626,6 +626,16 @@ def test_the_gap_names_the_kind_of_thing_the_documents_do_not_give(
     assert answer.abstained or gap in answer.gaps, describe(answer)
 
 
+def test_a_two_part_question_is_answered_when_only_its_second_part_scores(ask: Ask) -> None:
+    """The first part finds nothing strong enough to quote: the date is still given,
+    and the first part is named as unanswered rather than the whole question declined."""
+    answer = ask("what is agoa and when does it run out now")
+
+    assert not answer.abstained, describe(answer)
+    assert "31 December 2026" in answer.answer, describe(answer)
+    assert any("what is agoa" in g for g in answer.gaps), describe(answer)
+
+
 def test_a_second_part_the_quotes_answer_gets_no_gap(ask: Ask) -> None:
     answer = ask("when did mudavadi travel to moscow and who did he meet there")
 
