@@ -46,6 +46,27 @@ def test_a_follow_up_uses_the_thread_history_the_platform_gave(corpus_chat) -> N
     assert not followed.answer.abstained
 
 
+def test_he_in_a_thread_is_the_person_the_bot_last_named(corpus_chat) -> None:  # type: ignore[no-untyped-def]
+    """The bot's own reply, as the platform shows it (quote, marker, sources line),
+    answers who; "he" in the next message is that person, not the question's subject."""
+    thread = turns_from_messages(
+        [
+            PlatformMessage("who ran the us embassy in nairobi after meg whitman quit?"),
+            PlatformMessage(
+                "Marc Dillard, a career diplomat who had been deputy chief of mission in"
+                " Nairobi since August 2022, led the US Embassy as chargé d'affaires from"
+                " November 2024. [1]\nSources: [1] US diplomats and visits to Kenya",
+                True,
+            ),
+        ]
+    )
+    result = corpus_chat.ask(
+        ChatRequest("discord", "U1", "and when did he leave kenya?", history=thread)
+    )
+    assert "Marc Dillard" in result.answer.standalone_question
+    assert "July 2025" in result.answer.answer
+
+
 def test_answers_on_chat_platforms_come_with_follow_ups_the_documents_answer(corpus_chat) -> None:  # type: ignore[no-untyped-def]
     result = corpus_chat.ask(
         ChatRequest("discord", "U1", "when was kenya made a major non-nato ally")
