@@ -128,6 +128,9 @@ def evidence_gaps(
             found = any(countries_named(c.text) - countries_named(part.text) for c in about)
         elif noun:  # "how many officers": a figure of officers, not of militants
             found = any(counts(c.text, noun) for c in about)
+        elif _WHICH_NUMBER.search(part.text):  # "which number ambassador was she": a rank
+            wanted = "a rank"
+            found = any(_RANK.search(c.text) for c in about)
         elif _WHAT_TIME.search(part.text):  # "what time in the morning": a clock time
             wanted = "a time of day"
             found = any(_CLOCK.search(c.text) for c in about)
@@ -192,6 +195,13 @@ _WHO_SAID = re.compile(
 )
 
 
+# "which number us ambassador was she", "what number state visit": a place in a series.
+_WHICH_NUMBER = re.compile(r"\b(which|what) (number|rank)\b", re.I)
+_RANK = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\w+teenth|\w+tieth|\d+(st|nd|rd|th))\b",
+    re.I,
+)
 _SAY_MISSING = {"a speaker": "The documents don't say who said this."}
 # Parts whose answer the checks below look for by kind.
 _TYPED = frozenset({"date", "number", "place"})

@@ -70,7 +70,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|^\W*(was|is) it ([\w'’-]+ ){1,3}who\b"  # "was it trump who …": who, then
             r"|\bwhich (american|us|kenyan) (was|were|is|did|died|got)\b"  # "which american was …"
             r"|\bwhich ((us|american|kenyan|senior|former) |(?!(year|date|day|month|city|country"
-            r"|countries|county|town|place|port|hotel|did|does|do|is|was|were|are|has|have|had"
+            r"|countries|county|town|place|port|hotel|number|did|does|do|is|was|were|are|has|have|had"
             r"|will|can|could|would)\b)[\w'’-]+ ){0,3}"  # "which al shabaab leader"
             r"(person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
             r"|general|secretary|deputy|diplomat|officer|policeman|policemen|americans|kenyans"

@@ -598,6 +598,11 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
         ("westgate attack date", "The documents don't give the exact date for this."),
         # The 2020 attack is dated, not the camp's founding.
         ("when was camp simba established", "The documents don't give a date for this."),
+        # Ambassadors are named and dated, never numbered in the series.
+        (
+            "what number us ambassador to kenya was kyle mccarter",
+            "The documents don't give a rank for this.",
+        ),
         # The renewal is reported, never who drafted it: the second part goes unanswered.
         (
             "which resolution renewed the haiti mission in 2024 and who drafted it",
@@ -634,6 +639,13 @@ def test_a_two_part_question_is_answered_when_only_its_second_part_scores(ask: A
     assert not answer.abstained, describe(answer)
     assert "31 December 2026" in answer.answer, describe(answer)
     assert any("what is agoa" in g for g in answer.gaps), describe(answer)
+
+
+def test_a_rank_the_documents_give_is_answered_without_a_rank_gap(ask: Ask) -> None:
+    answer = ask("which number state visit of the biden presidency was ruto's")
+
+    assert "sixth" in answer.answer, describe(answer)
+    assert not any("rank" in g for g in answer.gaps), describe(answer)
 
 
 def test_a_second_part_the_quotes_answer_gets_no_gap(ask: Ask) -> None:

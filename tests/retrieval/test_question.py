@@ -83,6 +83,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("what made khartoum recall its envoy", "reason"),
         ("was it pete hegseth who signed the defence deal", "person"),  # who, then
         ("was it signed in nairobi", "yes_no"),
+        ("which number us ambassador to kenya was she", "other"),  # a rank, not a person
         ("what was behind the recall", "reason"),
         ("what made up the force", "other"),  # its parts, not a cause
         ("microsoft data centre where in kenya", "place"),
