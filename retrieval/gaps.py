@@ -73,6 +73,11 @@ def evidence_gaps(
         for month, in_year in typed_months(analysis.text):  # "in jan 2024": that month
             if in_year == year and not holds_month(shown, month, year):
                 gaps.append(f"{YEAR_GAP} {month} {year} on this.")
+    if _FIRST.search(own_words(analysis.text)) and not any(
+        _SAYS_FIRST.search(c.text) for c in chosen
+    ):
+        # "when did kenya issue its first eurobond": quotes about a later one mislead
+        gaps.append("The documents don't say which was the first.")
     future_year = any(latest and y >= int(latest[:4]) for y in analysis.years)
     if analysis.future and (not analysis.years or future_year) and latest:
         gaps.append(
@@ -200,6 +205,12 @@ _WHICH_NUMBER = re.compile(r"\b(which|what) (number|rank)\b", re.I)
 _RANK = re.compile(
     r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
     r"|\w+teenth|\w+tieth|\d+(st|nd|rd|th))\b",
+    re.I,
+)
+# "the first eurobond", not "first-term": answered by a sentence saying what came first.
+_FIRST = re.compile(r"\b(first|earliest|maiden|inaugural|1st)\b(?!-)", re.I)
+_SAYS_FIRST = re.compile(
+    r"\b(first|earliest|maiden|inaugural|1st|initial|opening|began|start\w*|since|founding)\b",
     re.I,
 )
 _SAY_MISSING = {"a speaker": "The documents don't say who said this."}

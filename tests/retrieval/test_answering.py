@@ -598,6 +598,11 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
         ("westgate attack date", "The documents don't give the exact date for this."),
         # The 2020 attack is dated, not the camp's founding.
         ("when was camp simba established", "The documents don't give a date for this."),
+        # Kenya's 2025 and 2026 Eurobonds are reported, not its first one.
+        (
+            "how much did kenya raise from its first ever eurobond",
+            "The documents don't say which was the first.",
+        ),
         # Ambassadors are named and dated, never numbered in the series.
         (
             "what number us ambassador to kenya was kyle mccarter",
@@ -639,6 +644,13 @@ def test_a_two_part_question_is_answered_when_only_its_second_part_scores(ask: A
     assert not answer.abstained, describe(answer)
     assert "31 December 2026" in answer.answer, describe(answer)
     assert any("what is agoa" in g for g in answer.gaps), describe(answer)
+
+
+def test_the_first_of_something_the_documents_report_gets_no_gap(ask: Ask) -> None:
+    answer = ask("when did the first kenyan police contingent arrive in haiti")
+
+    assert "25 June 2024" in quoted(answer)[0][0], describe(answer)
+    assert not answer.gaps, describe(answer)
 
 
 def test_a_rank_the_documents_give_is_answered_without_a_rank_gap(ask: Ask) -> None:
