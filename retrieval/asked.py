@@ -162,10 +162,10 @@ def _named(text: str, asked: str) -> bool:
     )
 
 
-_ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 # Things counted in order: "the second contingent", "the third officer to die".
 _ORDINAL_OF = re.compile(
-    rf"\b({_ORDINALS}) (?:[a-z'-]+ ){{0,2}}?(contingents?|groups?|batch(?:es)?|rounds?|phases?"
+    rf"\b({ORDINALS}) (?:[a-z'-]+ ){{0,2}}?(contingents?|groups?|batch(?:es)?|rounds?|phases?"
     r"|terms?|visits?|officers?|policem[ae]n|cops?|deployments?|tranches?|reviews?)\b",
     re.I,
 )
@@ -180,7 +180,7 @@ def _ordinal(query: str) -> tuple[str, re.Pattern[str]] | None:
     found = terms(m.group(2))
     if not found:
         return None
-    return m.group(1), re.compile(rf"\b({_ORDINALS}) (?:[\w'-]+ ){{0,2}}?{found[0]}\w*\b", re.I)
+    return m.group(1), re.compile(rf"\b({ORDINALS}) (?:[\w'-]+ ){{0,2}}?{found[0]}\w*\b", re.I)
 
 
 def _other_ordinal(text: str, ordinal: str, of_noun: re.Pattern[str]) -> bool:

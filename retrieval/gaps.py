@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Protocol
 
-from retrieval.asked import PERCENT, START_QUESTION, STARTED
+from retrieval.asked import ORDINALS, PERCENT, START_QUESTION, STARTED
 from retrieval.countries import WHICH_COUNTRIES
 from retrieval.followup import own_words
 from retrieval.mentions import holds_month, names_person, quotes_someone, typed_months
@@ -202,11 +202,7 @@ _WHO_SAID = re.compile(
 
 # "which number us ambassador was she", "what number state visit": a place in a series.
 _WHICH_NUMBER = re.compile(r"\b(which|what) (number|rank)\b", re.I)
-_RANK = re.compile(
-    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
-    r"|\w+teenth|\w+tieth|\d+(st|nd|rd|th))\b",
-    re.I,
-)
+_RANK = re.compile(rf"\b({ORDINALS}|eleventh|twelfth|\w+teenth|\w+tieth|\d+(st|nd|rd|th))\b", re.I)
 # "the first eurobond", not "first-term": answered by a sentence saying what came first.
 _FIRST = re.compile(r"\b(first|earliest|maiden|inaugural|1st)\b(?!-)", re.I)
 _SAYS_FIRST = re.compile(
