@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from retrieval.mentions import first_person
 from retrieval.models import Turn
 from retrieval.ports import Generator
+from retrieval.sentences import YEAR
 from retrieval.text import STOPWORDS, iter_words, proper_nouns, terms
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,6 @@ _ASKS_WHO = re.compile(r"^\W*(?:and |so )?(?:who|whom)\b", re.I)
 _ASKS_WHICH = re.compile(r"^\W*(?:and |so )?(?:which|what)\b", re.I)
 _POINTS = re.compile(r"\b(that one|this one|that|it|its)\b", re.I)
 _NUMBERED = re.compile(r"\b([A-Za-z]+) (\d[\w.-]*)")
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def answer_referent(question: str, previous: Turn) -> tuple[str, bool] | None:
@@ -95,7 +95,7 @@ def answer_referent(question: str, previous: Turn) -> tuple[str, bool] | None:
         asked = {w.lower() for w in iter_words(previous.question)}
         for m in _NUMBERED.finditer(previous.answer):
             noun = m.group(1).lower()  # "resolution 2699", not "on 4" (December)
-            if noun in asked and noun not in STOPWORDS and not _YEAR.fullmatch(m.group(2)):
+            if noun in asked and noun not in STOPWORDS and not YEAR.fullmatch(m.group(2)):
                 return m.group(0), False
     return None
 

@@ -90,12 +90,13 @@ def evidence_gaps(
     for n, part in enumerate(parts):
         if part.best is None:
             continue
-        if len(parts) > 1 and part.best not in chosen:  # too weak to quote for this part
-            gaps.append(f"The documents don't answer “{part.text.strip(' ?')}”.")
-            continue
+        # A part of a two-part question left unanswered: no sentence strong enough to
+        # quote for it, or ("… and who drafted it") no quoted sentence using its own words
         own = [t for t in content_terms(part.text) if t not in first_terms]
-        if n and part.answer_type not in _TYPED and own and not _any_held(own, quoted):
-            # "… and who drafted it": no quoted sentence says anything of drafting
+        if len(parts) > 1 and (
+            part.best not in chosen
+            or (n and part.answer_type not in _TYPED and own and not _any_held(own, quoted))
+        ):
             gaps.append(f"The documents don't answer “{part.text.strip(' ?')}”.")
             continue
         if part.coverage < answer_coverage:
@@ -124,6 +125,7 @@ def evidence_gaps(
                 gaps.append(f"The documents don't mention {_join(words)}.")
                 continue
         wanted = _WANTED.get(part.answer_type)
+        asked = own_words(part.text)  # without the subject a follow-up carries in
         # Held by a sentence about the question's subject: a figure for US–Kenya trade
         # does not answer "how big is kenya's trade with russia".
         about = [c for c in chosen if not off_subject(analysis, [c], evidence, True, groups)]
@@ -139,14 +141,14 @@ def evidence_gaps(
         elif _WHAT_TIME.search(part.text):  # "what time in the morning": a clock time
             wanted = "a time of day"
             found = any(_CLOCK.search(c.text) for c in about)
-        elif part.answer_type == "date" and _EXACT_DAY.search(own_words(part.text)):
+        elif part.answer_type == "date" and _EXACT_DAY.search(asked):
             # "westgate attack date", "what day": a day, not only "September 2013"
             wanted = "the exact date"
             found = any(date_precision(c.text) >= 1.0 for c in about)
         elif part.answer_type == "date" and START_QUESTION.search(part.text):
             # "when was camp simba set up": a date of its start, not of a later event
             found = any(STARTED.search(c.text) and holds("date", c.text) for c in about)
-        elif part.answer_type == "number" and _SHARE_QUESTION.search(own_words(part.text)):
+        elif part.answer_type == "number" and _SHARE_QUESTION.search(asked):
             wanted = "a share"  # "what share of its debt": a percentage or a fraction
             found = any(_SHARE.search(c.text) for c in about)
         elif part.answer_type == "number" and HOW_LONG.search(part.text):
@@ -154,7 +156,7 @@ def evidence_gaps(
             found = any(SPAN.search(c.text) for c in about)
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)
-        elif part.answer_type == "person" and (said := _WHO_SAID.search(own_words(part.text))):
+        elif part.answer_type == "person" and (said := _WHO_SAID.search(asked)):
             # "who said when we do something in africa we do it in kenya first": a
             # sentence naming someone saying it, not anyone about the same subject
             wanted = "a speaker"
@@ -163,7 +165,7 @@ def evidence_gaps(
                 quotes_someone(c.text) and len(said_words & with_before(c)) >= len(said_words) / 2
                 for c in about
             )
-        elif part.answer_type == "person" and (role := _ROLE.search(own_words(part.text))):
+        elif part.answer_type == "person" and (role := _ROLE.search(asked)):
             # "who is the chief mediator": someone the sentence calls a mediator (a
             # person, not "the UN Security Council"); "who paid for it" may be a country
             found = any(_in_role(c.text, role) for c in about)

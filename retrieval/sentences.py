@@ -292,7 +292,8 @@ _CASUALTY = re.compile(
 
 def counted(question: str) -> str | None:
     """The head noun of "how many <…> <noun>" ("officers" in "how many kenyan officers
-    were …"), or None when the question counts something generic or unnamed."""
+    were …"); "killed" or "injured" when it asks how many died or were hurt, whoever
+    they were; None when it counts something generic or unnamed."""
     m = re.search(r"\bhow many\b(.*)", question.lower())
     if not m:  # "what was the vote count": votes
         tally = re.search(r"\b(vote|death)s? (?:count|tally)\b", question.lower())
