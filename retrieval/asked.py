@@ -17,7 +17,8 @@ a topical sentence often lacks:
 - "what interest rate" / "ratio" / "percentage" wants a percentage ("at 7.875 percent");
 - "what does X stand for" wants the sentence spelling the letters out;
 - "did he go anywhere else", "his only stop" wants a country not yet named;
-- "the second contingent" is not answered by "a fourth contingent";
+- "the second contingent" is not answered by "a fourth contingent", and "the first
+  batch" is answered by "Kenya's first contingent" (words for one body of people sent);
 - "rsf parallel govt name", "what's it called" wants a name the question lacks (a quoted
   title, "the Magagoni airfield");
 - "which police units / airline / edition …" wants a sentence that names that kind of
@@ -171,16 +172,27 @@ _ORDINAL_OF = re.compile(
 )
 
 
+# Words for one body of people sent somewhere: "the first batch" is "the first contingent".
+_SENT = "contingent|group|batch|wave|deployment|officer|policem[ae]n|cop|police|troop"
+
+
 def _ordinal(query: str) -> tuple[str, re.Pattern[str]] | None:
     """For "how many went in the second haiti contingent": "second", and a pattern for
-    any ordinal of a contingent in a sentence."""
+    any ordinal of a contingent (or a word for the same thing) in a sentence."""
     m = _ORDINAL_OF.search(query.lower())
     if not m:
         return None
     found = terms(m.group(2))
     if not found:
         return None
-    return m.group(1), re.compile(rf"\b({ORDINALS}) (?:[\w'-]+ ){{0,2}}?{found[0]}\w*\b", re.I)
+    noun = _SENT if re.fullmatch(_SENT, found[0]) else re.escape(found[0])
+    return m.group(1), re.compile(rf"\b({ORDINALS}) (?:[\w'-]+ ){{0,3}}?(?:{noun})\w*\b", re.I)
+
+
+def _same_ordinal(text: str, ordinal: str, of_noun: re.Pattern[str]) -> bool:
+    """The sentence gives the ordinal asked of the same thing ("Kenya's first
+    contingent" for "the first batch")."""
+    return any(m.group(1).lower() == ordinal for m in of_noun.finditer(text))
 
 
 def _other_ordinal(text: str, ordinal: str, of_noun: re.Pattern[str]) -> bool:
@@ -287,8 +299,11 @@ class Asked:
             fit += 1.0  # "which judge": someone the sentence names as a judge
         if self.kind_of is not None and self.kind_of in term_set(text):
             fit += WHICH_FIT
-        if self.ordinal is not None and _other_ordinal(text, *self.ordinal):
-            fit -= 1.0  # "a fourth contingent" does not answer "the second contingent"
+        if self.ordinal is not None:
+            if _other_ordinal(text, *self.ordinal):
+                fit -= 1.0  # "a fourth contingent" does not answer "the second contingent"
+            elif _same_ordinal(text, *self.ordinal):
+                fit += 1.0  # "Kenya's first contingent of about 400" for "first batch"
         if self.name_of and _named(text, self.query):
             fit += 1.0  # "called for a "Government of Peace and Unity"", "the Magagoni airfield"
         if self.elsewhere and set(map(str.lower, country_names(text))) - set(self.elsewhere):

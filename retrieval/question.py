@@ -80,7 +80,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # "mss commander name", "kenya ambassador to washington name"
             r"|\b(commander|ambassador|envoy|president|minister|secretary|judge|senator|leader"
             r"|mediator|chief|head|spokes(man|woman|person)|director|governor)\b(\s+\w+){0,3}"
-            r"\s+names?\s*\??\s*$",
+            r"\s+names?\s*\??\s*$"
+            # the subject typed first: "1998 nairobi embassy bombing who was behind it"
+            rf"|^{_KEYWORDS}[^?]*?\bwho\s+(was|is|were|are|did|does|do|led|leads|signed|ran|runs)\b",
             re.I,
         ),
     ),
@@ -112,7 +114,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "definition",
         re.compile(
             r"^\W*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|stand for)\b"
-            r"|\b(stands? for|full form|short for)\W*$",
+            r"|\b(stands? for|full form|short for)\W*$"
+            # "resolution 2793 what is it", "kenya imf ecf eff what are they"
+            rf"|^{_KEYWORDS}.*\bwhat\s*(is|are|was|were|'s)\s+(it|they|this|that|these|those)\W*$",
             re.I,
         ),
     ),

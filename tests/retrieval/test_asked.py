@@ -60,6 +60,16 @@ def fit(question: str, sentence: str) -> float:
             "A fourth Kenyan contingent of 144 officers arrived on 6 February 2025.",
         ),
         (
+            "hati mission kenya police how many in first batch",  # a batch is a contingent
+            "Kenya's first contingent of about 400 police officers arrived on 25 June 2024.",
+            "By mid-July 2024, Kenya had about 400 police officers in Haiti.",
+        ),
+        (
+            "when did the first kenyan cops land in haiti",
+            "The first contingent of Kenyan police officers arrived on 25 June 2024.",
+            "A second group of about 200 Kenyan officers arrived on 16 July 2024.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",

@@ -100,6 +100,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("mss commander name", "person"),
         ("kenya ambassador to washington name", "person"),
         ("olkaria data centre host company", "organisation"),
+        ("1998 nairobi embassy bombing who was behind it", "person"),
+        ("resolution 2793 what is it", "definition"),
+        ("kenya imf ecf eff what are they", "definition"),
         # ... but not when a question word opens it
         ("which number state visit was ruto's", "other"),
         ("why did exports hit a 3 year high in 2025", "reason"),
