@@ -92,6 +92,9 @@ _TITLED = re.compile(
     r"|[Cc]hargé d'affaires)\.? [A-Z][a-z]+"
 )
 COUNT_FIT = 0.6
+# Below COUNT_FIT: "about 400 officers" answers "how many in the first group" better
+# than a sentence that only says "the first contingent".
+SAME_ORDINAL_FIT = 0.5
 PERCENT_FIT = 1.0
 # "what interest rate", "debt to gdp ratio": a percentage ("what share" is often "half").
 _RATE_QUESTION = re.compile(r"\b(rates?|percent|percentage|ratio|interest)\b", re.I)
@@ -172,7 +175,8 @@ _ORDINAL_OF = re.compile(
 )
 
 
-# Words for one body of people sent somewhere: "the first batch" is "the first contingent".
+# Words for one body of people sent somewhere and its members: "the first batch" is
+# "the first contingent", and "the first kenyan cops" landed with it.
 _SENT = "contingent|group|batch|wave|deployment|officer|policem[ae]n|cop|police|troop"
 
 
@@ -303,7 +307,7 @@ class Asked:
             if _other_ordinal(text, *self.ordinal):
                 fit -= 1.0  # "a fourth contingent" does not answer "the second contingent"
             elif _same_ordinal(text, *self.ordinal):
-                fit += 1.0  # "Kenya's first contingent of about 400" for "first batch"
+                fit += SAME_ORDINAL_FIT  # "Kenya's first contingent of about 400" for "first batch"
         if self.name_of and _named(text, self.query):
             fit += 1.0  # "called for a "Government of Peace and Unity"", "the Magagoni airfield"
         if self.elsewhere and set(map(str.lower, country_names(text))) - set(self.elsewhere):

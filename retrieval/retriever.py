@@ -127,7 +127,8 @@ class HybridSearch:
             dense_sim[pos] = sim
             fused[pos] = fused.get(pos, 0.0) + p.dense_weight / (p.rrf_k + rank + 1)
         lexical_score: dict[int, float] = {}
-        for rank, (pos, score) in enumerate(snap.lexical.search(query_terms, p.lexical_k)):
+        lexical = snap.lexical.search(query_terms, p.lexical_k)
+        for rank, (pos, score) in enumerate(lexical):
             lexical_score[pos] = score
             fused[pos] = fused.get(pos, 0.0) + p.lexical_weight / (p.rrf_k + rank + 1)
         # Ties (a rank-1 lexical hit vs a rank-1 dense hit) go to the exact word match.
@@ -151,6 +152,20 @@ class HybridSearch:
             )
             if len(passages) >= limit:
                 break
+        # The passage matching the question's words best is always read: fusion can rank
+        # it out when the dense list misses it, and a document's cap can push it out
+        # ("the theme of ruto's state visit": the one passage saying "theme").
+        if lexical and all(p.id != snap.chunks[lexical[0][0]].id for p in passages):
+            best = lexical[0][0]
+            passages[min(len(passages), limit - 1) :] = [
+                passage_at(
+                    view,
+                    best,
+                    fused[best],
+                    dense_similarity=dense_sim.get(best, 0.0),
+                    lexical_score=lexical_score[best],
+                )
+            ]
         # Names the documents never use: capitalised words, and countries however typed
         # ("who is the prime minister of japan").
         unknown_names = tuple(

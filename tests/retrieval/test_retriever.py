@@ -77,6 +77,16 @@ def test_rare_exact_term_is_found_lexically(corpus_engine, term: str, source: se
     assert docs[0].lexical_score > 0
 
 
+def test_the_best_word_match_is_read_past_the_document_cap(corpus_engine) -> None:
+    # Three passages of the state-visit document rank above the one saying "theme";
+    # the passage matching the question's words best is read all the same.
+    question = "what was the theme of ruto's 2024 us state visit"
+    docs = search(corpus_engine, question)
+
+    assert any("Partnership for Prosperity" in d.text for d in docs)
+    assert len(docs) == corpus_engine.search.params.top_k
+
+
 def test_empty_index_retrieves_nothing(tmp_path: Path, hash_embedder) -> None:
     client = chromadb.PersistentClient(
         path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False)
