@@ -113,7 +113,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "definition",
         re.compile(
-            r"^\W*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|stand for)\b"
+            r"^\W*(what|who)(\s+(is|are|was|were)\b|['’]s\b)|^\W*whats\b"
+            r"|\bwhat does .+ (mean|stand for)\b"
             r"|\b(stands? for|full form|short for)\W*$"
             # "resolution 2793 what is it", "kenya imf ecf eff what are they"
             rf"|^{_KEYWORDS}.*\bwhat\s*(is|are|was|were|'s)\s+(it|they|this|that|these|those)\W*$",
@@ -185,7 +186,7 @@ class QuestionAnalysis:
 # Asking what an abbreviation's letters stand for.
 _EXPANSION = r"(?:stands? for|is short for|short for|full form|acronym|abbreviation)"
 _DEFINITION = re.compile(
-    r"^\W*(?:what|who)(?:\s+(?:is|are|was|were)|'s)\s+(?:the\s+|an?\s+)?(?P<subject>[^?]{2,60}?)"
+    r"^\W*(?:what|who)(?:\s+(?:is|are|was|were)|['’]s|s)\s+(?:the\s+|an?\s+)?(?P<subject>[^?]{2,60}?)"
     r"\s*\??\s*$|^\W*what does (?P<subject2>.{2,40}?) (?:stand for|mean)\W*$"
     # "agoa stands for?", "what pepfar stands for", "sgr full form"
     rf"|^\W*(?:what\s+)?(?P<subject3>[a-z][\w.-]{{1,10}})\s+{_EXPANSION}\W*$",
@@ -210,7 +211,9 @@ def definition_pattern(question: str) -> re.Pattern[str] | None:
     x = re.escape(subject)
     return re.compile(
         rf"\({x}\)|^(the\s+)?{x},?\s+(is|are|was|were)\s+(a|an|the)\b|^(the\s+)?{x} stands for"
-        rf"|\b(known as|called) {x}\b",
+        rf"|\b(known as|called) {x}\b"
+        # "Section 122 of the Trade Act of 1974, which allows …", "Power Africa, a US …"
+        rf"|\b{x}(?: of (?:the )?[A-Z][^,]{{2,60}})?, (?:which|an?) ",
         re.I,
     )
 

@@ -70,6 +70,16 @@ def fit(question: str, sentence: str) -> float:
             "A second group of about 200 Kenyan officers arrived on 16 July 2024.",
         ),
         (
+            "what is section 122",  # the clause that says what it is
+            "Trump invoked Section 122 of the Trade Act of 1974, which allows surcharges.",
+            "The Section 122 surcharge was scheduled to run until 24 July 2026.",
+        ),
+        (
+            "whats power africa",
+            "Power Africa, a US government initiative, expands access to electricity.",
+            "Kenya was among the first countries where Power Africa was put into practice.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",

@@ -102,6 +102,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("olkaria data centre host company", "organisation"),
         ("1998 nairobi embassy bombing who was behind it", "person"),
         ("resolution 2793 what is it", "definition"),
+        ("what's africom", "definition"),
+        ("whats power africa", "definition"),
         ("kenya imf ecf eff what are they", "definition"),
         # ... but not when a question word opens it
         ("which number state visit was ruto's", "other"),
