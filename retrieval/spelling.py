@@ -37,6 +37,10 @@ SPELLING = {
     "intl": "international",
     "pres": "president",
     "ppl": "people",
+    "rn": "now",
+    # Kenyan government titles as typed
+    "cs": "cabinet secretary",
+    "ps": "principal secretary",
     # chat spellings of question words, too short for the speller
     "hw": "how",
     "wen": "when",
