@@ -292,7 +292,10 @@ class Answerer:
         for cand in sorted(cands, key=lambda c: -c.score):
             if len(chosen) >= limit or cand.score < floor:
                 break
-            if cand in chosen or DEPENDENT_START.match(cand.text):
+            # A sentence leaning on the one before, or announcing that the figures
+            # after it differ ("Reports differ on the Section 122 rate."), says nothing
+            # quoted alone.
+            if cand in chosen or DEPENDENT_START.match(cand.text) or ANNOUNCES.match(cand.text):
                 continue
             if any(self._repeats(cand, c) for c in chosen):
                 continue

@@ -272,6 +272,22 @@ def test_no_answer_leads_with_a_sentence_announcing_that_reports_differ(
     assert not ANNOUNCES.match(first), first
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is section 122",
+        "how much is uganda getting under its us health deal",
+        "How many Americans were killed in the 1998 Nairobi embassy bombing?",
+    ],
+)
+def test_no_answer_quotes_an_announcing_sentence_without_its_figures(
+    ask: Ask, question: str
+) -> None:
+    """Quoted as an extra, "Reports differ on the Section 122 rate." dangles: the figures
+    it announces are in the sentences after it, which the answer does not quote."""
+    assert not any(ANNOUNCES.match(sentence) for sentence, _ in quoted(ask(question)))
+
+
 @pytest.mark.parametrize(("question", "expected"), PARTICULAR)
 def test_the_lead_sentence_holds_what_is_particularly_asked(
     ask: Ask, question: str, expected: str
