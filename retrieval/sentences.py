@@ -46,7 +46,12 @@ META = re.compile(
 # Sentences that lean on the one before read badly when quoted alone.
 DEPENDENT_START = re.compile(
     r"^(It|Its|This|That|These|Those|They|Their|He|She|His|Her|However|But|Either way|Also"
-    r"|Still|Such|The same|Both|Neither|Instead|Meanwhile|Then)\b"
+    r"|Still|Such|The same|Both|Neither|Instead|Meanwhile|Then"
+    # a time or thing told in the sentence before ("On that date …", "In that statement
+    # …"), unless the date follows ("Two days earlier, on 10 December 1963, …")
+    r"|(On (that|the same) (date|day)|In that \w+|At the time(?! of)|By then"
+    r"|(A|One|Two|Three|Four|Five|Six|Ten|\d+|A few) (days?|weeks?|months?|years?)"
+    r" (earlier|later))(?!,? (on )?\d{1,2} [A-Z]))\b"
 )
 # A sentence announcing that sources disagree, whose figures come in the sentences after
 # it ("Reports differ on the size of the first Kenyan group in Haiti."): it says no fact

@@ -288,6 +288,24 @@ def test_no_answer_quotes_an_announcing_sentence_without_its_figures(
     assert not any(ANNOUNCES.match(sentence) for sentence, _ in quoted(ask(question)))
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who did LBJ send as his special ambassador for kenya's independence",
+        "who ran the us embassy in nairobi at independence before the first ambassador arrived",
+    ],
+)
+def test_a_sentence_leaning_on_the_date_before_it_is_quoted_with_it(
+    ask: Ask, question: str
+) -> None:
+    """ "On that date Ambassador William Attwood presented his credentials …" says which
+    date only in the sentence before it ("… established on 2 March 1964.")."""
+    sentences = [s for s, _ in quoted(ask(question))]
+    for i, sentence in enumerate(sentences):
+        if sentence.startswith("On that date"):
+            assert i > 0 and "2 March 1964" in sentences[i - 1], sentences
+
+
 @pytest.mark.parametrize(("question", "expected"), PARTICULAR)
 def test_the_lead_sentence_holds_what_is_particularly_asked(
     ask: Ask, question: str, expected: str
