@@ -169,6 +169,17 @@ def evidence_gaps(
             # "who is the chief mediator": someone the sentence calls a mediator (a
             # person, not "the UN Security Council"); "who paid for it" may be a country
             found = any(_in_role(c.text, role) for c in about)
+        elif part.answer_type == "date":
+            # A date of the thing asked: in the part's own sentence, or in one holding
+            # most of the question's words besides its names ("when did china and kenya
+            # agree their comprehensive strategic partnership": the date of another
+            # China deal does not answer it).
+            own = [t for t in content_terms(asked) if t not in evidence.names]
+            found = any(
+                holds("date", c.text)
+                and (c is part.best or sum(t in with_before(c) for t in own) >= _OWN * len(own))
+                for c in about
+            )
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
@@ -212,6 +223,7 @@ _SAYS_FIRST = re.compile(
     re.I,
 )
 _SAY_MISSING = {"a speaker": "The documents don't say who said this."}
+_OWN = 0.6  # share of a date question's own words a dated sentence must hold
 # Parts whose answer the checks below look for by kind.
 _TYPED = frozenset({"date", "number", "place"})
 

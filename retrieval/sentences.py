@@ -172,6 +172,15 @@ def _figures(text: str) -> frozenset[str]:
     return frozenset(f.replace(",", "") for f in _FIGURE.findall(text)) | words
 
 
+_MONTH = re.compile(rf"\b({MONTHS})\b")
+
+
+@lru_cache(maxsize=_CACHED)
+def stated(text: str) -> frozenset[str]:
+    """The figures, years, days and months a sentence states ("25", "june", "2024")."""
+    return _figures(text) | {m.group(0).lower() for m in _MONTH.finditer(text)}
+
+
 def answers(answer_type: str, text: str, question: str) -> bool:
     """Whether the sentence holds what the question asks for and does not already say:
     a date, figure or name that is not in the question itself."""

@@ -746,6 +746,15 @@ def test_a_sentence_restating_a_chosen_one_is_left_out(ask: Ask) -> None:
     ), describe(answer)
 
 
+def test_a_fact_told_by_two_documents_is_quoted_once(ask: Ask) -> None:
+    """The history document and the timeline both tell the February 2008 suspension,
+    in their own order and words: the answer quotes it once and says something else
+    with the room."""
+    said = [s for s, _ in quoted(ask("peace corps kenya suspended"))]
+
+    assert sum("5 February 2008" in s and "58" in s for s in said) == 1, said
+
+
 def test_a_speech_is_found_where_the_documents_say_addressed(ask: Ask) -> None:
     answer = ask("where did obama give his big speech in 2015")
 
