@@ -193,17 +193,10 @@ def _ordinal(query: str) -> tuple[str, re.Pattern[str]] | None:
     return m.group(1), re.compile(rf"\b({ORDINALS}) (?:[\w'-]+ ){{0,3}}?(?:{noun})\w*\b", re.I)
 
 
-def _same_ordinal(text: str, ordinal: str, of_noun: re.Pattern[str]) -> bool:
-    """The sentence gives the ordinal asked of the same thing ("Kenya's first
-    contingent" for "the first batch")."""
-    return any(m.group(1).lower() == ordinal for m in of_noun.finditer(text))
-
-
-def _other_ordinal(text: str, ordinal: str, of_noun: re.Pattern[str]) -> bool:
-    """The sentence gives another ordinal of the same thing ("a fourth Kenyan
-    contingent" for the second) and not the one asked."""
-    said = {m.group(1).lower() for m in of_noun.finditer(text)}
-    return bool(said) and ordinal not in said
+def _ordinals_said(text: str, of_noun: re.Pattern[str]) -> set[str]:
+    """The ordinals the sentence gives of the thing asked ("fourth" in "a fourth Kenyan
+    contingent")."""
+    return {m.group(1).lower() for m in of_noun.finditer(text)}
 
 
 def _which_noun(query: str) -> str | None:
@@ -303,11 +296,11 @@ class Asked:
             fit += 1.0  # "which judge": someone the sentence names as a judge
         if self.kind_of is not None and self.kind_of in term_set(text):
             fit += WHICH_FIT
-        if self.ordinal is not None:
-            if _other_ordinal(text, *self.ordinal):
-                fit -= 1.0  # "a fourth contingent" does not answer "the second contingent"
-            elif _same_ordinal(text, *self.ordinal):
+        if self.ordinal is not None and (said := _ordinals_said(text, self.ordinal[1])):
+            if self.ordinal[0] in said:
                 fit += SAME_ORDINAL_FIT  # "Kenya's first contingent of about 400" for "first batch"
+            else:
+                fit -= 1.0  # "a fourth contingent" does not answer "the second contingent"
         if self.name_of and _named(text, self.query):
             fit += 1.0  # "called for a "Government of Peace and Unity"", "the Magagoni airfield"
         if self.elsewhere and set(map(str.lower, country_names(text))) - set(self.elsewhere):

@@ -174,10 +174,9 @@ def evidence_gaps(
             # most of the question's words besides its names ("when did china and kenya
             # agree their comprehensive strategic partnership": the date of another
             # China deal does not answer it).
-            own = [t for t in content_terms(asked) if t not in evidence.names]
+            event = [t for t in content_terms(asked) if t not in evidence.names]
             found = any(
-                holds("date", c.text)
-                and (c is part.best or sum(t in with_before(c) for t in own) >= _OWN * len(own))
+                holds("date", c.text) and (c is part.best or _holds_most(event, with_before(c)))
                 for c in about
             )
         else:
@@ -226,6 +225,11 @@ _SAY_MISSING = {"a speaker": "The documents don't say who said this."}
 _OWN = 0.6  # share of a date question's own words a dated sentence must hold
 # Parts whose answer the checks below look for by kind.
 _TYPED = frozenset({"date", "number", "place"})
+
+
+def _holds_most(words: Sequence[str], have: set[str]) -> bool:
+    """At least `_OWN` of the words are among the sentence's."""
+    return sum(t in have for t in words) >= _OWN * len(words)
 
 
 def _any_held(words: Sequence[str], quoted: set[str]) -> bool:

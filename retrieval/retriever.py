@@ -155,8 +155,8 @@ class HybridSearch:
         # The passage matching the question's words best is always read: fusion can rank
         # it out when the dense list misses it, and a document's cap can push it out
         # ("the theme of ruto's state visit": the one passage saying "theme").
-        if lexical and all(p.id != snap.chunks[lexical[0][0]].id for p in passages):
-            best = lexical[0][0]
+        best = lexical[0][0] if lexical else None
+        if best is not None and all(p.id != snap.chunks[best].id for p in passages):
             passages[min(len(passages), limit - 1) :] = [
                 passage_at(
                     view,
