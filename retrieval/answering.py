@@ -33,6 +33,7 @@ from retrieval.question import (
     content_terms,
 )
 from retrieval.sentences import (
+    ALTERNATIVE,
     ANNOUNCES,
     DEPENDENT_START,
     Candidate,
@@ -128,7 +129,7 @@ class Answerer:
         for cand, sim in zip(cands, sims, strict=True):
             overlap = sum(idf.get(t, 1.0) for t in q_terms & cand.terms) / total
             bonus = self.params.type_bonus * asked.fit(cand.text)
-            if DEPENDENT_START.match(cand.text):
+            if DEPENDENT_START.match(cand.text) or ALTERNATIVE.match(cand.text):
                 bonus -= 0.05
             cand.score = float(sim) + self.params.lexical_weight * overlap + bonus
             cand.score += 0.02 / (1 + cand.doc_rank) - penalty
@@ -250,7 +251,8 @@ class Answerer:
             cov = self.coverage(part.terms, c, idf, heading=heading)
             if own_terms:
                 cov = (1 - w) * cov + w * self.coverage(own_terms, c, idf, heading=heading)
-            says = answers(part.answer_type, c.text, part.text) and not ANNOUNCES.match(c.text)
+            says = answers(part.answer_type, c.text, part.text)
+            says = says and not (ANNOUNCES.match(c.text) or ALTERNATIVE.match(c.text))
             return (says, c.score + 0.25 * cov)
 
         return max(close, key=key)

@@ -60,6 +60,9 @@ ANNOUNCES = re.compile(
     r"^[^:;]*\b(differ|differed|disagree|disagreed|vary|varied|gave different|give different)\b"
     r"[^:;]*$"
 )
+# Another version of a fact the documents report first in other words ("Some reports
+# dated the Security Council vote to 1 October 2025."): worth adding, never the answer.
+ALTERNATIVE = re.compile(r"^(Some|Other|One|Another) (reports?|accounts?|sources?)\b")
 _PLACE = re.compile(
     rf"\b(?:in|at|near|outside|from)\s+(?!(?:{MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday"
     rf"|Saturday|Sunday)\b)([A-Z][\w'’-]+)"

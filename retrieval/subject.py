@@ -57,6 +57,7 @@ def off_subject(
     for cand in chosen:
         before = with_before(cand)
         said = known_terms(cand) | before | _spelled(cand.text, own)
+        said |= _initialled(f"{cand.text} {cand.doc.section} {cand.doc.title}", own)
         us = {"us"} if _US.search(cand.text) else set()  # the documents' "United States"
         if us or _US.search(f"{cand.doc.title} {cand.doc.section}"):
             said.add("us")
@@ -141,7 +142,23 @@ def _spelled(text: str, words: Sequence[str]) -> set[str]:
     return out
 
 
+def _initialled(text: str, words: Sequence[str]) -> set[str]:
+    """The question's short forms a sentence writes out in full ("gsf" for "the Gang
+    Suppression Force"): the other way round from `_spelled`."""
+    shorts = {w for w in words if 3 <= len(w) <= 6 and w.isalpha()}
+    if not shorts:
+        return set()
+    out: set[str] = set()
+    for run in _CAPITALISED_RUN.finditer(text):
+        initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
+        out.update(s for s in shorts if s in initials)
+    return out
+
+
 RARE_NAME_IDF = 0.5
+# Capitalised words in a row, with the small words a full name holds ("Office of the
+# United States Trade Representative").
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][\w'’-]*)+")
 _LETTERS = re.compile(r"\b[A-Z]{3,6}\b")
 _MONTH_TERMS = frozenset(
     terms(

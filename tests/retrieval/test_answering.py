@@ -288,6 +288,21 @@ def test_no_answer_quotes_an_announcing_sentence_without_its_figures(
     assert not any(ANNOUNCES.match(sentence) for sentence, _ in quoted(ask(question)))
 
 
+def test_another_version_of_a_date_never_leads_and_its_short_form_is_the_subject(
+    ask: Ask,
+) -> None:
+    """ "Some reports dated the Security Council vote to 1 October 2025." is the other
+    version of a date the documents give first ("On 30 September 2025, the UN Security
+    Council adopted Resolution 2793 …"). And "gsf" is named by a sentence writing "the
+    Gang Suppression Force" out in full, so no gap says the date is missing."""
+    answer = ask("gsf securty council vote date")
+
+    assert not answer.abstained, describe(answer)
+    first, _ = quoted(answer)[0]
+    assert "30 September 2025" in first, describe(answer)
+    assert answer.gaps == (), describe(answer)
+
+
 @pytest.mark.parametrize(
     "question",
     [
