@@ -47,6 +47,18 @@ _CAUSE = re.compile(
     r"|for failing|in protest|so that|as a result|following|led to|prompted|insofar)\b",
     re.I,
 )
+# What something was for or came from: "at Trump's invitation to witness the signing",
+# "delayed by the US government shutdown".
+_PURPOSE = re.compile(
+    r"\b((?:caused|delayed|driven|triggered|forced|hampered|slowed|stalled|blocked) by"
+    r"|in order to|so as to|aim(?:ed|s|ing)? (?:to|at)|intended to|meant to|hop(?:e|ed|es|ing)"
+    r"|sought|seek(?:s|ing)?|reasons?|purpose|goal|concerns?|fears?|worr(?:y|ied|ies)"
+    r"|to (?:attend|witness|sign|meet|discuss|mark|launch|raise|pay|build|settle|mediate|press"
+    r"|push|request|attract|promote|strengthen|deepen|expand|reduce|cut|save|lower|restore"
+    r"|renew|extend|counter|help|curb|fight|boost|protect|support|secure|stop|end|avoid|deter"
+    r"|replace|fund|lead|join|review|assess|examine|investigate|host|honour|commemorate))\b",
+    re.I,
+)
 _MONEY = re.compile(r"\$|\bKSh\b|\b(dollars?|shillings?|million|billion|trillion)\b", re.I)
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b(?! of)|\b(cost|costs|worth|value|price|pledged?|paid|pay|paying|fund|funding"
@@ -216,6 +228,11 @@ def _which_noun(query: str) -> str | None:
         return None
     found = terms(head)
     return found[0] if found else None
+
+
+def gives_reason(text: str) -> bool:
+    """The sentence says why, or what for ("in protest at", "to witness the signing")."""
+    return bool(_CAUSE.search(text) or _PURPOSE.search(text))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Protocol
 
-from retrieval.asked import ORDINALS, PERCENT, START_QUESTION, STARTED
+from retrieval.asked import ORDINALS, PERCENT, START_QUESTION, STARTED, gives_reason
 from retrieval.countries import WHICH_COUNTRIES
 from retrieval.followup import own_words
 from retrieval.mentions import holds_month, names_person, quotes_someone, typed_months
@@ -179,6 +179,11 @@ def evidence_gaps(
                 holds("date", c.text) and (c is part.best or _holds_most(event, with_before(c)))
                 for c in about
             )
+        elif part.answer_type == "reason":
+            # "why did al qaeda pick 7 august": a sentence saying why or what for, not
+            # only that it happened
+            wanted = "a reason"
+            found = any(gives_reason(c.text) for c in about)
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:

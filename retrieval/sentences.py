@@ -67,8 +67,9 @@ _PLACE = re.compile(
     rf"\b(?:in|at|near|outside|from)\s+(?!(?:{MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday"
     rf"|Saturday|Sunday)\b)([A-Z][\w'’-]+)"
     # a named building or site, wherever it stands: "the Carter Presidential Library"
-    r"|\b((?:[A-Z][\w'’-]+ ){1,3}(?:Library|Museum|Centre|Center|Hotel|Arena|Stadium|Hall"
-    r"|Palace|Airport|Airfield|Base|Camp|University|College|Park|Square|Building|Hospital"
+    # (or "the DusitD2 hotel", "the Westgate shopping mall")
+    r"|\b((?:[A-Z][\w'’-]+ ){1,3}(?:[a-z]+ )?(?i:Library|Museum|Centre|Center|Hotel|Arena|Stadium"
+    r"|Hall|Palace|Airport|Airfield|Base|Camp|University|College|Park|Square|Building|Hospital"
     r"|Avenue|Road|Street|Mall|Hill|County))\b"
 )
 MIN_WORDS = 5

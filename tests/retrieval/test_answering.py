@@ -582,6 +582,23 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
 
 
 @pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("which hotel was attacked in nairobi in 2019", "DusitD2 hotel"),
+        ("where did al shabaab attack in september 2013", "Westgate shopping mall"),
+    ],
+)
+def test_a_named_building_written_in_lower_case_is_a_place(
+    ask: Ask, question: str, place: str
+) -> None:
+    """ "the DusitD2 hotel" names a place as "the DusitD2 Hotel" would: no place gap."""
+    answer = ask(question)
+
+    assert place in quoted(answer)[0][0], describe(answer)
+    assert not any("place" in g for g in answer.gaps), describe(answer)
+
+
+@pytest.mark.parametrize(
     ("question", "gap"),
     [
         # The documents call Kenya–Russia trade "low"; their figures are for Kenya's
@@ -673,6 +690,11 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
             "which us official said aid is a tool of diplomacy",
             "The documents don't say who said this.",
         ),
+        # The tariff and Kinyanjui are there, but no sentence says why he thought so.
+        (
+            "why did kinyanjui say the 10 percent tariff wasnt that bad for kenya",
+            "The documents don't give a reason for this.",
+        ),
     ],
 )
 def test_the_gap_names_the_kind_of_thing_the_documents_do_not_give(
@@ -700,6 +722,20 @@ def test_the_first_of_something_the_documents_report_gets_no_gap(ask: Ask) -> No
 
     assert "25 June 2024" in quoted(answer)[0][0], describe(answer)
     assert not answer.gaps, describe(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why was ruto in washington in early december 2025",  # "to witness the signing"
+        "why did sudan recall its ambassador from kenya in february 2025",  # "in protest at"
+    ],
+)
+def test_a_reason_the_documents_give_gets_no_reason_gap(ask: Ask, question: str) -> None:
+    answer = ask(question)
+
+    assert not answer.abstained, describe(answer)
+    assert not any("reason" in g for g in answer.gaps), describe(answer)
 
 
 def test_a_rank_the_documents_give_is_answered_without_a_rank_gap(ask: Ask) -> None:
