@@ -299,6 +299,24 @@ def _derived(word: str, other: str) -> bool:
     return word[:keep] == other[:keep] and bool(_DERIVED.search(word))
 
 
+def _inflected(word: str, lexicon: frozenset[str]) -> bool:
+    """A regular form of an ordinary word ("stalling" of "stall", "stopped" of "stop",
+    "worried" of "worry"), which the model's word list may hold only as pieces: never a
+    misspelling of a document's word ("stalking")."""
+    for suffix in ("ing", "ed", "es", "s", "er", "ers", "ly"):
+        stem = word.removesuffix(suffix)
+        if stem == word or len(stem) < 3:
+            continue
+        forms = {stem, stem + "e"}
+        if stem[-1] == stem[-2]:
+            forms.add(stem[:-1])  # "stopped": "stop"
+        if stem.endswith("i"):
+            forms.add(stem[:-1] + "y")  # "worried": "worry"
+        if forms & lexicon and not forms & STOPWORDS:  # "whats" is "what's", not a form
+            return True
+    return False
+
+
 class Speller:
     """Fixes words the documents never use to the nearest word they do (one edit for
     short words, two for long ones; transpositions count as one)."""
@@ -328,6 +346,7 @@ class Speller:
             len(lower) < 4
             or lower in self.vocabulary
             or lower in self.lexicon
+            or _inflected(lower, self.lexicon)
             or lower in STOPWORDS
             or not lower.isalpha()
             or not self._choices

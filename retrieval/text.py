@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     was we were what when where which while who whom why will with would you your yours
     yourself yourselves tell me please know give show explain describe happened happen say
     said did does many much also kind sort
+    whats whos hows wheres whens
     """.split()  # noqa: SIM905
 )
 

@@ -70,6 +70,17 @@ def test_words_the_question_already_has_are_not_repeated() -> None:
     assert "police" in standalone
 
 
+def test_a_question_word_typed_without_its_apostrophe_is_not_carried() -> None:
+    """ "whats the gang suppression force" then "so who pays for the troops in it?": the
+    subject is the force, not "whats"."""
+    standalone = standalone_question(
+        "so who pays for the troops in it?", [Turn("whats the gang suppression force")]
+    )
+
+    assert "suppression" in standalone
+    assert "whats" not in standalone
+
+
 def test_the_topic_carries_through_a_chain_of_follow_ups() -> None:
     history = [
         Turn("Why did Kenya's High Court block the Haiti deployment?"),

@@ -328,6 +328,21 @@ def test_a_misspelling_of_a_closer_ordinary_word_becomes_that_word() -> None:
     assert speller.fix("bilaterl") == "bilateral"  # nearer the documents' word
 
 
+def test_a_regular_form_of_an_ordinary_word_is_not_a_misspelling() -> None:
+    """The model's word list holds "stall" but not "stalling": "stalling" is one edit
+    from the documents' "stalking" and stays as typed, as "stopped" and "worried" do;
+    "stallng" is still fixed."""
+    speller = Speller(
+        {"stalking", "stopper", "worries", "stalling"}, lexicon={"stall", "stop", "worry"}
+    )
+
+    assert speller.fix("stalling") == "stalling"
+    assert Speller({"stalking"}, lexicon={"stall"}).fix("stalling") == "stalling"
+    assert speller.fix("stopped") == "stopped"
+    assert speller.fix("worried") == "worried"
+    assert speller.fix("stallng") == "stalling"
+
+
 def test_a_word_two_edits_from_a_name_is_not_taken_for_it() -> None:
     """ "abstain" is two edits from "Austin" (a name in the documents); "whitmen" is one
     from "Whitman" and is fixed."""
