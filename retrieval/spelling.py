@@ -46,6 +46,7 @@ SPELLING = {
     "wen": "when",
     "wat": "what",
     "wht": "what",
+    "wich": "which",
     "mny": "many",
     "abt": "about",
     "usd": "dollars",
