@@ -115,7 +115,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^\W*(what|who)(\s+(is|are|was|were)\b|['’]s\b)|^\W*whats\b"
             r"|\bwhat does .+ (mean|stand for)\b"
-            r"|\b(stands? for|full form|short for)\W*$"
+            r"|\b(stands? for|full form|short for|meaning|means)\W*$|^\W*(the\s+)?meaning of\b"
             # "resolution 2793 what is it", "kenya imf ecf eff what are they"
             rf"|^{_KEYWORDS}.*\bwhat\s*(is|are|was|were|'s)\s+(it|they|this|that|these|those)\W*$",
             re.I,
@@ -184,7 +184,7 @@ class QuestionAnalysis:
 
 
 # Asking what an abbreviation's letters stand for.
-_EXPANSION = r"(?:stands? for|is short for|short for|full form|acronym|abbreviation)"
+_EXPANSION = r"(?:stands? for|is short for|short for|full form|acronym|abbreviation|meaning|means)"
 _DEFINITION = re.compile(
     r"^\W*(?:what|who)(?:\s+(?:is|are|was|were)|['’]s|s)\s+(?:the\s+|an?\s+)?(?P<subject>[^?]{2,60}?)"
     r"\s*\??\s*$|^\W*what does (?P<subject2>.{2,40}?) (?:stand for|mean)\W*$"
@@ -210,10 +210,11 @@ def definition_pattern(question: str) -> re.Pattern[str] | None:
         return None
     x = re.escape(subject)
     return re.compile(
-        rf"\({x}\)|^(the\s+)?{x},?\s+(is|are|was|were)\s+(a|an|the)\b|^(the\s+)?{x} stands for"
+        rf"\({x}s?\)|^(the\s+)?{x},?\s+(is|are|was|were)\s+(a|an|the)\b|^(the\s+)?{x} stands for"
         rf"|\b(known as|called) {x}\b"
-        # "Section 122 of the Trade Act of 1974, which allows …", "Power Africa, a US …"
-        rf"|\b{x}(?: of (?:the )?[A-Z][^,]{{2,60}})?, (?:which|an?) ",
+        # "Section 122 of the Trade Act of 1974, which allows …", "Power Africa, a US …";
+        # not a longer name ending in it ("Shona EPZ, a Nairobi garment factory")
+        rf"|(?:^|(?<=(?-i:[a-z]) )){x}(?: of (?:the )?[A-Z][^,]{{2,60}})?, (?:which|an?) ",
         re.I,
     )
 
@@ -229,7 +230,7 @@ def spelled_out_pattern(question: str) -> re.Pattern[str] | None:
     subject = _defined_subject(question)
     if not re.fullmatch(r"[A-Za-z]{2,8}", subject):
         return None
-    return re.compile(rf"\(\s*{re.escape(subject)}\s*\)", re.I)
+    return re.compile(rf"\(\s*{re.escape(subject)}s?\s*\)", re.I)  # "(EPZs)" spells out "epz"
 
 
 def answer_type(text: str) -> str:

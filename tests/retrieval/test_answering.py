@@ -417,6 +417,8 @@ def test_a_definition_question_says_what_the_thing_is(
     [
         ("what does pepfar stand for", "Emergency Plan for AIDS Relief"),
         ("agoa stands for?", "African Growth and Opportunity Act"),
+        # spelled out in the plural, and not "Shona EPZ, a Nairobi garment factory"
+        ("epz meaning", "export processing zones (EPZs)"),
     ],
 )
 def test_what_the_letters_stand_for_leads_the_answer(ask: Ask, question: str, letters: str) -> None:
