@@ -147,7 +147,12 @@ class AnswerEngine:
         if cached is None or cached[0] is not snapshot:
             cached = self._speller = (
                 snapshot,
-                Speller(snapshot.words(), self.lexicon, names=snapshot.name_terms()),
+                Speller(
+                    snapshot.words(),
+                    self.lexicon,
+                    names=snapshot.name_terms(),
+                    initialisms=snapshot.initialisms(),
+                ),
             )
         return cached[1]
 

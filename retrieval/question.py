@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from retrieval.countries import country_names
 from retrieval.followup import own_words
-from retrieval.spelling import SPELLING
+from retrieval.spelling import CHAT_SHORTHAND, SPELLING
 from retrieval.text import STOPWORDS, terms
 
 # A question typed as keywords, with no question word to open it ("agoa start year").
@@ -165,6 +165,7 @@ FRAMING = frozenset(
         "current currently now still today latest recent recently time times"
     )
 )
+_ASKS_LETTERS = re.compile(r"\b(stands? for|full form|short for)\b", re.I)
 # Chat fillers that say nothing about the topic ("what did the waiver actually cover").
 FILLERS = frozenset(terms(f"{_CHAT} basically ok okay anyway honestly"))
 
@@ -188,8 +189,12 @@ _EXPANSION = r"(?:stands? for|is short for|short for|full form|acronym|abbreviat
 _DEFINITION = re.compile(
     r"^\W*(?:what|who)(?:\s+(?:is|are|was|were)|['’]s|s)\s+(?:the\s+|an?\s+)?(?P<subject>[^?]{2,60}?)"
     r"\s*\??\s*$|^\W*what does (?P<subject2>.{2,40}?) (?:stand for|mean)\W*$"
-    # "agoa stands for?", "what pepfar stands for", "sgr full form"
-    rf"|^\W*(?:what\s+)?(?P<subject3>[a-z][\w.-]{{1,10}})\s+{_EXPANSION}\W*$",
+    # "agoa stands for?", "what pepfar stands for", "sgr full form", and a short form the
+    # speller wrote out ("Kenya Defence Forces stands for")
+    rf"|^\W*(?:what\s+)?(?P<subject3>[a-z][\w.-]{{1,10}}|(?:[A-Z][\w'’-]*\s+){{1,5}}[A-Z][\w'’-]*)"
+    rf"\s+{_EXPANSION}\W*$"
+    # the subject typed first: "ieepa what does it stand for"
+    r"|^\W*(?P<subject4>[^?]{2,60}?)\s+what\s+(?:does|do)\s+(?:it|they)\s+(?:stand for|mean)\W*$",
     re.I,
 )
 
@@ -199,7 +204,8 @@ def _defined_subject(question: str) -> str:
     m = _DEFINITION.match(question.strip())
     if not m:
         return ""
-    return (m.group("subject") or m.group("subject2") or m.group("subject3") or "").strip()
+    found = m.group("subject") or m.group("subject2") or m.group("subject3") or m.group("subject4")
+    return (found or "").strip()
 
 
 def definition_pattern(question: str) -> re.Pattern[str] | None:
@@ -228,6 +234,9 @@ def spelled_out_pattern(question: str) -> re.Pattern[str] | None:
     """For "what is pepfar?" (one short word, as abbreviations are typed), a pattern
     matching the sentence that spells it out: "… Emergency Plan for AIDS Relief (PEPFAR)"."""
     subject = _defined_subject(question)
+    if re.fullmatch(r"(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*", subject):
+        # a short form the speller wrote out from the documents' own name for it
+        return re.compile(rf"\b{re.escape(subject)}\b")
     if not re.fullmatch(r"[A-Za-z]{2,8}", subject):
         return None
     return re.compile(rf"\(\s*{re.escape(subject)}s?\s*\)", re.I)  # "(EPZs)" spells out "epz"
@@ -253,7 +262,7 @@ def split_parts(text: str) -> tuple[str, ...]:
 def content_terms(text: str) -> tuple[str, ...]:
     """The question's terms minus framing words, in order, without repeats."""
     out: list[str] = []
-    for t in terms(text):
+    for t in terms(_ASKS_LETTERS.sub(" ", text)):  # "stands for" asks, it is not the subject
         if t not in FRAMING and t not in out and not _YEAR.fullmatch(t):
             out.append(t)
     return tuple(out)
@@ -323,19 +332,26 @@ class Speller:
     short words, two for long ones; transpositions count as one)."""
 
     def __init__(
-        self, vocabulary: Iterable[str], lexicon: Iterable[str] = (), names: Iterable[str] = ()
+        self,
+        vocabulary: Iterable[str],
+        lexicon: Iterable[str] = (),
+        names: Iterable[str] = (),
+        initialisms: Mapping[str, str] | None = None,
     ) -> None:
         """`vocabulary`: the documents' words (corrections go to these), with how often
         each is used when it is a mapping (of two equally near words, the more used is
         the fix: "presdent" is "president", not "present"); `lexicon`: ordinary words
         of the language, never "corrected" ("cops" stays "cops"); `names`: terms the
         documents only write capitalised, which a word two edits away is not taken
-        for ("abstain" is not "Austin")."""
+        for ("abstain" is not "Austin"); `initialisms`: short forms of names the
+        documents only write out ("ndaa": "National Defense Authorization Act"), read as
+        the name when the documents never use the short form."""
         counts = vocabulary if isinstance(vocabulary, Mapping) else {}
         self.vocabulary = frozenset(w for w in vocabulary if len(w) > 1)
         self._counts: Mapping[str, int] = counts
         self.lexicon = frozenset(lexicon)
         self.names = frozenset(names)
+        self.initialisms: Mapping[str, str] = initialisms or {}
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
 
     def fix(self, word: str) -> str:
@@ -343,6 +359,11 @@ class Speller:
         mapped = SPELLING.get(lower)
         if mapped:
             return mapped
+        if lower in CHAT_SHORTHAND:
+            return word
+        named = self.initialisms.get(lower)
+        if named and not (lower in self.vocabulary or lower in self.lexicon or lower in STOPWORDS):
+            return named
         if (
             len(lower) < 4
             or lower in self.vocabulary

@@ -15,7 +15,7 @@ import numpy as np
 
 from retrieval.lexical import LexicalIndex
 from retrieval.store import ChromaStore
-from retrieval.text import iter_words, terms
+from retrieval.text import initialisms, iter_words, terms
 
 
 class DamagedIndex(RuntimeError):
@@ -54,6 +54,7 @@ class CorpusSnapshot:
     _words: Counter[str] | None = None
     _latest: str | None = None
     _names: frozenset[str] | None = None
+    _initialisms: dict[str, str] | None = None
 
     @classmethod
     def load(cls, store: ChromaStore) -> CorpusSnapshot:
@@ -139,6 +140,14 @@ class CorpusSnapshot:
                     for t in terms(word):
                         (lower if word[:1].islower() else upper).add(t)
             cached = self._names = frozenset(upper - lower)
+        return cached
+
+    def initialisms(self) -> dict[str, str]:
+        """Short forms of the names the documents write out ("kdf": "Kenya Defence
+        Forces"); see `text.initialisms`."""
+        cached = self._initialisms
+        if cached is None:
+            cached = self._initialisms = initialisms(c.text for c in self.chunks)
         return cached
 
     def latest_date(self) -> str:

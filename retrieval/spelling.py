@@ -64,3 +64,10 @@ SPELLING = {
     "hurt": "hurt injured",
     "swearing": "swearing inauguration",
 }
+
+# Chat shorthand that says nothing about the subject: never read as a misspelt word or
+# as the short form of a name in the documents ("smh" is not "Support Mission for Haiti").
+CHAT_SHORTHAND = frozenset(
+    """imo imho smh tbh idk btw lol fyi afaik iirc ngl tldr asap omg pls plz thx ty np nvm
+    wtf brb irl rofl lmao""".split()  # noqa: SIM905
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -151,6 +152,51 @@ def term_set(text: str) -> frozenset[str]:
 def iter_words(text: str) -> Iterator[str]:
     for m in _WORD.finditer(text):
         yield m.group(0)
+
+
+# Capitalised words in a row, with the small words a full name holds ("Office of the
+# United States Trade Representative", "Kenya Defence Forces").
+CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][\w'’-]*)+")
+_SMALL = frozenset({"of", "and", "for", "the", "on"})
+
+
+def initials(words: list[str]) -> str:
+    """The letters a name's short form is made of: each capitalised word's first letter,
+    short capitals whole ("UN General Assembly": "unga"), hyphened parts each ("Major
+    Non-NATO Ally": "mnna")."""
+    out = []
+    for word in words:
+        for part in word.split("-"):
+            if not part or not part[0].isupper():
+                continue
+            out.append(part.lower() if part.isupper() and len(part) <= 3 else part[0].lower())
+    return "".join(out)
+
+
+def initialisms(texts: Iterator[str] | list[str]) -> dict[str, str]:
+    """Short forms (3 to 6 letters) of the names the texts write out in full, each to
+    the name ("ndaa": "National Defense Authorization Act"), so a question typing the
+    short form finds documents that never use it. Of two names with the same letters
+    the more used is taken; a tie is left out, since neither is clearly meant."""
+    seen: dict[str, Counter[str]] = {}
+    for text in texts:
+        for run in CAPITALISED_RUN.finditer(text):
+            words = run.group(0).split()
+            if any(len(w) > 3 and w.isupper() for w in words):
+                continue  # "KNBS Economic Survey": a short form within, not a name to shorten
+            caps = [i for i, w in enumerate(words) if w.lower() not in _SMALL]
+            for a, start in enumerate(caps):
+                for end in caps[a + 1 : a + 6]:
+                    name = words[start : end + 1]
+                    short = initials(name)
+                    if 3 <= len(short) <= 6:
+                        seen.setdefault(short, Counter())[" ".join(name).strip("'’")] += 1
+    out = {}
+    for short, names in seen.items():
+        ranked = names.most_common(2)
+        if len(ranked) == 1 or ranked[1][1] < ranked[0][1]:
+            out[short] = ranked[0][0]
+    return out
 
 
 def strip_emphasis(text: str) -> str:

@@ -419,6 +419,10 @@ def test_a_definition_question_says_what_the_thing_is(
         ("agoa stands for?", "African Growth and Opportunity Act"),
         # spelled out in the plural, and not "Shona EPZ, a Nairobi garment factory"
         ("epz meaning", "export processing zones (EPZs)"),
+        # short forms the documents never use, only the names they stand for
+        ("kdf stands for", "Kenya Defence Forces"),
+        ("ndaa meaning", "National Defense Authorization Act"),
+        ("ieepa what does it stand for", "International Emergency Economic Powers Act"),
     ],
 )
 def test_what_the_letters_stand_for_leads_the_answer(ask: Ask, question: str, letters: str) -> None:

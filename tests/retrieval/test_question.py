@@ -351,6 +351,29 @@ def test_a_regular_form_of_an_ordinary_word_is_not_a_misspelling() -> None:
     assert speller.fix("stallng") == "stalling"
 
 
+def test_a_short_form_the_documents_never_use_is_read_as_the_name_they_write_out() -> None:
+    """ "kdf" is "Kenya Defence Forces" when the documents only write the name; a short
+    form the documents use ("gsf"), an ordinary word ("pen") and chat shorthand ("smh")
+    stay as typed."""
+    speller = Speller(
+        {"kenya", "defence", "forces", "gsf", "positive", "eye", "news"},
+        lexicon={"pen"},
+        initialisms={
+            "kdf": "Kenya Defence Forces",
+            "gsf": "Gang Suppression Force",
+            "pen": "Positive Eye News",
+            "smh": "Support Mission for Haiti",
+        },
+    )
+
+    assert speller.correct("what gear did the us give the kdf") == (
+        "what gear did the us give the Kenya Defence Forces"
+    )
+    assert speller.fix("gsf") == "gsf"
+    assert speller.fix("pen") == "pen"
+    assert speller.fix("smh") == "smh"
+
+
 def test_a_word_two_edits_from_a_name_is_not_taken_for_it() -> None:
     """ "abstain" is two edits from "Austin" (a name in the documents); "whitmen" is one
     from "Whitman" and is fixed."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.text import clean_text, sentence_spans, terms
+from retrieval.text import clean_text, initialisms, sentence_spans, terms
 
 
 def split(text: str) -> list[str]:
@@ -120,3 +120,31 @@ def test_contractions_are_stopwords_not_words_no_document_uses(word: str) -> Non
     """ "once she'd gone" must not read as a question about a word the documents lack."""
     assert terms(word) == []
     assert terms(f"once {word} gone") == terms("once gone")
+
+
+def test_initialisms_are_the_short_forms_of_names_written_out() -> None:
+    found = initialisms(
+        [
+            "The Kenya Defence Forces took part, and the UN General Assembly voted.",
+            "The 2026 National Defense Authorization Act named Kenya a Major Non-NATO Ally.",
+            "The KNBS Economic Survey said so.",  # a short form inside: not a name to shorten
+        ]
+    )
+
+    assert found["kdf"] == "Kenya Defence Forces"
+    assert found["unga"] == "UN General Assembly"
+    assert found["ndaa"] == "National Defense Authorization Act"
+    assert found["mnna"] == "Major Non-NATO Ally"
+    assert "kes" not in found
+
+
+def test_of_two_names_with_one_short_form_the_more_used_wins_and_a_tie_is_left_out() -> None:
+    found = initialisms(
+        [
+            "Kenya Defence Forces. Kenya Defence Forces. Kenya Development Fund.",
+            "Ali Bongo Co. Amani Bora Cup.",
+        ]
+    )
+
+    assert found["kdf"] == "Kenya Defence Forces"
+    assert "abc" not in found
