@@ -297,6 +297,8 @@ _COUNT_SAME = (
         contingent""".split()  # noqa: SIM905
     ),
     frozenset({"embassy", "mission", "diplomat"}),
+    frozenset({"firm", "company", "business", "enterprise", "factory", "exporter"}),
+    frozenset({"worker", "employee", "job", "staff", "employ"}),
     # "how many people died / were injured": the dead, or the injured, by any word
     frozenset({"killed", "died", "dead", "death", "toll", "fatality", "live"}),
     frozenset({"injured", "wounded", "hurt", "injury"}),

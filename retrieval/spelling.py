@@ -38,6 +38,10 @@ SPELLING = {
     "pres": "president",
     "ppl": "people",
     "rn": "now",
+    "n": "and",
+    "r": "are",
+    "u": "you",
+    "ur": "your",
     # Kenyan government titles as typed
     "cs": "cabinet secretary",
     "ps": "principal secretary",

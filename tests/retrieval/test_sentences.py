@@ -337,6 +337,9 @@ def test_counted_is_the_thing_a_how_many_question_counts(question: str, noun: st
         ("More than 200 people died in the bombing.", "injured", False),  # the dead
         ("The KNCHR raised the death toll to 38.", "killed", True),
         ("The attack killed three Americans.", "killed", True),
+        # firms and companies, workers and jobs count the same things
+        ("The 40 AGOA-supported companies employed 66,804 people.", "firms", True),
+        ("Shona EPZ, a garment factory with 700 workers, cut output.", "employees", True),
     ],
 )
 def test_counts_wants_a_figure_of_the_thing_asked_about(
