@@ -61,7 +61,13 @@ def evidence_gaps(
     shown = " ".join(c.text for c in chosen)
     latest = _latest(evidence)
     for year in analysis.years:
-        if latest and year > int(latest[:4]):  # at most plans for it, no events
+        if (
+            latest
+            and year > int(latest[:4])
+            and not (
+                _NAMING_YEAR.search(analysis.text.replace(str(year), "YEAR")) and str(year) in shown
+            )
+        ):  # at most plans for it, no events; but "the 2028 eurobond" names a thing
             gaps.append(
                 f"The documents don't cover {year}: the latest events they report are "
                 f"from {month_name(latest)}."
@@ -73,8 +79,13 @@ def evidence_gaps(
         for month, in_year in typed_months(analysis.text):  # "in jan 2024": that month
             if in_year == year and not holds_month(shown, month, year):
                 gaps.append(f"{YEAR_GAP} {month} {year} on this.")
-    if _FIRST.search(own_words(analysis.text)) and not any(
-        _SAYS_FIRST.search(c.text) for c in chosen
+    # "was she the first woman in that job" is answered by "only the second woman"
+    says_rank = _RANK if analysis.answer_type == "yes_no" else _SAYS_FIRST
+    asked_first = _FIRST.search(own_words(analysis.text))
+    if (
+        asked_first
+        and not _FIRST_DONE.search(own_words(analysis.text))
+        and not any(says_rank.search(c.text) for c in chosen)
     ):
         # "when did kenya issue its first eurobond": quotes about a later one mislead
         gaps.append("The documents don't say which was the first.")
@@ -222,8 +233,23 @@ _WHICH_NUMBER = re.compile(r"\b(which|what) (number|rank)\b", re.I)
 _RANK = re.compile(rf"\b({ORDINALS}|eleventh|twelfth|\w+teenth|\w+tieth|\d+(st|nd|rd|th))\b", re.I)
 # "the first eurobond", not "first-term": answered by a sentence saying what came first.
 _FIRST = re.compile(r"\b(first|earliest|maiden|inaugural|1st)\b(?!-)", re.I)
+# "first" telling when something was done, not which of several: "when it first passed
+# the extension", "when did the push first come out", "which judge put it on hold first".
+_FIRST_DONE = re.compile(
+    r"\bfirst\s+(?:\w+ed|came|come|went|go|met|began|begun|took|made|got|set|ran|won|hit|saw"
+    r"|said|told|put|sent|went)\b|\bfirst\W*$",
+    re.I,
+)
 _SAYS_FIRST = re.compile(
     r"\b(first|earliest|maiden|inaugural|1st|initial|opening|began|start\w*|since|founding)\b",
+    re.I,
+)
+# A year naming a thing rather than when something happened: "the 2027 eurobond", "its
+# 2028 and 2032 eurobonds" (not "in 2028", "by 2030", "all the way to 2028").
+_NAMING_YEAR = re.compile(
+    r"(?<!\bin )(?<!\bby )(?<!\bto )(?<!\buntil )(?<!\bfor )(?<!\bfrom )(?<!\bafter )"
+    r"(?<!\bbefore )(?<!\bsince )(?<!\bduring )(?<!\bof )\bYEAR\b(?:\s+and\s+(?:19|20)\d\d)?"
+    r"\s+(?!and\b|or\b|now\b|then\b)[a-z]",
     re.I,
 )
 _SAY_MISSING = {"a speaker": "The documents don't say who said this."}

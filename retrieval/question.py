@@ -379,7 +379,12 @@ class Speller:
             lower, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8
         )
         if not near:
-            return word
+            # A misspelt word the documents never use: an ordinary word one edit away
+            # ("oficially", "acutally"), so it is not reported as a word they lack.
+            ordinary = (
+                sorted(w for w in _one_edit(lower) if w in self.lexicon) if len(lower) > 5 else []
+            )
+            return ordinary[0] if len(ordinary) == 1 else word
         found = min(near, key=lambda m: (m[1], -self._counts.get(m[0], 0), m[0]))
         if found[1] > 1 and _derived(lower, str(found[0])):
             return word  # "mediator" is not a misspelt "mediation": another form of it

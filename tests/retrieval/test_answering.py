@@ -744,6 +744,28 @@ def test_a_reason_the_documents_give_gets_no_reason_gap(ask: Ask, question: str)
     assert not any("reason" in g for g in answer.gaps), describe(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "gap_word"),
+    [
+        # a year naming a bond, not a time after the documents
+        ("how much of the 2028 eurobond did kenya buy back in october 2025", "2028"),
+        # "first" saying when it was done, not which of several
+        ("when did the senate push to review kenya's mnna status first come out", "first"),
+        # a yes/no answered by another rank
+        ("was meg whitman the first woman us ambassador to kenya", "first"),
+        # a misspelt ordinary word is not a word the documents lack
+        ("when did kenya oficially become a major non nato ally", "oficially"),
+    ],
+)
+def test_what_the_quotes_answer_gets_no_gap_about_it(
+    ask: Ask, question: str, gap_word: str
+) -> None:
+    answer = ask(question)
+
+    assert not answer.abstained, describe(answer)
+    assert not any(gap_word in g for g in answer.gaps), describe(answer)
+
+
 def test_a_rank_the_documents_give_is_answered_without_a_rank_gap(ask: Ask) -> None:
     answer = ask("which number state visit of the biden presidency was ruto's")
 

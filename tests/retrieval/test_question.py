@@ -376,6 +376,16 @@ def test_a_short_form_the_documents_never_use_is_read_as_the_name_they_write_out
     assert speller.fix("smh") == "smh"
 
 
+def test_a_misspelt_word_no_document_uses_becomes_the_ordinary_word_one_edit_away() -> None:
+    """ "oficially" has no document word near it: it is "officially", not a word the
+    documents lack; a word with two ordinary words one edit away stays as typed."""
+    speller = Speller({"kenya", "ally"}, lexicon={"officially", "actually", "whether", "weather"})
+
+    assert speller.fix("oficially") == "officially"
+    assert speller.fix("acutally") == "actually"
+    assert speller.fix("wether") == "wether"  # "whether" or "weather": not clear
+
+
 def test_a_word_two_edits_from_a_name_is_not_taken_for_it() -> None:
     """ "abstain" is two edits from "Austin" (a name in the documents); "whitmen" is one
     from "Whitman" and is fixed."""
