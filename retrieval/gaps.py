@@ -26,6 +26,7 @@ from retrieval.sentences import (
     date_precision,
     holds,
 )
+from retrieval.spelling import SPELLING
 from retrieval.subject import countries_named, known_terms, name_groups, off_subject, with_before
 from retrieval.text import terms
 
@@ -119,6 +120,7 @@ def evidence_gaps(
                 for t in part.terms
                 if t in evidence.unknown_terms
                 and len(t) >= 3
+                and t not in _READ_WITH  # "swearing": read with the documents' word too
                 and not any(k[:5] == t[:5] for k in known)  # "kenyan" vs "kenya"
             ]
             # A yes/no question stands on its predicate: if no document uses the word
@@ -305,6 +307,15 @@ STALE_YEARS = 2
 def _latest(evidence: Evidence) -> str:
     """The documents' latest date (ISO), or that of the passages read."""
     return evidence.latest or max((p.as_of or p.date for p in evidence.passages), default="")
+
+
+# Chat words the speller keeps beside the documents' word for them ("swearing" with
+# "inauguration"): the documents say the thing, in their own word.
+_READ_WITH = frozenset(
+    terms(typed)[0]
+    for typed, read in SPELLING.items()
+    if read.split()[0] == typed and len(read.split()) > 1 and terms(typed)
+)
 
 
 def _surface(missing: Sequence[str], text: str) -> list[str]:

@@ -755,6 +755,9 @@ def test_a_reason_the_documents_give_gets_no_reason_gap(ask: Ask, question: str)
         ("was meg whitman the first woman us ambassador to kenya", "first"),
         # a misspelt ordinary word is not a word the documents lack
         ("when did kenya oficially become a major non nato ally", "oficially"),
+        # a chat word read with the documents' own ("inauguration")
+        ("who led biden's delegation to ruto's swearing in", "swearing"),
+        ("were kenyan defence ministry ammo crates found at an rsf depot", "ammo"),
     ],
 )
 def test_what_the_quotes_answer_gets_no_gap_about_it(
