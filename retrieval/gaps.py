@@ -12,7 +12,7 @@ from typing import Protocol
 from retrieval.asked import ORDINALS, PERCENT, START_QUESTION, STARTED, gives_reason
 from retrieval.countries import WHICH_COUNTRIES
 from retrieval.followup import own_words
-from retrieval.mentions import holds_month, names_person, quotes_someone, typed_months
+from retrieval.mentions import REPORTS, holds_month, names_person, quotes_someone, typed_months
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
 from retrieval.sentences import (
@@ -90,6 +90,15 @@ def evidence_gaps(
     ):
         # "when did kenya issue its first eurobond": quotes about a later one mislead
         gaps.append("The documents don't say which was the first.")
+    said = _WHAT_SAID.search(own_words(analysis.text))
+    speaker = terms(said.group("who")) if said else []  # none for "he": whoever it was
+    if (
+        said
+        and speaker
+        and not any(REPORTS.search(c.text) and _holds_any(speaker, c.terms) for c in chosen)
+    ):
+        # "what did obama call africa": the words of someone the quotes never report
+        gaps.append(f"The documents don't say what {said.group('who')} said.")
     future_year = any(latest and y >= int(latest[:4]) for y in analysis.years)
     if analysis.future and (not analysis.years or future_year) and latest:
         gaps.append(
@@ -254,10 +263,23 @@ _NAMING_YEAR = re.compile(
     r"\s+(?!and\b|or\b|now\b|then\b)[a-z]",
     re.I,
 )
+# "what did obama call africa", "how did ruto describe the global order": what someone said
+_WHAT_SAID = re.compile(
+    r"\b(?:what|how)\s+(?:exactly\s+)?did\s+(?P<who>(?:the\s+)?[\w'’.-]+(?:\s+[\w'’.-]+){0,3}?)"
+    r"\s+(?:say|call|write|tell|describe)\b",
+    re.I,
+)
 _SAY_MISSING = {"a speaker": "The documents don't say who said this."}
 _OWN = 0.6  # share of a date question's own words a dated sentence must hold
 # Parts whose answer the checks below look for by kind.
 _TYPED = frozenset({"date", "number", "place"})
+
+
+def _holds_any(words: Sequence[str], have: set[str]) -> bool:
+    """One of the words, or one sharing its first five letters, is among the sentence's
+    ("kenyan" for "kenya")."""
+    short = {t[:5] for t in have}
+    return any(w[:5] in short for w in words)
 
 
 def _holds_most(words: Sequence[str], have: set[str]) -> bool:

@@ -100,6 +100,17 @@ _SAYING = re.compile(
 )
 
 
+# Words reporting what someone said, or what they named something: "what did obama call
+# africa" is answered by "Obama said …", "what did the fbi call the investigation" by
+# "The FBI investigations, code-named KENBOM".
+REPORTS = re.compile(
+    rf"{_SAYING.pattern}|\b(calls|describes|stressed|urged|praised|critici[sz]ed|condemned"
+    r"|accused|thanked|welcomed|asked|promised|pledged|explained|replied|announced"
+    r"|according to|code-?named|named|known as)\b",
+    re.I,
+)
+
+
 def quotes_someone(text: str) -> bool:
     """The sentence has a named person say something: "Raila Odinga called her …"."""
     return bool(_SAYING.search(text)) and names_person(text)

@@ -696,6 +696,11 @@ def test_a_named_building_written_in_lower_case_is_a_place(
             "which us official said aid is a tool of diplomacy",
             "The documents don't say who said this.",
         ),
+        # Obama's trip and the summit are there, but not his words.
+        (
+            "what did obama call africa when he opened the entrepreneurship summit in nairobi",
+            "The documents don't say what obama said.",
+        ),
         # The tariff and Kinyanjui are there, but no sentence says why he thought so.
         (
             "why did kinyanjui say the 10 percent tariff wasnt that bad for kenya",
@@ -755,6 +760,9 @@ def test_a_reason_the_documents_give_gets_no_reason_gap(ask: Ask, question: str)
         ("was meg whitman the first woman us ambassador to kenya", "first"),
         # a misspelt ordinary word is not a word the documents lack
         ("when did kenya oficially become a major non nato ally", "oficially"),
+        # someone reported saying it, or naming it ("code-named KENBOM")
+        ("what did the fbi call the embassy bombing investigation", "said"),
+        ("when did ruto go to china in 2025 and what did he call kenya and china", "said"),
         # a chat word read with the documents' own ("inauguration")
         ("who led biden's delegation to ruto's swearing in", "swearing"),
         ("were kenyan defence ministry ammo crates found at an rsf depot", "ammo"),
