@@ -226,7 +226,8 @@ _ROLE = re.compile(
     r"^\W*(?:and |so )?(?:who (?:is|was|are|were) (?:the )?|which )(?:(\w+)['’]s |(us|american) )?"
     r"(?:[\w-]+ ){0,2}?"
     r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
-    r"|chairman|chairperson|director|governor|administrator|leader)\b",
+    r"|chairman|chairperson|director|governor|administrator|leader|secretary|minister|senator"
+    r"|representative)\b",
     re.I,
 )
 

@@ -696,6 +696,11 @@ def test_a_named_building_written_in_lower_case_is_a_place(
             "which us official said aid is a tool of diplomacy",
             "The documents don't say who said this.",
         ),
+        # US reactions to the protests are there, but no under secretary is named.
+        (
+            "which us under secretary came to kenya in july 2024 about the protests",
+            "The documents don't give a name for this.",
+        ),
         # Obama's trip and the summit are there, but not his words.
         (
             "what did obama call africa when he opened the entrepreneurship summit in nairobi",
