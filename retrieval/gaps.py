@@ -244,7 +244,10 @@ _WHO_SAID = re.compile(
 _WHICH_NUMBER = re.compile(r"\b(which|what) (number|rank)\b", re.I)
 _RANK = re.compile(rf"\b({ORDINALS}|eleventh|twelfth|\w+teenth|\w+tieth|\d+(st|nd|rd|th))\b", re.I)
 # "the first eurobond", not "first-term": answered by a sentence saying what came first.
-_FIRST = re.compile(r"\b(first|earliest|maiden|inaugural|1st)\b(?!-)", re.I)
+_FIRST = re.compile(
+    r"(?<!\bat )\b(first|earliest|maiden|inaugural|1st)\b(?!-)(?! place\b| of all\b| off\b)",
+    re.I,
+)  # not "in the first place", "at first", "first of all"
 # "first" telling when something was done, not which of several: "when it first passed
 # the extension", "when did the push first come out", "which judge put it on hold first".
 _FIRST_DONE = re.compile(

@@ -194,7 +194,8 @@ _DEFINITION = re.compile(
     rf"|^\W*(?:what\s+)?(?P<subject3>[a-z][\w.-]{{1,10}}|(?:[A-Z][\w'’-]*\s+){{1,5}}[A-Z][\w'’-]*)"
     rf"\s+{_EXPANSION}\W*$"
     # the subject typed first: "ieepa what does it stand for"
-    r"|^\W*(?P<subject4>[^?]{2,60}?)\s+what\s+(?:does|do)\s+(?:it|they)\s+(?:stand for|mean)\W*$",
+    r"|^\W*(?P<subject4>[^?]{2,60}?)\s+(?:what\s+(?:does|do)\s+(?:it|they)\s+(?:stand for|mean)"
+    r"|what\s*(?:is|are|was|were|['’]s)\s+(?:it|they|this|that))\W*$",
     re.I,
 )
 

@@ -73,6 +73,7 @@ SPELLING = {
     "fired": "fired dismissed",
     "hurt": "hurt injured",
     "swearing": "swearing inauguration",
+    "sworn": "sworn inauguration",
 }
 
 # Chat shorthand that says nothing about the subject: never read as a misspelt word or

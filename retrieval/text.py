@@ -137,9 +137,18 @@ def _term(word: str) -> str:
     return term
 
 
+def plain_letters(text: str) -> str:
+    """Accents dropped, so "Gómez" and "gomez", "chargé" and "charge" are one word."""
+    if text.isascii():
+        return text
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
 def terms(text: str) -> list[str]:
     """Lower-cased, lightly stemmed word terms for lexical matching, stopwords dropped."""
-    return [t for t in map(_term, _WORD.findall(text.lower())) if t]
+    return [t for t in map(_term, _WORD.findall(plain_letters(text).lower())) if t]
 
 
 @lru_cache(maxsize=8192)
@@ -150,7 +159,7 @@ def term_set(text: str) -> frozenset[str]:
 
 
 def iter_words(text: str) -> Iterator[str]:
-    for m in _WORD.finditer(text):
+    for m in _WORD.finditer(plain_letters(text)):
         yield m.group(0)
 
 

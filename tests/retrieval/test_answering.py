@@ -423,6 +423,7 @@ def test_a_definition_question_says_what_the_thing_is(
         ("kdf stands for", "Kenya Defence Forces"),
         ("ndaa meaning", "National Defense Authorization Act"),
         ("ieepa what does it stand for", "International Emergency Economic Powers Act"),
+        ("ustda what is it", "US Trade and Development Agency"),
     ],
 )
 def test_what_the_letters_stand_for_leads_the_answer(ask: Ask, question: str, letters: str) -> None:
@@ -768,6 +769,8 @@ def test_a_reason_the_documents_give_gets_no_reason_gap(ask: Ask, question: str)
         # someone reported saying it, or naming it ("code-named KENBOM")
         ("what did the fbi call the embassy bombing investigation", "said"),
         ("when did ruto go to china in 2025 and what did he call kenya and china", "said"),
+        # an idiom, not a ranking
+        ("why did kenya send the army into somalia in 2011 in the first place", "first"),
         # a chat word read with the documents' own ("inauguration")
         ("who led biden's delegation to ruto's swearing in", "swearing"),
         ("were kenyan defence ministry ammo crates found at an rsf depot", "ammo"),

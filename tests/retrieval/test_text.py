@@ -148,3 +148,9 @@ def test_of_two_names_with_one_short_form_the_more_used_wins_and_a_tie_is_left_o
 
     assert found["kdf"] == "Kenya Defence Forces"
     assert "abc" not in found
+
+
+def test_accented_and_plain_letters_make_the_same_terms() -> None:
+    """ "gomez" as typed finds "Gómez-Martínez"; "charge d'affaires", "chargé"."""
+    assert terms("Osvaldo Gómez-Martínez") == terms("osvaldo gomez-martinez")
+    assert terms("chargé d’affaires") == terms("charge d'affaires")
