@@ -163,9 +163,12 @@ class AnswerEngine:
         standalone with the history, and never repeats an earlier answer's sentence."""
         started = time.perf_counter()
         self.holder.refresh_if_moved()
-        fixed = self.speller().correct(question)
+        speller = self.speller()
+        fixed = speller.correct(question)
+        # earlier questions read the same way: "late aug 2024" carries "august"
+        earlier = [replace(t, question=speller.correct(t.question)) for t in history]
         spelt = time.perf_counter()
-        query = self.rewriter.rewrite(fixed, history)
+        query = self.rewriter.rewrite(fixed, earlier)
         said = [t.answer for t in history if t.answer]
         answer: Answer = self.chain.invoke({"question": question, "query": query, "said": said})
         timings = {"spell": (spelt - started) * 1000, **answer.timings_ms}

@@ -197,3 +197,14 @@ def test_he_is_answered_about_the_person_the_previous_answer_named(corpus_engine
 
     assert not answer.abstained
     assert "July 2025" in answer.answer.split("[1]")[0]  # Dillard's farewell leads
+
+
+def test_earlier_questions_are_read_with_the_same_spelling_fixes(corpus_engine) -> None:
+    """ "oct 2025" in the earlier question is October 2025: the follow-up carries words
+    the documents use, and finds what is left of the 2028 bond."""
+    history = [Turn("how much of the 2028 eurobond did kenya buy back in oct 2025")]
+
+    answer = corpus_engine.ask("so how much of it is still out there?", history)
+
+    assert not answer.abstained
+    assert "371.6 million" in answer.answer
