@@ -82,15 +82,15 @@ def evidence_gaps(
                 gaps.append(f"{YEAR_GAP} {month} {year} on this.")
     # "was she the first woman in that job" is answered by "only the second woman"
     says_rank = _RANK if analysis.answer_type == "yes_no" else _SAYS_FIRST
-    asked_first = _FIRST.search(own_words(analysis.text))
+    typed = own_words(analysis.text)  # without the subject a follow-up carries in
     if (
-        asked_first
-        and not _FIRST_DONE.search(own_words(analysis.text))
+        _FIRST.search(typed)
+        and not _FIRST_DONE.search(typed)
         and not any(says_rank.search(c.text) for c in chosen)
     ):
         # "when did kenya issue its first eurobond": quotes about a later one mislead
         gaps.append("The documents don't say which was the first.")
-    said = _WHAT_SAID.search(own_words(analysis.text))
+    said = _WHAT_SAID.search(typed)
     speaker = terms(said.group("who")) if said else []  # none for "he": whoever it was
     if (
         said
@@ -252,7 +252,7 @@ _FIRST = re.compile(
 # the extension", "when did the push first come out", "which judge put it on hold first".
 _FIRST_DONE = re.compile(
     r"\bfirst\s+(?:\w+ed|came|come|went|go|met|began|begun|took|made|got|set|ran|won|hit|saw"
-    r"|said|told|put|sent|went)\b|\bfirst\W*$",
+    r"|said|told|put|sent)\b|\bfirst\W*$",
     re.I,
 )
 _SAYS_FIRST = re.compile(
