@@ -20,9 +20,10 @@ from retrieval.compose import ABSTAIN_MESSAGE
 from retrieval.followup import QuestionRewriter
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
-from retrieval.question import Speller, definition_pattern, spelled_out_pattern
+from retrieval.question import definition_pattern, spelled_out_pattern
 from retrieval.retriever import HybridSearch, IndexHolder, IndexView, passage_at
 from retrieval.snapshot import CorpusSnapshot
+from retrieval.spelling import Speller
 from retrieval.store import document_info
 from retrieval.suggestions import followups, starter_prompts
 from retrieval.text import terms

@@ -1,6 +1,17 @@
 """Words as people type them, read as the documents write them: British spellings,
 abbreviations, chat spellings too short for the speller, and chat words for what the
-documents say otherwise (the typed word kept too)."""
+documents say otherwise (the typed word kept too); and the speller that fixes the rest
+against the documents' own words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from retrieval.text import STOPWORDS, terms
 
 # US spellings and common abbreviations users type, in the documents' words.
 SPELLING = {
@@ -82,3 +93,126 @@ CHAT_SHORTHAND = frozenset(
     """imo imho smh tbh idk btw lol fyi afaik iirc ngl tldr asap omg pls plz thx ty np nvm
     wtf brb irl rofl lmao""".split()  # noqa: SIM905
 )
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Words one deletion, insertion, substitution or transposition from word."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }
+
+
+# Endings that make another word of the same root ("mediator", "mediation").
+_DERIVED = re.compile(
+    r"(ors?|ers?|ists?|ions?|ments?|ness|ity|ive|isms?|ians?|ants?|ents?|ary|ory|ing|ed|ly)$"
+)
+
+
+def _derived(word: str, other: str) -> bool:
+    """word and other share all but their last three letters or so and word ends like a
+    derived English word: one root, two words, not a misspelling."""
+    keep = max(4, len(word) - 3)
+    return word[:keep] == other[:keep] and bool(_DERIVED.search(word))
+
+
+def _inflected(word: str, lexicon: frozenset[str]) -> bool:
+    """A regular form of an ordinary word ("stalling" of "stall", "stopped" of "stop",
+    "worried" of "worry"), which the model's word list may hold only as pieces: never a
+    misspelling of a document's word ("stalking")."""
+    for suffix in ("ing", "ed", "es", "s", "er", "ers", "ly"):
+        stem = word.removesuffix(suffix)
+        if stem == word or len(stem) < 3:
+            continue
+        forms = {stem, stem + "e"}
+        if stem[-1] == stem[-2]:
+            forms.add(stem[:-1])  # "stopped": "stop"
+        if stem.endswith("i"):
+            forms.add(stem[:-1] + "y")  # "worried": "worry"
+        if forms & lexicon and not forms & STOPWORDS:  # "whats" is "what's", not a form
+            return True
+    return False
+
+
+class Speller:
+    """Fixes words the documents never use to the nearest word they do (one edit for
+    short words, two for long ones; transpositions count as one)."""
+
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        lexicon: Iterable[str] = (),
+        names: Iterable[str] = (),
+        initialisms: Mapping[str, str] | None = None,
+    ) -> None:
+        """`vocabulary`: the documents' words (corrections go to these), with how often
+        each is used when it is a mapping (of two equally near words, the more used is
+        the fix: "presdent" is "president", not "present"); `lexicon`: ordinary words
+        of the language, never "corrected" ("cops" stays "cops"); `names`: terms the
+        documents only write capitalised, which a word two edits away is not taken
+        for ("abstain" is not "Austin"); `initialisms`: short forms of names the
+        documents only write out ("ndaa": "National Defense Authorization Act"), read as
+        the name when the documents never use the short form."""
+        counts = vocabulary if isinstance(vocabulary, Mapping) else {}
+        self.vocabulary = frozenset(w for w in vocabulary if len(w) > 1)
+        self._counts: Mapping[str, int] = counts
+        self.lexicon = frozenset(lexicon)
+        self.names = frozenset(names)
+        self.initialisms: Mapping[str, str] = initialisms or {}
+        self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
+
+    def fix(self, word: str) -> str:
+        lower = word.lower()
+        mapped = SPELLING.get(lower)
+        if mapped:
+            return mapped
+        if lower in CHAT_SHORTHAND:
+            return word
+        named = self.initialisms.get(lower)
+        if named and not (lower in self.vocabulary or lower in self.lexicon or lower in STOPWORDS):
+            return named
+        if (
+            len(lower) < 4
+            or lower in self.vocabulary
+            or lower in self.lexicon
+            or _inflected(lower, self.lexicon)
+            or lower in STOPWORDS
+            or not lower.isalpha()
+            or not self._choices
+        ):
+            return word
+        limit = 1 if len(lower) <= 5 else 2
+        near = process.extract(
+            lower, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8
+        )
+        if not near:
+            # A misspelt word the documents never use: an ordinary word one edit away
+            # ("oficially", "acutally"), so it is not reported as a word they lack.
+            ordinary = (
+                sorted(w for w in _one_edit(lower) if w in self.lexicon) if len(lower) > 5 else []
+            )
+            return ordinary[0] if len(ordinary) == 1 else word
+        found = min(near, key=lambda m: (m[1], -self._counts.get(m[0], 0), m[0]))
+        if found[1] > 1 and _derived(lower, str(found[0])):
+            return word  # "mediator" is not a misspelt "mediation": another form of it
+        if found[1] > 1:
+            # A word of the language one edit away is what was meant: "colateral" is
+            # "collateral" (which no document uses), not "bilateral" (two edits).
+            nearer = sorted(w for w in _one_edit(lower) if w in self.lexicon)
+            if nearer:
+                return nearer[0]
+            if terms(found[0])[:1] and terms(found[0])[0] in self.names:
+                return word  # a real word the model doesn't know, not a misspelt name
+        return str(found[0])
+
+    def correct(self, text: str) -> str:
+        """text with misspelt words replaced (case of the rest kept)."""
+        return re.sub(
+            r"[A-Za-z][A-Za-z.'’-]*[A-Za-z]|[A-Za-z]", lambda m: self.fix(m.group(0)), text
+        )

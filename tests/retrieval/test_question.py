@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from retrieval.loaders import load_document
-from retrieval.question import Speller, analyse, answer_type, spelled_out_pattern, split_parts
-from retrieval.spelling import SPELLING
+from retrieval.question import analyse, answer_type, spelled_out_pattern, split_parts
+from retrieval.spelling import SPELLING, Speller
 from retrieval.text import STOPWORDS, iter_words
 
 CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
