@@ -55,6 +55,12 @@ SPELLING = {
     "econ": "economy",
     "stats": "statistics",
     "rn": "now",
+    "yr": "year",
+    "yrs": "years",
+    "mths": "months",
+    "hrs": "hours",
+    "wk": "week",
+    "wks": "weeks",
     "n": "and",
     "r": "are",
     "u": "you",
@@ -195,7 +201,7 @@ class Speller:
             # A misspelt word the documents never use: an ordinary word one edit away
             # ("oficially", "acutally"), so it is not reported as a word they lack.
             ordinary = (
-                sorted(w for w in _one_edit(lower) if w in self.lexicon) if len(lower) > 5 else []
+                sorted(w for w in _one_edit(lower) if w in self.lexicon) if len(lower) >= 5 else []
             )
             return ordinary[0] if len(ordinary) == 1 else word
         found = min(near, key=lambda m: (m[1], -self._counts.get(m[0], 0), m[0]))
