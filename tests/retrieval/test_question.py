@@ -300,6 +300,7 @@ def test_a_whole_question_is_fixed_word_by_word(speller: Speller) -> None:
         ("whats power africa", "what's power africa", "definition"),
         ("ruto sworn in date", "ruto sworn inauguration in date", "date"),
         ("us health money over 25 yrs", "us health money over 25 years", "other"),
+        ("is the case still goin on", "is the case still going on", "yes_no"),
         ("wat did mudavadi n rubio agree", "what did mudavadi and rubio agree", "other"),
         ("which countries r in the mission", "which countries are in the mission", "list"),
         # one edit from "with" too, which the documents use far more
