@@ -95,7 +95,7 @@ def evidence_gaps(
     if (
         said
         and speaker
-        and not any(REPORTS.search(c.text) and _holds_any(speaker, c.terms) for c in chosen)
+        and not any(REPORTS.search(c.text) and _any_held(speaker, c.terms) for c in chosen)
     ):
         # "what did obama call africa": the words of someone the quotes never report
         gaps.append(f"The documents don't say what {said.group('who')} said.")
@@ -277,13 +277,6 @@ _SAY_MISSING = {"a speaker": "The documents don't say who said this."}
 _OWN = 0.6  # share of a date question's own words a dated sentence must hold
 # Parts whose answer the checks below look for by kind.
 _TYPED = frozenset({"date", "number", "place"})
-
-
-def _holds_any(words: Sequence[str], have: set[str]) -> bool:
-    """One of the words, or one sharing its first five letters, is among the sentence's
-    ("kenyan" for "kenya")."""
-    short = {t[:5] for t in have}
-    return any(w[:5] in short for w in words)
 
 
 def _holds_most(words: Sequence[str], have: set[str]) -> bool:

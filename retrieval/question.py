@@ -179,6 +179,8 @@ class QuestionAnalysis:
     terms: tuple[str, ...] = ()
 
 
+# A name of two to six capitalised words: a short form the speller wrote out.
+_WRITTEN_OUT = r"(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*"
 # Asking what an abbreviation's letters stand for.
 _EXPANSION = r"(?:stands? for|is short for|short for|full form|acronym|abbreviation|meaning|means)"
 _DEFINITION = re.compile(
@@ -186,7 +188,7 @@ _DEFINITION = re.compile(
     r"\s*\??\s*$|^\W*what does (?P<subject2>.{2,40}?) (?:stand for|mean)\W*$"
     # "agoa stands for?", "what pepfar stands for", "sgr full form", and a short form the
     # speller wrote out ("Kenya Defence Forces stands for")
-    rf"|^\W*(?:what\s+)?(?P<subject3>[a-z][\w.-]{{1,10}}|(?:[A-Z][\w'’-]*\s+){{1,5}}[A-Z][\w'’-]*)"
+    rf"|^\W*(?:what\s+)?(?P<subject3>[a-z][\w.-]{{1,10}}|{_WRITTEN_OUT})"
     rf"\s+{_EXPANSION}\W*$"
     # the subject typed first: "ieepa what does it stand for"
     r"|^\W*(?P<subject4>[^?]{2,60}?)\s+(?:what\s+(?:does|do)\s+(?:it|they)\s+(?:stand for|mean)"
@@ -230,7 +232,7 @@ def spelled_out_pattern(question: str) -> re.Pattern[str] | None:
     """For "what is pepfar?" (one short word, as abbreviations are typed), a pattern
     matching the sentence that spells it out: "… Emergency Plan for AIDS Relief (PEPFAR)"."""
     subject = _defined_subject(question)
-    if re.fullmatch(r"(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*", subject):
+    if re.fullmatch(_WRITTEN_OUT, subject):
         # a short form the speller wrote out from the documents' own name for it
         return re.compile(rf"\b{re.escape(subject)}\b")
     if not re.fullmatch(r"[A-Za-z]{2,8}", subject):

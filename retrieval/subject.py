@@ -13,7 +13,7 @@ from retrieval.followup import own_words
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
 from retrieval.sentences import Candidate
-from retrieval.text import term_set, terms
+from retrieval.text import CAPITALISED_RUN, initials, term_set, terms
 
 
 def known_terms(cand: Candidate) -> set[str]:
@@ -149,16 +149,13 @@ def _initialled(text: str, words: Sequence[str]) -> set[str]:
     if not shorts:
         return set()
     out: set[str] = set()
-    for run in _CAPITALISED_RUN.finditer(text):
-        initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
-        out.update(s for s in shorts if s in initials)
+    for run in CAPITALISED_RUN.finditer(text):
+        letters = initials(run.group(0).split())
+        out.update(s for s in shorts if s in letters)
     return out
 
 
 RARE_NAME_IDF = 0.5
-# Capitalised words in a row, with the small words a full name holds ("Office of the
-# United States Trade Representative").
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][\w'’-]*)+")
 _LETTERS = re.compile(r"\b[A-Z]{3,6}\b")
 _MONTH_TERMS = frozenset(
     terms(
