@@ -24,6 +24,7 @@ import numpy as np
 from retrieval.asked import Asked
 from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
+from retrieval.mentions import holds_month, typed_months
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     FILLERS,
@@ -36,6 +37,7 @@ from retrieval.sentences import (
     ALTERNATIVE,
     ANNOUNCES,
     DEPENDENT_START,
+    YEAR,
     Candidate,
     answers,
     candidates,
@@ -70,6 +72,10 @@ class ComposeParams:
     summary_sentences: int = 6
     unknown_name_penalty: float = 0.2
     type_bonus: float = 0.16
+    # Choosing the leading sentence, one dated to a year the question names counts this
+    # much more, and as much again if it holds the month named with it ("why did sudan
+    # recall its envoy in jan 2024": the January 2024 recall, not February 2025's).
+    lead_when_credit: float = 0.05
     followup_own_weight: float = 0.5  # a follow-up's own words vs the carried subject
     # Choosing the leading sentence, a question term found only in the passage's section
     # heading counts this much (a sentence saying "Westgate" beats a sentence in
@@ -246,6 +252,7 @@ class Answerer:
         # carried in from earlier turns, as in `score`; read once, not per sentence.
         own_terms = _follow_up_terms(part.text)
         w = self.params.followup_own_weight
+        when = _When.read(part.text)
 
         def key(c: Candidate) -> tuple[bool, float]:
             cov = self.coverage(part.terms, c, idf, heading=heading)
@@ -253,7 +260,8 @@ class Answerer:
                 cov = (1 - w) * cov + w * self.coverage(own_terms, c, idf, heading=heading)
             says = answers(part.answer_type, c.text, part.text)
             says = says and not (ANNOUNCES.match(c.text) or ALTERNATIVE.match(c.text))
-            return (says, c.score + 0.25 * cov)
+            dated = self.params.lead_when_credit * when.held(c.text)
+            return (says, c.score + 0.25 * cov + dated)
 
         return max(close, key=key)
 
@@ -310,6 +318,24 @@ class Answerer:
                 continue
             add(cand)
         return chosen[: limit + 1]
+
+
+@dataclass(frozen=True)
+class _When:
+    """The years a question (or part) names, and the months typed with them."""
+
+    years: frozenset[str]
+    months: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def read(cls, text: str) -> _When:
+        return cls(frozenset(YEAR.findall(text)), typed_months(text))
+
+    def held(self, text: str) -> int:
+        """0 to 2: the sentence holds a year asked (1), and a month asked with it (2)."""
+        if not self.years or not self.years & set(YEAR.findall(text)):
+            return 0
+        return 1 + any(holds_month(text, m, y) for m, y in self.months)
 
 
 def _follow_up_terms(text: str) -> tuple[str, ...]:

@@ -957,3 +957,18 @@ def test_odd_questions_get_an_answer_or_a_decline_never_an_error(ask: Ask, quest
     answer = ask(question)
 
     assert answer.abstained or answer.citations, describe(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "dated"),
+    [
+        # Two recalls of Sudan's envoy: January 2024 and February 2025.
+        ("why did sudan recall its envoy from kenya in jan 2024", "January 2024"),
+        # Apparel exports: KSh 50.8 billion in 2023, about $470 million in 2024.
+        ("kenya apparel exports to us 2024 value", "2024"),
+    ],
+)
+def test_the_lead_is_dated_to_the_year_and_month_asked(ask: Ask, question: str, dated: str) -> None:
+    answer = ask(question)
+
+    assert dated in quoted(answer)[0][0], describe(answer)
