@@ -187,7 +187,7 @@ def stated(text: str) -> frozenset[str]:
 
 def answers(answer_type: str, text: str, question: str) -> bool:
     """Whether the sentence holds what the question asks for and does not already say:
-    a date, figure or name that is not in the question itself."""
+    a date, figure or name that is not in the question itself (two names for a list)."""
     if not holds(answer_type, text):
         return False
     asked = question.lower()
@@ -196,10 +196,14 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         return any(f.lower() not in asked for f in found)
     if answer_type == "number":  # a figure the question does not give ("11 of the 16")
         return bool(_figures(_bare(text)) - _figures(asked))
-    if answer_type in ("person", "organisation"):
+    if answer_type in ("person", "organisation", "list"):
         names = [m.group(0) for m in NAME.finditer(text)]
         names += re.findall(r"\b[A-Z]{2,}\b", text) + _opening_name(text)
-        return any(not all(w.lower() in asked for w in n.split()) for n in names)
+        if answer_type == "list":  # "China and the Russian Federation abstained"
+            names += re.findall(rf"(?<!^)\b(?!(?:{MONTHS})\b)[A-Z][a-z]+", text)
+        new = {n for n in names if not all(w.lower() in asked for w in n.split())}
+        # "which countries signed …": a list names at least two things the question lacks
+        return len(new) >= (2 if answer_type == "list" else 1)
     if answer_type == "place":  # "at Olkaria", "in Nyeri": a place the question lacks
         places = [a or b for a, b in _PLACE.findall(text)]
         return any(p.lower() not in asked for p in places)

@@ -972,3 +972,12 @@ def test_the_lead_is_dated_to_the_year_and_month_asked(ask: Ask, question: str, 
     answer = ask(question)
 
     assert dated in quoted(answer)[0][0], describe(answer)
+
+
+def test_a_which_list_question_leads_with_a_sentence_naming_several(ask: Ask) -> None:
+    """ "which countries signed …" is answered by the sentence listing them, not by the
+    one saying that 12 diplomatic missions issued the statement."""
+    answer = ask("which countries signed the june 2025 protest statement alongside the us")
+
+    lead = quoted(answer)[0][0]
+    assert "United Kingdom" in lead and "Germany" in lead, describe(answer)
