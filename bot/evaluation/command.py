@@ -48,6 +48,9 @@ def render_report(own: EvalReport | None, external: ExternalReport | None) -> st
             ("answers citing one section twice", str(e.duplicate_citation_answers)),
             ("ask latency p50", f"{e.latency_ms_p50:.1f} ms"),
         ]
+    if external is not None and external.by_style:
+        rows.append(("EXTERNAL SET BY STYLE OF QUESTION", ""))
+        rows += [(f"  {style}", _tallied(c)) for style, c in sorted(external.by_style.items())]
     width = max(len(r[0]) for r in rows)
     lines = [f"{name:<{width}}  {value}".rstrip() for name, value in rows]
     for title, report in (("project set", own), ("external set", external)):
@@ -58,6 +61,18 @@ def render_report(own: EvalReport | None, external: ExternalReport | None) -> st
                     f"  {f['id']}: {f['problem']}: {f.get('question', '')} -> {f['answer'][:120]}"
                 )
     return "\n".join(lines)
+
+
+def _tallied(c: dict[str, int]) -> str:
+    """ "covered 78/99 correct (62 first) · not covered 93/114 honest" """
+    out = []
+    if c["covered"]:
+        out.append(f"covered {c['correct']}/{c['covered']} correct ({c['first']} first)")
+    if c["uncovered"]:
+        out.append(f"not covered {c['honest']}/{c['uncovered']} honest")
+    if c["off_topic"]:
+        out.append(f"off topic {c['declined']}/{c['off_topic']} declined")
+    return " · ".join(out)
 
 
 def run_eval(engine: Any, directory: Path, root: Path) -> tuple[EvalReport, ExternalReport]:

@@ -6,6 +6,9 @@ sentence should carry the first, and a hedge or gap line on one is counted
 not covered ones must be declined or answered with the gap named; off-topic ones
 declined. Across all: no quoted sentence about the documents themselves, no
 section cited twice.
+
+The same figures are kept per style of question ("typo", "two-part", "follow-up"…)
+and per batch file, so a weak kind of question or a new held-out batch shows.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ class ExternalReport:
     duplicate_citation_answers: int = 0
     latency_ms_p50: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    # style or batch -> counts: covered, correct, first, uncovered, honest, off_topic, declined
+    by_style: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_batch: dict[str, dict[str, int]] = field(default_factory=dict)
 
     FIGURES = (
         "covered_correct",
@@ -65,8 +71,21 @@ class ExternalReport:
             "follow_ups": self.follow_ups,
             **self.figures(),
             "latency_ms_p50": round(self.latency_ms_p50, 2),
+            "by_style": self.by_style,
+            "by_batch": self.by_batch,
             "failures": self.failures,
         }
+
+    def tally(self, q: ExternalQuestion, **counts: int) -> None:
+        """Add one question's outcome to its style's and its batch's counts."""
+        style = (q.style or "plain").lower().replace("_", "-")
+        for table, key in ((self.by_style, style), (self.by_batch, q.batch)):
+            row = table.setdefault(key, dict.fromkeys(_TALLY, 0))
+            for name, value in counts.items():
+                row[name] += value
+
+
+_TALLY = ("covered", "correct", "first", "uncovered", "honest", "off_topic", "declined")
 
 
 def _miss(report: ExternalReport, q: ExternalQuestion, problem: str, answer: Answer) -> None:
@@ -104,8 +123,10 @@ def evaluate_external(engine: Asks, questions: list[ExternalQuestion]) -> Extern
             if q.history:
                 report.follow_ups += 1
                 follow_ok += ok
-            if ok and q.key_facts and facts_present(first_sentence(answer), q.key_facts[:1]):
-                first += 1
+            opening = first_sentence(answer)
+            led = ok and bool(q.key_facts) and facts_present(opening, q.key_facts[:1])
+            first += led
+            report.tally(q, covered=1, correct=ok, first=led)
             if not ok:
                 problem = "declined" if answer.abstained else "key facts missing"
                 _miss(report, q, problem, answer)
@@ -113,11 +134,13 @@ def evaluate_external(engine: Asks, questions: list[ExternalQuestion]) -> Extern
             report.uncovered += 1
             ok = answer.abstained or bool(answer.gaps)
             honest += ok
+            report.tally(q, uncovered=1, honest=ok)
             if not ok:
                 _miss(report, q, "answered without naming what is not covered", answer)
         else:
             report.off_topic += 1
             declined += answer.abstained
+            report.tally(q, off_topic=1, declined=answer.abstained)
             if not answer.abstained:
                 _miss(report, q, "answered an off-topic question", answer)
     report.covered_correct = correct / max(report.covered, 1)

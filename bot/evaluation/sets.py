@@ -49,6 +49,7 @@ class ExternalQuestion:
     covered_facts: tuple[tuple[str, ...], ...] = ()
     history: tuple[Turn, ...] = ()
     sources: tuple[str, ...] = field(default_factory=tuple)
+    batch: str = ""  # the file it came from, without .jsonl
 
 
 def _lines(path: Path) -> list[tuple[int, dict]]:
@@ -104,6 +105,7 @@ def load_external(directory: Path) -> list[ExternalQuestion]:
                         covered_facts=_groups(d.get("covered_facts")),
                         history=history,
                         sources=tuple(d.get("label_source") or ()),
+                        batch=path.stem,
                     )
                 )
             except KeyError as exc:

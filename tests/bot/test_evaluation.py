@@ -109,3 +109,48 @@ def test_a_hedged_answer_to_a_covered_question_is_correct_but_not_plain() -> Non
     report = evaluate_external(engine, questions)
 
     assert (report.covered_correct, report.covered_plain) == (1.0, 0.5)
+
+
+def test_the_external_report_counts_each_style_and_batch_on_its_own(tmp_path: Path) -> None:
+    from bot.evaluation.command import render_report
+    from bot.evaluation.external import evaluate_external
+
+    (tmp_path / "external").mkdir()
+    lines = {
+        "batch_a": [
+            {"id": "a1", "question": "wen?", "label": "covered", "style": "typo",
+             "key_facts": [["2024"]]},
+            {"id": "a2", "question": "who?", "label": "covered", "style": "typo",
+             "key_facts": [["Tai"]]},
+        ],
+        "batch_b": [
+            {"id": "b1", "question": "did it?", "label": "not_covered", "style": "yes_no"},
+            {"id": "b2", "question": "pasta?", "label": "off_topic", "style": "off-topic"},
+        ],
+    }  # fmt: skip
+    for name, rows in lines.items():
+        text = "".join(json.dumps(r) + "\n" for r in rows)
+        (tmp_path / "external" / f"{name}.jsonl").write_text(text)
+    declined = Answer("q", "I couldn't find an answer.", abstained=True)
+    engine = _Replies(
+        {
+            "wen?": Answer("wen?", "It happened in 2024. [1]", [citation(1, "A")]),
+            "who?": declined,
+            "did it?": Answer("did it?", "Yes, it did. [1]", [citation(1, "A")]),
+            "pasta?": declined,
+        }
+    )
+
+    report = evaluate_external(engine, load_external(tmp_path))
+
+    assert report.by_style["typo"] == {
+        "covered": 2, "correct": 1, "first": 1, "uncovered": 0, "honest": 0,
+        "off_topic": 0, "declined": 0,
+    }  # fmt: skip
+    yes_no, batch_a, batch_b = report.by_style["yes-no"], *report.by_batch.values()
+    assert (yes_no["uncovered"], yes_no["honest"]) == (1, 0)
+    assert (batch_a["covered"], batch_b["declined"]) == (2, 1)
+    assert report.to_dict()["by_style"] == report.by_style
+    table = render_report(None, report)
+    assert "typo" in table and "covered 1/2 correct (1 first)" in table
+    assert "not covered 0/1 honest" in table and "off topic 1/1 declined" in table
