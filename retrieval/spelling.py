@@ -149,6 +149,17 @@ def _inflected(word: str, lexicon: frozenset[str]) -> bool:
     return False
 
 
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def _vowels_dropped(typed: str, word: str) -> bool:
+    """typed is word with vowels left out, as quick typists write ("stnd": "stand")."""
+    if len(word) <= len(typed) or _VOWELS.sub("", typed) != _VOWELS.sub("", word):
+        return False
+    rest = iter(word)
+    return all(c in rest for c in typed)  # typed is a subsequence of word
+
+
 class Speller:
     """Fixes words the documents never use to the nearest word they do (one edit for
     short words, two for long ones; transpositions count as one)."""
@@ -175,6 +186,11 @@ class Speller:
         self.names = frozenset(names)
         self.initialisms: Mapping[str, str] = initialisms or {}
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
+        # Words by their consonants, to read words typed without vowels ("prsdnt").
+        self._skeletons: dict[str, list[str]] = {}
+        for w in self.vocabulary | self.lexicon:
+            if len(w) >= 4 and w.isalpha() and w not in STOPWORDS:
+                self._skeletons.setdefault(_VOWELS.sub("", w), []).append(w)
 
     def fix(self, word: str) -> str:
         lower = word.lower()
@@ -196,6 +212,9 @@ class Speller:
             or not self._choices
         ):
             return word
+        unvowelled = self._unvowelled(lower)
+        if unvowelled:
+            return unvowelled
         limit = 1 if len(lower) <= 5 else 2
         near = process.extract(
             lower, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8
@@ -219,6 +238,19 @@ class Speller:
             if terms(found[0])[:1] and terms(found[0])[0] in self.names:
                 return word  # a real word the model doesn't know, not a misspelt name
         return str(found[0])
+
+    def _unvowelled(self, lower: str) -> str | None:
+        """The word typed without its vowels ("prsdnt", "stnds", "trps"): the most used
+        word of those consonants, or None for a word with vowels or a tie."""
+        if len(_VOWELS.findall(lower)) > 1:
+            return None
+        same = self._skeletons.get(_VOWELS.sub("", lower), ())
+        found = [w for w in same if _vowels_dropped(lower, w)]
+        # the most used, then the one needing fewest vowels ("stand", not "stained")
+        ranked = sorted((-self._counts.get(w, 0), len(w), w) for w in found)
+        if not ranked or (len(ranked) > 1 and ranked[0][:2] == ranked[1][:2]):
+            return None
+        return ranked[0][2]
 
     def correct(self, text: str) -> str:
         """text with misspelt words replaced (case of the rest kept)."""

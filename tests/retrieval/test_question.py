@@ -389,6 +389,23 @@ def test_a_misspelt_word_no_document_uses_becomes_the_ordinary_word_one_edit_awa
     assert speller.fix("wether") == "wether"  # "whether" or "weather": not clear
 
 
+def test_a_word_typed_without_its_vowels_is_read_in_full() -> None:
+    """Quick typists drop vowels: "prsdnt" is three edits from "president" but has its
+    consonants in order; "stnd" is "stand" (an ordinary word), not the document word
+    "send" one edit away; the most used word of those consonants wins, and a word typed
+    with its vowels or an even tie is left alone."""
+    speller = Speller(
+        Counter({"president": 40, "present": 3, "send": 9, "troops": 12, "trips": 2}),
+        lexicon={"stand", "stained", "stands", "mat", "mate"},
+    )
+
+    assert speller.correct("prsdnt ruto") == "president ruto"
+    assert speller.fix("stnd") == "stand"
+    assert speller.fix("stnds") == "stands"
+    assert speller.fix("trps") == "troops"
+    assert speller.fix("prsent") == "present"  # one vowel missing, one edit: the near word
+
+
 def test_a_word_two_edits_from_a_name_is_not_taken_for_it() -> None:
     """ "abstain" is two edits from "Austin" (a name in the documents); "whitmen" is one
     from "Whitman" and is fixed."""
