@@ -84,6 +84,13 @@ SPELLING = {
     "goin": "going",
     "actualy": "actually",
     "realy": "really",
+    "b4": "before",
+    "vp": "vice president",
+    "wth": "with",
+    "mch": "much",
+    "thru": "through",
+    "cuz": "because",
+    "coz": "because",
     "usd": "dollars",
     "bn": "billion",
     "mn": "million",
@@ -255,5 +262,7 @@ class Speller:
     def correct(self, text: str) -> str:
         """text with misspelt words replaced (case of the rest kept)."""
         return re.sub(
-            r"[A-Za-z][A-Za-z.'’-]*[A-Za-z]|[A-Za-z]", lambda m: self.fix(m.group(0)), text
+            r"\b[A-Za-z]+\d\b(?!-)|[A-Za-z][A-Za-z.'’-]*[A-Za-z]|[A-Za-z]",  # "b4" too
+            lambda m: self.fix(m.group(0)),
+            text,
         )

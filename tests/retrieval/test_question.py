@@ -303,6 +303,8 @@ def test_a_whole_question_is_fixed_word_by_word(speller: Speller) -> None:
         ("is the case still goin on", "is the case still going on", "yes_no"),
         ("wat did mudavadi n rubio agree", "what did mudavadi and rubio agree", "other"),
         ("which countries r in the mission", "which countries are in the mission", "list"),
+        ("what did whitman run b4 kenya", "what did whitman run before kenya", "other"),
+        ("when did the vp visit", "when did the vice president visit", "date"),
         # one edit from "with" too, which the documents use far more
         (
             "wich gang killed the first kenyan officer",
