@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -156,12 +157,16 @@ def _inflected(word: str, lexicon: frozenset[str]) -> bool:
     return False
 
 
-_VOWELS = re.compile(r"[aeiou]")
+_NO_VOWELS = str.maketrans("", "", "aeiou")
+
+
+def _consonants(word: str) -> str:
+    return word.translate(_NO_VOWELS)
 
 
 def _vowels_dropped(typed: str, word: str) -> bool:
     """typed is word with vowels left out, as quick typists write ("stnd": "stand")."""
-    if len(word) <= len(typed) or _VOWELS.sub("", typed) != _VOWELS.sub("", word):
+    if len(word) <= len(typed) or _consonants(typed) != _consonants(word):
         return False
     rest = iter(word)
     return all(c in rest for c in typed)  # typed is a subsequence of word
@@ -193,11 +198,16 @@ class Speller:
         self.names = frozenset(names)
         self.initialisms: Mapping[str, str] = initialisms or {}
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
-        # Words by their consonants, to read words typed without vowels ("prsdnt").
-        self._skeletons: dict[str, list[str]] = {}
+
+    @cached_property
+    def _skeletons(self) -> dict[str, list[str]]:
+        """Words by their consonants, to read words typed without vowels ("prsdnt");
+        built at the first such word."""
+        out: dict[str, list[str]] = {}
         for w in self.vocabulary | self.lexicon:
             if len(w) >= 4 and w.isalpha() and w not in STOPWORDS:
-                self._skeletons.setdefault(_VOWELS.sub("", w), []).append(w)
+                out.setdefault(_consonants(w), []).append(w)
+        return out
 
     def fix(self, word: str) -> str:
         lower = word.lower()
@@ -249,9 +259,9 @@ class Speller:
     def _unvowelled(self, lower: str) -> str | None:
         """The word typed without its vowels ("prsdnt", "stnds", "trps"): the most used
         word of those consonants, or None for a word with vowels or a tie."""
-        if len(_VOWELS.findall(lower)) > 1:
+        if len(lower) - len(_consonants(lower)) > 1:
             return None
-        same = self._skeletons.get(_VOWELS.sub("", lower), ())
+        same = self._skeletons.get(_consonants(lower), ())
         found = [w for w in same if _vowels_dropped(lower, w)]
         # the most used, then the one needing fewest vowels ("stand", not "stained")
         ranked = sorted((-self._counts.get(w, 0), len(w), w) for w in found)
