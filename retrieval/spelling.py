@@ -174,7 +174,8 @@ def _vowels_dropped(typed: str, word: str) -> bool:
 
 class Speller:
     """Fixes words the documents never use to the nearest word they do (one edit for
-    short words, two for long ones; transpositions count as one)."""
+    short words, two for long ones; transpositions count as one), and a word typed
+    without its vowels to the word of those consonants ("prsdnt": "president")."""
 
     def __init__(
         self,
