@@ -148,8 +148,12 @@ def _inflected(word: str, lexicon: frozenset[str]) -> bool:
         if stem == word or len(stem) < 3:
             continue
         forms = {stem, stem + "e"}
-        if stem[-1] == stem[-2]:
-            forms.add(stem[:-1])  # "stopped": "stop"
+        base = stem[:-1]
+        short_vowel = len(base) >= 3 and base[-2] in "aeiou" and base[-3] not in "aeiou"
+        if stem[-1] == stem[-2] and short_vowel:
+            # "stopped": "stop" (one short vowel before the doubled letter), but
+            # "trainning" is a misspelt "training", not a form of "train"
+            forms.add(base)
         if stem.endswith("i"):
             forms.add(stem[:-1] + "y")  # "worried": "worry"
         if forms & lexicon and not forms & STOPWORDS:  # "whats" is "what's", not a form

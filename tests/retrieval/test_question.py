@@ -358,6 +358,15 @@ def test_a_regular_form_of_an_ordinary_word_is_not_a_misspelling() -> None:
     assert speller.fix("stallng") == "stalling"
 
 
+def test_a_letter_doubled_after_two_vowels_is_a_misspelling_not_a_form() -> None:
+    """ "stopped" doubles the p after one short vowel; "trainning" doubles the n after
+    "ai", which English never does: a misspelt "training", not a form of "train"."""
+    speller = Speller({"training", "kenya"}, lexicon={"train", "stop"})
+
+    assert speller.fix("trainning") == "training"
+    assert speller.fix("stopped") == "stopped"
+
+
 def test_a_short_form_the_documents_never_use_is_read_as_the_name_they_write_out() -> None:
     """ "kdf" is "Kenya Defence Forces" when the documents only write the name; a short
     form the documents use ("gsf"), an ordinary word ("pen") and chat shorthand ("smh")
