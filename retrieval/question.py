@@ -156,7 +156,7 @@ FRAMING = frozenset(
     terms(
         "tell talk happen happened thing things get got go going make made like new info "
         "information details detail anything something much many kind sort way ways "
-        f"mean means meaning {_CHAT} know known "
+        f"mean means meaning {_CHAT} know known even anyway basically honestly "
         "current currently now still today latest recent recently time times"
     )
 )
@@ -199,7 +199,7 @@ _DEFINITION = re.compile(
 
 def _defined_subject(question: str) -> str:
     """X of "what is X?" / "what does X stand for?", or ""."""
-    m = _DEFINITION.match(question.strip())
+    m = _DEFINITION.match(plain_ask(question))
     if not m:
         return ""
     found = m.group("subject") or m.group("subject2") or m.group("subject3") or m.group("subject4")
@@ -240,7 +240,22 @@ def spelled_out_pattern(question: str) -> re.Pattern[str] | None:
     return re.compile(rf"\(\s*{re.escape(subject)}s?\s*\)", re.I)  # "(EPZs)" spells out "epz"
 
 
+# Chat words that frame a question without changing what it asks: "what exactly is
+# agoa", "so what is pepfar", "what even is the gsf", "agoa - what is it exactly".
+_ASIDES = re.compile(
+    r"\b(exactly|actually|basically|really|even|anyway|again|honestly|just)\b|^\W*(so|ok|okay)\b"
+    r"|\s+[-–—]+(?=\s)",
+    re.I,
+)
+
+
+def plain_ask(text: str) -> str:
+    """The question without its chat asides."""
+    return " ".join(_ASIDES.sub(" ", text).split())
+
+
 def answer_type(text: str) -> str:
+    text = plain_ask(text)
     for name, pattern in _TYPES:
         if pattern.search(text):
             return name

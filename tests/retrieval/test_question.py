@@ -358,6 +358,25 @@ def test_a_regular_form_of_an_ordinary_word_is_not_a_misspelling() -> None:
     assert speller.fix("stallng") == "stalling"
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("what exactly is agoa", "definition"),
+        ("agoa - what is it exactly", "definition"),
+        ("so what is pepfar", "definition"),
+        ("what even is the gsf", "definition"),
+        ("how much exactly did the us pay", "number"),
+    ],
+)
+def test_chat_asides_do_not_change_what_is_asked(question: str, kind: str) -> None:
+    """ "exactly", "even", a leading "so" or a dash frame the question; the subject is
+    still what is defined, and the aside is not a term to look for."""
+    analysis = analyse(question)
+
+    assert analysis.answer_type == kind
+    assert not {"exactly", "even", "so"} & set(analysis.terms)
+
+
 def test_a_letter_doubled_after_two_vowels_is_a_misspelling_not_a_form() -> None:
     """ "stopped" doubles the p after one short vowel; "trainning" doubles the n after
     "ai", which English never does: a misspelt "training", not a form of "train"."""
