@@ -152,17 +152,18 @@ _PART_SPLIT = re.compile(
 )
 # Words a question uses to ask, not to say what it is about.
 _CHAT = "exactly really actually please thanks hey hi"
+_HEDGES = "basically anyway honestly"  # no topic, and no framing either
 FRAMING = frozenset(
     terms(
         "tell talk happen happened thing things get got go going make made like new info "
         "information details detail anything something much many kind sort way ways "
-        f"mean means meaning {_CHAT} know known even anyway basically honestly "
+        f"mean means meaning {_CHAT} {_HEDGES} know known even "
         "current currently now still today latest recent recently time times"
     )
 )
 _ASKS_LETTERS = re.compile(r"\b(stands? for|full form|short for)\b", re.I)
 # Chat fillers that say nothing about the topic ("what did the waiver actually cover").
-FILLERS = frozenset(terms(f"{_CHAT} basically ok okay anyway honestly"))
+FILLERS = frozenset(terms(f"{_CHAT} {_HEDGES} ok okay"))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 
 from retrieval.models import Citation, Passage
 from retrieval.safety import classify, source_hosts
-from retrieval.text import STOPWORDS, sentence_spans, terms
+from retrieval.text import STOPWORDS, proper_nouns, sentence_spans, terms
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 FULL_DATE = re.compile(rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b")
@@ -177,6 +177,7 @@ def _figures(text: str) -> frozenset[str]:
 
 
 _MONTH = re.compile(rf"\b({MONTHS})\b")
+_MONTH_NAMES = frozenset(MONTHS.split("|"))
 
 
 @lru_cache(maxsize=_CACHED)
@@ -200,7 +201,7 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         names = [m.group(0) for m in NAME.finditer(text)]
         names += re.findall(r"\b[A-Z]{2,}\b", text) + _opening_name(text)
         if answer_type == "list":  # "China and the Russian Federation abstained"
-            names += re.findall(rf"(?<!^)\b(?!(?:{MONTHS})\b)[A-Z][a-z]+", text)
+            names += [w for w in proper_nouns(text) if w not in _MONTH_NAMES]
         new = {n for n in names if not all(w.lower() in asked for w in n.split())}
         # "which countries signed …": a list names at least two things the question lacks
         return len(new) >= (2 if answer_type == "list" else 1)

@@ -168,12 +168,10 @@ def _consonants(word: str) -> str:
     return word.translate(_NO_VOWELS)
 
 
-def _vowels_dropped(typed: str, word: str) -> bool:
-    """typed is word with vowels left out, as quick typists write ("stnd": "stand")."""
-    if len(word) <= len(typed) or _consonants(typed) != _consonants(word):
-        return False
+def _left_out_of(typed: str, word: str) -> bool:
+    """typed is word with letters left out, keeping its order ("stnd": "stand")."""
     rest = iter(word)
-    return all(c in rest for c in typed)  # typed is a subsequence of word
+    return len(word) > len(typed) and all(c in rest for c in typed)
 
 
 class Speller:
@@ -266,8 +264,9 @@ class Speller:
         word of those consonants, or None for a word with vowels or a tie."""
         if len(lower) - len(_consonants(lower)) > 1:
             return None
+        # same consonants, so only vowels were left out
         same = self._skeletons.get(_consonants(lower), ())
-        found = [w for w in same if _vowels_dropped(lower, w)]
+        found = [w for w in same if _left_out_of(lower, w)]
         # the most used, then the one needing fewest vowels ("stand", not "stained")
         ranked = sorted((-self._counts.get(w, 0), len(w), w) for w in found)
         if not ranked or (len(ranked) > 1 and ranked[0][:2] == ranked[1][:2]):
