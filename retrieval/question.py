@@ -216,10 +216,12 @@ def definition_pattern(question: str) -> re.Pattern[str] | None:
     x = re.escape(subject)
     return re.compile(
         rf"\({x}s?\)|^(the\s+)?{x},?\s+(is|are|was|were)\s+(a|an|the)\b|^(the\s+)?{x} stands for"
-        rf"|\b(known as|called) {x}\b"
+        rf"|\b(known as|called) (the )?{x}\b"
         # "Section 122 of the Trade Act of 1974, which allows …", "Power Africa, a US …";
         # not a longer name ending in it ("Shona EPZ, a Nairobi garment factory")
-        rf"|(?:^|(?<=(?-i:[a-z]) )){x}(?: of (?:the )?[A-Z][^,]{{2,60}})?, (?:which|an?) ",
+        rf"|(?:^|(?<=(?-i:[a-z]) )){x}(?: of (?:the )?[A-Z][^,]{{2,60}})?, (?:which|an?) "
+        # "Kenya hosts Justified Accord, US Africa Command's largest exercise"
+        rf"|(?<=(?-i:[a-z]) ){x}, (?-i:(?:[A-Z][\w.-]*\s){{0,3}}[A-Z][\w.-]*['’]s) ",
         re.I,
     )
 

@@ -85,6 +85,16 @@ def fit(question: str, sentence: str) -> float:
             "Kenya was among the first countries where Power Africa was put into practice.",
         ),
         (
+            "What is Justified Accord?",  # an apposition with a possessive
+            "Kenya hosts Justified Accord, US Africa Command's largest exercise in East Africa.",
+            "Justified Accord 2025 ran from 10 to 21 February 2025 in Kenya and Djibouti.",
+        ),
+        (
+            "tumaini initiative what is it",
+            "Kenya hosts a mediation process for South Sudan known as the Tumaini Initiative.",
+            "The Tumaini Initiative was launched in Nairobi in May 2024.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",
