@@ -142,12 +142,21 @@ def candidates(
 
 @lru_cache(maxsize=_CACHED)
 def date_precision(text: str) -> float:
-    """How precisely a sentence dates something: 1 a day, 0.6 a month, 0.3 a year."""
+    """How precisely a sentence dates something: 1 a day, 0.6 a month, 0.3 a year. The
+    day a source reported it is not when it happened ("an assessment, reported in
+    February 2025, found …")."""
+    text = _REPORTED.sub("", text)
     if FULL_DATE.search(text):
         return 1.0
     if MONTH_YEAR.search(text):
         return 0.6
     return 0.3 if YEAR.search(text) else 0.0
+
+
+_REPORTED = re.compile(
+    rf"\breported (?:on |in )?(?:early |late |mid-)?(?:\d{{1,2}} )?(?:{MONTHS})(?: \d{{1,2}},?)?"
+    r"(?: (?:19|20)\d\d)?"
+)
 
 
 @lru_cache(maxsize=_CACHED)

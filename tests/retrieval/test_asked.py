@@ -95,6 +95,11 @@ def fit(question: str, sentence: str) -> float:
             "The Tumaini Initiative was launched in Nairobi in May 2024.",
         ),
         (
+            "when was the pepfar stop work order",  # when it happened, not when it was reported
+            "The January 2025 stop-work order affected many US-funded health programmes.",
+            "An assessment, reported in February 2025, found 35,000 health workers affected.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",
