@@ -44,7 +44,8 @@ _CAUSE = re.compile(
     # the charter" a cause, "over 5,000" or "over the weekend" not
     r"|after(?! (?:her|him|them|it|this|that|which|whom|\d))"
     r"|over(?! (?:\d|the (?:weekend|years?|past|next|last|course|following)))"
-    r"|for failing|in protest|so that|as a result|(?<!the )following|led to|prompted|insofar)\b",
+    r"|for failing|in protest|so that|as a result|(?<!the )following|led to|prompted|insofar"
+    r"|retaliat\w*|reprisal|in response to|in revenge)\b",
     re.I,
 )
 # What something was for or came from: "at Trump's invitation to witness the signing",

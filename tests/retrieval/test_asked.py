@@ -100,6 +100,11 @@ def fit(question: str, sentence: str) -> float:
             "An assessment, reported in February 2025, found 35,000 health workers affected.",
         ),
         (
+            "why did al shabaab attack westgate mall",  # a retaliation is a reason
+            "Kenya's war in Somalia drew al-Shabaab retaliation, as the Westgate attack shows.",
+            "Al-Shabaab fighters attacked the upmarket Westgate mall in Nairobi in September 2013.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",
