@@ -58,6 +58,9 @@ def test_external_set_is_complete_and_labelled() -> None:
     for q in questions:
         if q.label == "covered":
             assert q.key_facts, q.id
+            # an extractive answer affirms by quoting the fact, never with the word alone
+            bare = [g for g in q.key_facts if {a.strip().lower() for a in g} <= {"yes", "no"}]
+            assert not bare, f"{q.id}: a key-fact group of only yes/no can never be quoted"
 
 
 def test_quality_floors(corpus_engine) -> None:  # type: ignore[no-untyped-def]
