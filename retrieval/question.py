@@ -265,9 +265,31 @@ def answer_type(text: str) -> str:
     return "other"
 
 
+# Two events compared in time are asked as the date of each: "which came first, X or
+# Y", "was X before or after Y", "how long after X did Y", "how long between X and Y",
+# "once X, how long before Y".
+_TIMELINE = tuple(
+    re.compile(p, re.I)
+    for p in (
+        r"^\W*(?:which|what)(?: one)? (?:came|happened|was) (?:first|earlier)\W+(?P<x>.+?)"
+        r",? or (?P<y>.+?)\W*$",
+        r"^\W*(?:was|were|did|is|does)\s+(?P<x>.+?)\s+(?:before or after|after or before)\s+"
+        r"(?P<y>.+?)\W*$",
+        r"^\W*how (?:long|many (?:days|weeks|months|years)|much time|soon) (?:after|before)\s+"
+        r"(?P<x>.+)\s+(?:did|was|were|had)\s+(?P<y>.+?)\W*$",
+        r"^\W*how long (?:\w+ ){0,3}?between\s+(?P<x>.+?)\s+and\s+(?P<y>.+?)\W*$",
+        r"^\W*(?:once|after)\s+(?P<x>.+?),?\s+how long (?:before|until|till)\s+(?P<y>.+?)\W*$",
+    )
+)
+
+
 def split_parts(text: str) -> tuple[str, ...]:
     """A two-part question ("who leads it and how many officers?") as its parts; a
-    part must itself start with a question word, else the question is one part."""
+    part must itself start with a question word, else the question is one part. Two
+    events compared in time are two questions of when."""
+    for pattern in _TIMELINE:
+        if m := pattern.match(text):
+            return (f"when {m.group('x')}", f"when {m.group('y')}")
     pieces = [p.strip(" ?.,") for p in _PART_SPLIT.split(text) if p and p.strip(" ?.,")]
     asking = [p for p in pieces if _QUESTION_WORD.match(p)]
     if len(asking) >= 2 and len(asking) == len(pieces):

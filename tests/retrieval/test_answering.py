@@ -388,6 +388,29 @@ def test_a_two_part_question_answers_both_parts_or_names_the_missing_one(
         assert answered or named, (part, describe(answer))
 
 
+@pytest.mark.parametrize(
+    ("question", "dates"),
+    [
+        (
+            "which came first, kenya's mnna status going official or the first kenyan cops "
+            "landing in haiti?",
+            ("24 June 2024", "25 June 2024"),
+        ),
+        (
+            "how long after ruto dropped the finance bill did he sack the whole cabinet",
+            ("26 June 2024", "11 July 2024"),
+        ),
+    ],
+)
+def test_two_events_compared_in_time_are_answered_with_both_dates(
+    ask: Ask, question: str, dates: tuple[str, str]
+) -> None:
+    answer = ask(question)
+
+    shown = " ".join(s for s, _ in quoted(answer))
+    assert all(d in shown for d in dates), describe(answer)
+
+
 def test_the_defence_agreement_question_names_the_signers_and_the_term(ask: Ask) -> None:
     answer = ask("who signed the 2023 defence cooperation agreement and how long does it last")
 

@@ -239,6 +239,39 @@ def test_and_between_names_does_not_split_a_question(question: str) -> None:
     assert analyse(question).parts == (question,)
 
 
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "which came first, the mnna status or the first police landing in haiti?",
+            ("when the mnna status", "when the first police landing in haiti"),
+        ),
+        (
+            "was the defence pact signed before or after the un vote",
+            ("when the defence pact signed", "when the un vote"),
+        ),
+        (
+            "how long after ruto dropped the finance bill did he sack the cabinet",
+            ("when ruto dropped the finance bill", "when he sack the cabinet"),
+        ),
+        ("how long after it was signed was that?", ("when it was signed", "when that")),
+        (
+            "how long did haiti wait between the un vote and the first boots on the ground",
+            ("when the un vote", "when the first boots on the ground"),
+        ),
+        (
+            "once biden told congress, how long before it took effect",
+            ("when biden told congress", "when it took effect"),
+        ),
+    ],
+)
+def test_two_events_compared_in_time_are_asked_as_two_dates(
+    question: str, parts: tuple[str, ...]
+) -> None:
+    assert split_parts(question) == parts
+    assert [answer_type(p) for p in parts] == ["date", "date"]
+
+
 def test_split_parts_keeps_a_question_whole_when_a_piece_does_not_ask() -> None:
     assert split_parts("haiti and how it went") == ("haiti and how it went",)
 
