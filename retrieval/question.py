@@ -100,7 +100,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "yes_no",
         re.compile(
-            r"^\W*(and\s+)?(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b",
+            r"^\W*(and\s+)?(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should"
+            r"|won['’]t)(n['’]t)?\b",
             re.I,
         ),
     ),

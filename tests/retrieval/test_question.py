@@ -338,6 +338,10 @@ def test_a_whole_question_is_fixed_word_by_word(speller: Speller) -> None:
         ("which countries r in the mission", "which countries are in the mission", "list"),
         ("what did whitman run b4 kenya", "what did whitman run before kenya", "other"),
         ("when did the vp visit", "when did the vice president visit", "date"),
+        # a contraction without its apostrophe keeps its "not"
+        ("why cant the us pay the police", "why can't the us pay the police", "reason"),
+        ("arent they leaving haiti", "aren't they leaving haiti", "yes_no"),
+        ("the us wont pay", "the us won't pay", "other"),
         # one edit from "with" too, which the documents use far more
         (
             "wich gang killed the first kenyan officer",
