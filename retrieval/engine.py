@@ -20,7 +20,7 @@ from retrieval.compose import ABSTAIN_MESSAGE
 from retrieval.followup import QuestionRewriter
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
-from retrieval.question import definition_pattern, spelled_out_pattern
+from retrieval.question import definition_pattern, spelled_out_pattern, without_chat
 from retrieval.retriever import HybridSearch, IndexHolder, IndexView, passage_at
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.spelling import Speller
@@ -165,9 +165,10 @@ class AnswerEngine:
         started = time.perf_counter()
         self.holder.refresh_if_moved()
         speller = self.speller()
-        fixed = speller.correct(question)
+        # "hey bot, quick question: …": the greeting and preamble are not what is asked
+        fixed = speller.correct(without_chat(question))
         # earlier questions read the same way: "late aug 2024" carries "august"
-        earlier = [replace(t, question=speller.correct(t.question)) for t in history]
+        earlier = [replace(t, question=speller.correct(without_chat(t.question))) for t in history]
         spelt = time.perf_counter()
         query = self.rewriter.rewrite(fixed, earlier)
         said = [t.answer for t in history if t.answer]
@@ -239,7 +240,7 @@ class AnswerEngine:
     def _extractive(self, question: str) -> Answer:
         """The extractive answer alone (never the LLM): checking a suggestion is cheap."""
         composer: Composer = getattr(self.composer, "fallback", self.composer)
-        fixed = self.speller().correct(question)
+        fixed = self.speller().correct(without_chat(question))
         return composer.answer(question, fixed, self._retrieve(fixed))
 
     def suggest_followups(self, answer: Answer, limit: int = 3) -> list[str]:

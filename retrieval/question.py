@@ -253,6 +253,43 @@ _ASIDES = re.compile(
 )
 
 
+# What people type before the question itself: a greeting, "quick question:", "i was
+# wondering", "can you tell me", "do you know", "lemme ask", and chat shorthand such as
+# "idk" or "tbh". Left in, their words count as terms no document uses, and a plain
+# question looks like one about something the documents lack.
+_OPENERS = re.compile(
+    r"^\W*(?:"
+    r"(?:hey|hi|hello|yo|hiya)(?: there)?(?: bot)?|um+|hm+|uh+"
+    r"|(?:quick|random|one|another|a) question"
+    r"|(?:i was|i am|i'm|im) (?:just )?(?:wondering|curious)(?: about)?"
+    r"|(?:just )?(?:wondering|curious)"
+    r"|(?:i'm |im |i am )?(?:kinda |a bit |so )?confused(?: about)?"
+    r"|(?:can|could|would|will) (?:you|u) (?:please )?(?:tell me|let me know|explain)"
+    r"(?= (?:who|what|when|where|why|how|which)\b)"
+    r"|(?:do|does) (?:you|u|anyone) know(?= (?:who|what|when|where|why|how|which)\b)"
+    r"|(?:i want|i wanna|i'd like|i would like|want|wanna) (?:to )?know"
+    r"(?= (?:who|what|when|where|why|how|which)\b)"
+    r"|(?:let me|lemme|(?:i'm |im |i am )?(?:gonna|going to)) ask(?: (?:you|u))?(?: about)?"
+    r"|idk|tbh|ngl|imo|imho|btw|pls|plz|please|thanks|thank you|thx|cheers"
+    r")(?![\w'’-])[\s,:;.!?-]*",
+    re.I,
+)
+_SHORTHAND = re.compile(r"\s*\b(?:idk|tbh|ngl|imo|imho|btw|pls|plz|lol|thx)\b[,.!]?", re.I)
+
+
+def without_chat(text: str) -> str:
+    """The question without the greeting, preamble and chat shorthand around it ("hey
+    bot, quick question: who leads the gsf tbh" -> "who leads the gsf"); the text
+    itself when nothing else is left."""
+    core = text
+    while m := _OPENERS.match(core):
+        if not m.group(0):
+            break
+        core = core[m.end() :]
+    core = " ".join(_SHORTHAND.sub(" ", core).split())
+    return core if re.search(r"\w", core) else text
+
+
 def plain_ask(text: str) -> str:
     """The question without its chat asides."""
     return " ".join(_ASIDES.sub(" ", text).split())

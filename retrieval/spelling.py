@@ -75,6 +75,9 @@ SPELLING = {
     "wat": "what",
     "wht": "what",
     "wich": "which",
+    "y": "why",
+    "wut": "what",
+    "wot": "what",
     "whats": "what's",
     "whos": "who's",
     "hows": "how's",
@@ -91,6 +94,13 @@ SPELLING = {
     "mch": "much",
     "thru": "through",
     "cuz": "because",
+    "bc": "because",
+    "tho": "though",
+    "kinda": "kind of",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "dunno": "don't know",
     "coz": "because",
     # contractions typed without the apostrophe, which the speller would otherwise
     # read as another word ("cant" as "can", "arent" as "arena")

@@ -411,6 +411,24 @@ def test_two_events_compared_in_time_are_answered_with_both_dates(
     assert all(d in shown for d in dates), describe(answer)
 
 
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("hey bot, quick question: when did obama visit kenya", "when did obama visit kenya"),
+        ("idk what stip is", "what stip is"),
+        ("kinda confused, wut is the gsf", "what is the gsf"),
+        ("tbh why did agoa lapse", "why did agoa lapse"),
+    ],
+)
+def test_a_greeting_or_preamble_gets_the_answer_the_plain_question_gets(
+    ask: Ask, typed: str, plain: str
+) -> None:
+    answer, expected = ask(typed), ask(plain)
+
+    assert not answer.abstained and not answer.gaps, describe(answer)
+    assert answer.citations[0].quote == expected.citations[0].quote
+
+
 def test_the_defence_agreement_question_names_the_signers_and_the_term(ask: Ask) -> None:
     answer = ask("who signed the 2023 defence cooperation agreement and how long does it last")
 

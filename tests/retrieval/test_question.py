@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from retrieval.loaders import load_document
-from retrieval.question import analyse, answer_type, spelled_out_pattern, split_parts
+from retrieval.question import (
+    analyse,
+    answer_type,
+    spelled_out_pattern,
+    split_parts,
+    without_chat,
+)
 from retrieval.spelling import SPELLING, Speller
 from retrieval.text import STOPWORDS, iter_words
 
@@ -272,6 +278,33 @@ def test_two_events_compared_in_time_are_asked_as_two_dates(
     assert [answer_type(p) for p in parts] == ["date", "date"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("hey bot, quick question: who leads the gsf", "who leads the gsf"),
+        ("idk what stip is", "what stip is"),
+        ("tbh why did agoa lapse", "why did agoa lapse"),
+        ("can you tell me who leads the gsf", "who leads the gsf"),
+        ("i was wondering who leads the gsf", "who leads the gsf"),
+        ("kinda confused, what is the gsf", "what is the gsf"),
+        ("lemme ask about sgr, who built it", "sgr, who built it"),
+        ("gonna ask, when did agoa lapse", "when did agoa lapse"),
+        ("wanna know when agoa lapsed", "when agoa lapsed"),
+        ("thanks! and when did it end?", "and when did it end?"),
+        ("pls explain agoa", "explain agoa"),
+        # what is asked stays: the opener words are the question's own here
+        ("can you tell me about agoa", "can you tell me about agoa"),
+        ("do you know if kenya is an ally", "do you know if kenya is an ally"),
+        ("so what is pepfar", "so what is pepfar"),
+        ("well-known facts about agoa", "well-known facts about agoa"),
+        ("hiv funding", "hiv funding"),
+        ("hi", "hi"),
+    ],
+)
+def test_greetings_and_preambles_are_not_what_is_asked(typed: str, asked: str) -> None:
+    assert without_chat(typed) == asked
+
+
 def test_split_parts_keeps_a_question_whole_when_a_piece_does_not_ask() -> None:
     assert split_parts("haiti and how it went") == ("haiti and how it went",)
 
@@ -342,6 +375,9 @@ def test_a_whole_question_is_fixed_word_by_word(speller: Speller) -> None:
         ("why cant the us pay the police", "why can't the us pay the police", "reason"),
         ("arent they leaving haiti", "aren't they leaving haiti", "yes_no"),
         ("the us wont pay", "the us won't pay", "other"),
+        ("y did kenya send police", "why did kenya send police", "reason"),
+        ("wut is the gsf", "what is the gsf", "definition"),
+        ("is the us gonna renew agoa", "is the us going to renew agoa", "yes_no"),
         # one edit from "with" too, which the documents use far more
         (
             "wich gang killed the first kenyan officer",
