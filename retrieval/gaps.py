@@ -252,7 +252,7 @@ _FIRST = re.compile(
 # the extension", "when did the push first come out", "which judge put it on hold first".
 _FIRST_DONE = re.compile(
     r"\bfirst\s+(?:\w+ed|came|come|went|go|met|began|begun|took|made|got|set|ran|won|hit|saw"
-    r"|said|told|put|sent)\b|\bfirst\W*$",
+    r"|said|told|put|sent)\b|\bfirst\W*$|\b(?:came|happened|come|was|were) first\b",
     re.I,
 )
 _SAYS_FIRST = re.compile(

@@ -159,7 +159,7 @@ FRAMING = frozenset(
         "tell talk happen happened thing things get got go going make made like new info "
         "information details detail anything something much many kind sort way ways "
         f"mean means meaning {_CHAT} {_HEDGES} know known even "
-        "current currently now still today latest recent recently time times"
+        "current currently now still today latest recent recently time times vs versus"
     )
 )
 _ASKS_LETTERS = re.compile(r"\b(stands? for|full form|short for)\b", re.I)
@@ -260,13 +260,15 @@ _ASIDES = re.compile(
 _OPENERS = re.compile(
     r"^\W*(?:"
     r"(?:hey|hi|hello|yo|hiya)(?: there)?(?: bot)?|um+|hm+|uh+"
-    r"|(?:quick|random|one|another|a) question"
+    r"|(?:quick|random|one|another|a) question|question(?=\s*[-:–—])"
     r"|(?:i was|i am|i'm|im) (?:just )?(?:wondering|curious)(?: about)?"
     r"|(?:just )?(?:wondering|curious)"
     r"|(?:i'm |im |i am )?(?:kinda |a bit |so )?confused(?: about)?"
     r"|(?:can|could|would|will) (?:you|u) (?:please )?(?:tell me|let me know|explain)"
     r"(?= (?:who|what|when|where|why|how|which)\b)"
     r"|(?:do|does) (?:you|u|anyone) know(?= (?:who|what|when|where|why|how|which)\b)"
+    r"|(?:any ?one|any1|anybody) knows?"
+    r"|also"
     r"|(?:i want|i wanna|i'd like|i would like|want|wanna) (?:to )?know"
     r"(?= (?:who|what|when|where|why|how|which)\b)"
     r"|(?:let me|lemme|(?:i'm |im |i am )?(?:gonna|going to)) ask(?: (?:you|u))?(?: about)?"
@@ -277,16 +279,30 @@ _OPENERS = re.compile(
 _SHORTHAND = re.compile(r"\s*\b(?:idk|tbh|ngl|imo|imho|btw|pls|plz|lol|thx)\b[,.!]?", re.I)
 
 
+# After the question: thanks, "pls", "u know", emoji, and "??", "?!" or "..." for "?".
+_CLOSERS = re.compile(
+    r"(?:[\s,;:.!?-]*\b(?:thanks|thank you|thx|ty|pls|plz|please|lol|lmao|u know|you know)\b)+"
+    r"[\s.!?]*$",
+    re.I,
+)
+_SYMBOLS = re.compile(r"[^\w\s.,;:!?'’\"“”()&%$€£/+–—-]+")
+_END_MARKS = re.compile(r"\s*[?!.]{2,}$|\s*[…]+$")
+
+
 def without_chat(text: str) -> str:
-    """The question without the greeting, preamble and chat shorthand around it ("hey
-    bot, quick question: who leads the gsf tbh" -> "who leads the gsf"); the text
-    itself when nothing else is left."""
-    core = text
+    """The question without the greeting, preamble, chat shorthand and emoji around it
+    ("hey bot, quick question: who leads the gsf?? thx 🙏" -> "who leads the gsf?"); the
+    text itself when nothing else is left."""
+    core = _SYMBOLS.sub(" ", text)
+    letters = [c for c in core if c.isalpha()]
+    if len(letters) > 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        core = core.lower()  # SHOUTED: every word would read as a name or a short form
     while m := _OPENERS.match(core):
         if not m.group(0):
             break
         core = core[m.end() :]
-    core = " ".join(_SHORTHAND.sub(" ", core).split())
+    core = _CLOSERS.sub("", " ".join(_SHORTHAND.sub(" ", core).split()))
+    core = _END_MARKS.sub(lambda m: "?" if "?" in m.group(0) else "", core)
     return core if re.search(r"\w", core) else text
 
 
@@ -315,7 +331,10 @@ _TIMELINE = tuple(
         r"(?P<y>.+?)\W*$",
         r"^\W*how (?:long|many (?:days|weeks|months|years)|much time|soon) (?:after|before)\s+"
         r"(?P<x>.+)\s+(?:did|was|were|had)\s+(?P<y>.+?)\W*$",
-        r"^\W*how long (?:\w+ ){0,3}?between\s+(?P<x>.+?)\s+and\s+(?P<y>.+?)\W*$",
+        r"^\W*how (?:long|many (?:days|weeks|months|years)) (?:\w+ ){0,3}?between\s+(?P<x>.+?)"
+        r"\s+and\s+(?P<y>.+?)\W*$",
+        r"^\W*(?P<x>.+?)\s+(?:vs\.?|versus|or)\s+(?P<y>.+?)\s*[-–—:,]+\s*"
+        r"(?:which|what)(?: one)? (?:came|happened|was) (?:first|earlier)\b.*$",
         r"^\W*(?:once|after)\s+(?P<x>.+?),?\s+how long (?:before|until|till)\s+(?P<y>.+?)\W*$",
     )
 )

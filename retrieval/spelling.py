@@ -241,6 +241,18 @@ class Speller:
                 out.setdefault(_consonants(w), []).append(w)
         return out
 
+    @cached_property
+    def _with_digits(self) -> dict[str, str]:
+        """Names the documents write with digits, by the letters people type of them:
+        "dusit" and "dusitd" for "dusitd2" (one name per typed form)."""
+        found: dict[str, set[str]] = {}
+        for w in self.vocabulary:
+            if m := re.fullmatch(r"([a-z]+)\d+", w):
+                for typed in {m.group(1), m.group(1)[:-1]}:
+                    if len(typed) >= 4:
+                        found.setdefault(typed, set()).add(w)
+        return {typed: next(iter(ws)) for typed, ws in found.items() if len(ws) == 1}
+
     def fix(self, word: str) -> str:
         lower = word.lower()
         mapped = SPELLING.get(lower)
@@ -261,6 +273,8 @@ class Speller:
             or not self._choices
         ):
             return word
+        if lower in self._with_digits:  # "dusit" is DusitD2, not "dust"
+            return self._with_digits[lower]
         unvowelled = self._unvowelled(lower)
         if unvowelled:
             return unvowelled

@@ -400,6 +400,11 @@ def test_a_two_part_question_answers_both_parts_or_names_the_missing_one(
             "how long after ruto dropped the finance bill did he sack the whole cabinet",
             ("26 June 2024", "11 July 2024"),
         ),
+        (
+            "which happened first in feb 2026, trump signing the agoa renewal or the supreme "
+            "court tariff ruling?",
+            ("3 February 2026", "20 February 2026"),
+        ),
     ],
 )
 def test_two_events_compared_in_time_are_answered_with_both_dates(
@@ -409,6 +414,7 @@ def test_two_events_compared_in_time_are_answered_with_both_dates(
 
     shown = " ".join(s for s, _ in quoted(answer))
     assert all(d in shown for d in dates), describe(answer)
+    assert not any("which was the first" in g for g in answer.gaps), describe(answer)
 
 
 @pytest.mark.parametrize(

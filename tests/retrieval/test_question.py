@@ -269,6 +269,11 @@ def test_and_between_names_does_not_split_a_question(question: str) -> None:
             "once biden told congress, how long before it took effect",
             ("when biden told congress", "when it took effect"),
         ),
+        ("dusit vs manda bay - which happened first?", ("when dusit", "when manda bay")),
+        (
+            "how many years between the embassy bombing and the dusitd2 attack",
+            ("when the embassy bombing", "when the dusitd2 attack"),
+        ),
     ],
 )
 def test_two_events_compared_in_time_are_asked_as_two_dates(
@@ -292,6 +297,15 @@ def test_two_events_compared_in_time_are_asked_as_two_dates(
         ("wanna know when agoa lapsed", "when agoa lapsed"),
         ("thanks! and when did it end?", "and when did it end?"),
         ("pls explain agoa", "explain agoa"),
+        ("hey bot, quick question: who leads the gsf?? thx 🙏", "who leads the gsf?"),
+        ("whats ipoa, u know?", "whats ipoa"),
+        ("what is section 122...", "what is section 122"),
+        ("question - when did kenya send its army", "when did kenya send its army"),
+        ("anyone know was the mnna status about china", "was the mnna status about china"),
+        ("also whats ipoa", "whats ipoa"),
+        ("WHEN DID OBAMA VISIT KENYA", "when did obama visit kenya"),  # shouted
+        ("WHAT IS AGOA", "WHAT IS AGOA"),  # too short to tell from a name
+        ("question time", "question time"),
         # what is asked stays: the opener words are the question's own here
         ("can you tell me about agoa", "can you tell me about agoa"),
         ("do you know if kenya is an ally", "do you know if kenya is an ally"),
@@ -448,6 +462,15 @@ def test_chat_asides_do_not_change_what_is_asked(question: str, kind: str) -> No
 
     assert analysis.answer_type == kind
     assert not {"exactly", "even", "so"} & set(analysis.terms)
+
+
+def test_a_name_written_with_digits_is_read_from_its_letters() -> None:
+    """ "dusit" is the DusitD2 complex, not "dust", one edit away."""
+    speller = Speller({"dusitd2": 3, "dust": 9, "g42": 5, "attack": 4})
+
+    assert speller.correct("when was the dusit attack") == "when was the dusitd2 attack"
+    assert speller.fix("dusitd") == "dusitd2"
+    assert speller.fix("dust") == "dust"
 
 
 def test_a_letter_doubled_after_two_vowels_is_a_misspelling_not_a_form() -> None:
