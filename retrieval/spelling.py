@@ -133,6 +133,10 @@ SPELLING = {
     "sworn": "sworn inauguration",
 }
 
+# The words a question asks with: a word one edit from one of them, that neither the
+# documents nor the language use, is taken for it ("whtas ipoa", "stip satnd for").
+_ASKING = ("whats", "what", "when", "where", "which", "whose", "stands", "stand", "meaning")
+
 # Chat shorthand that says nothing about the subject: never read as a misspelt word or
 # as the short form of a name in the documents ("smh" is not "Support Mission for Haiti").
 CHAT_SHORTHAND = frozenset(
@@ -273,6 +277,10 @@ class Speller:
             or not self._choices
         ):
             return word
+        asking = [w for w in _ASKING if OSA.distance(lower, w) <= 1]
+        if asking:  # "whts", "whtas", "satnd": the words a question asks with come first
+            meant = max(asking, key=lambda w: _left_out_of(lower, w))  # "wher": "where"
+            return SPELLING.get(meant, meant)
         if lower in self._with_digits:  # "dusit" is DusitD2, not "dust"
             return self._with_digits[lower]
         unvowelled = self._unvowelled(lower)

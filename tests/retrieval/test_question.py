@@ -464,6 +464,26 @@ def test_chat_asides_do_not_change_what_is_asked(question: str, kind: str) -> No
     assert not {"exactly", "even", "so"} & set(analysis.terms)
 
 
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("whtas ipoa", "what's ipoa"),
+        ("whts ipoa", "what's ipoa"),
+        ("wher is camp simba", "where is camp simba"),  # letters left out of "where"
+        ("whne did agoa lapse", "when did agoa lapse"),
+        ("stip satnd for", "stip stand for"),
+        ("agoa tsands for?", "agoa stands for?"),  # not "sands", one edit too
+    ],
+)
+def test_a_misspelt_question_word_is_read_before_any_other_word(typed: str, read_as: str) -> None:
+    speller = Speller(
+        {"ipoa": 2, "camp": 3, "simba": 2, "agoa": 5, "lapse": 1, "stip": 3},
+        lexicon={"where", "sand", "sands", "state", "when", "what", "stand", "stands"},
+    )
+
+    assert speller.correct(typed) == read_as
+
+
 def test_a_name_written_with_digits_is_read_from_its_letters() -> None:
     """ "dusit" is the DusitD2 complex, not "dust", one edit away."""
     speller = Speller({"dusitd2": 3, "dust": 9, "g42": 5, "attack": 4})
