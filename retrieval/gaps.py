@@ -227,7 +227,8 @@ _ROLE = re.compile(
     r"(?:[\w-]+ ){0,2}?"
     r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
     r"|chairman|chairperson|director|governor|administrator|leader|secretary|minister|senator"
-    r"|representative)\b",
+    r"|representative|president)\b"
+    r"(?:s? (?:of|for|to|in) (?:the )?(?!(?:us|united|american)\b)(\w+))?",
     re.I,
 )
 
@@ -294,7 +295,7 @@ def _in_role(text: str, role: re.Match[str]) -> bool:
     """The sentence names someone in the role asked about, and when the question says
     whose ("russia's ambassador"), that owner is named next to the role, not another
     ("Kenya's UN ambassador, Martin Kimani")."""
-    owner, title = role.group(1) or role.group(2), role.group(3)
+    owner, title = role.group(1) or role.group(2) or role.group(4), role.group(3)
     if not names_person(text):
         return False
     if owner is None:

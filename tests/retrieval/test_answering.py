@@ -709,6 +709,9 @@ def test_a_named_building_written_in_lower_case_is_a_place(
         # Kenya's ambassadors are named, not Russia's: "Kenya's UN ambassador, Martin
         # Kimani" is someone else's envoy.
         ("who is russia's ambassador to kenya", "The documents don't give a name for this."),
+        # Kenya's presidents are named, not Tanzania's: an Arusha meeting that appointed
+        # "Kenya's President Uhuru Kenyatta" does not name Tanzania's.
+        ("who is the president of tanzania", "The documents don't give a name for this."),
         # Amounts owed to China are given, never as a share of the bilateral debt.
         (
             "what share of kenya's bilateral debt is owed to china",
