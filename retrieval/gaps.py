@@ -304,9 +304,11 @@ def _in_role(text: str, role: re.Match[str]) -> bool:
         whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
     else:
         whose = re.compile(re.escape(owner[:4]), re.I)
+    # Kenya's ministers are cabinet secretaries
+    titles = "minister|cabinet secretary" if title.lower() == "minister" else title
     return any(
         whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25])
-        for m in re.finditer(rf"\b{title}s?\b", text, re.I)
+        for m in re.finditer(rf"\b(?:{titles})s?\b", text, re.I)
     )
 
 

@@ -105,6 +105,21 @@ def fit(question: str, sentence: str) -> float:
             "Al-Shabaab fighters attacked the upmarket Westgate mall in Nairobi in September 2013.",
         ),
         (
+            "who is the chief justice of kenya",  # the whole title, not any justice
+            "The statement welcomed remarks by Chief Justice Martha Koome on the abductions.",
+            "The order was attributed to Justice Mugambi on 10 December 2025.",
+        ),
+        (
+            "who is kenya's defence minister",  # Kenya's ministers are cabinet secretaries
+            "Austin and Kenya's Defence Cabinet Secretary Aden Duale signed the framework.",
+            "Russian Foreign Minister Sergey Lavrov visited Nairobi on 29 May 2023.",
+        ),
+        (
+            "who is the prime minister of japan",  # not another country's
+            "Japan's Prime Minister Shigeru Ishiba met Ruto in Tokyo.",
+            "Ruto spoke by telephone with Israeli Prime Minister Benjamin Netanyahu.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",
