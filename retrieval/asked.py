@@ -195,6 +195,30 @@ _WHICH_SKIP = frozenset(
 )
 WHICH_FIT = 0.6
 
+# "the deadliest attack", "kenya's biggest export": the sentence that says so ("the
+# deadliest terrorist attack in Kenya since 1998") is the answer, as a definition is.
+_SUPERLATIVES = (
+    ("deadliest", "bloodiest", "most deadly", "worst"),
+    ("largest", "biggest", "greatest"),
+    ("highest",),
+    ("lowest",),
+    ("longest",),
+    ("oldest",),
+    ("smallest",),
+    ("richest",),
+    ("poorest",),
+    ("busiest",),
+    ("costliest", "most expensive"),
+)
+SUPERLATIVE_FIT = 1.0
+
+
+def _superlative(query: str) -> re.Pattern[str] | None:
+    for group in _SUPERLATIVES:
+        if re.search(rf"\b(?:{'|'.join(group)})\b", query, re.I):
+            return re.compile(rf"\b(?:{'|'.join(group)})\b", re.I)
+    return None
+
 
 # "did obama go anywhere else", "was nairobi his only stop": another place is asked for.
 _ELSEWHERE = re.compile(
@@ -311,6 +335,7 @@ class Asked:
     elsewhere: tuple[str, ...] = ()  # "anywhere else": the countries already named
     name_of: bool = False  # "rsf parallel govt name", "what's it called": a name
     ordinal: tuple[str, re.Pattern[str]] | None = None  # "the second contingent", not fourth
+    superlative: re.Pattern[str] | None = None  # "the deadliest attack": "deadliest"
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -331,6 +356,7 @@ class Asked:
             kind_of=_which_noun(query) if kind not in ("person", "date", "number") else None,
             elsewhere=_elsewhere(query),
             ordinal=_ordinal(own_words(query)),
+            superlative=_superlative(own_words(query)),
             name_of=kind in ("other", "definition")
             and bool(_NAME_QUESTION.search(own_words(query))),
         )
@@ -371,6 +397,8 @@ class Asked:
             # ("Israeli Prime Minister …" for Japan's), and half as surely one whose
             # country it leaves unsaid
             fit += _owned(text, named.start(), self.role_owner)
+        if self.superlative is not None and self.superlative.search(text):
+            fit += SUPERLATIVE_FIT
         if self.kind_of is not None and self.kind_of in term_set(text):
             fit += WHICH_FIT
         if self.ordinal is not None and (said := _ordinals_said(text, self.ordinal[1])):

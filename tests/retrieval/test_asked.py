@@ -120,6 +120,11 @@ def fit(question: str, sentence: str) -> float:
             "Ruto spoke by telephone with Israeli Prime Minister Benjamin Netanyahu.",
         ),
         (
+            "what is kenya's biggest export to the us",  # "largest" says "biggest" too
+            "Coffee became Kenya's single largest export to the United States in 2025.",
+            "Kenya exported goods worth $737.3 million to the United States in 2024.",
+        ),
+        (
             "meg whitman resign why",  # "why" at the end, as people type it
             "Whitman resigned after the election.",
             "Whitman resigned as ambassador.",
