@@ -32,7 +32,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # "apparel exports 2024 value", "risch amendment number kenya review"
             r"|\b(length|duration|size|toll|total|amount|value|volume|worth|cost|price|figure)"
             r"(\s+(in\s+)?(19|20)\d\d)?\s*\??\s*$"
-            rf"|^{_KEYWORDS}.*\b(number|size|total|amount|value|volume|worth|cost|price|toll)\b",
+            rf"|^{_KEYWORDS}.*\b(number|size|total|amount|value|volume|worth|cost|price|toll)\b"
+            # "no. of kenyan police in haiti", "# of troops", "count of deaths"
+            r"|^\W*(?:(?:no|nr|num)\.?|#|count) of\b|^\s*#\s*of\b",
             re.I,
         ),
     ),
@@ -285,7 +287,7 @@ _CLOSERS = re.compile(
     r"[\s.!?]*$",
     re.I,
 )
-_SYMBOLS = re.compile(r"[^\w\s.,;:!?'’\"“”()&%$€£/+–—-]+")
+_SYMBOLS = re.compile(r"[^\w\s.,;:!?'’\"“”()&%$€£/+#–—-]+")
 _END_MARKS = re.compile(r"\s*[?!.]{2,}$|\s*[…]+$")
 
 

@@ -124,6 +124,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         # neither
         ("tell me about the haiti mission", "other"),
         ("kenya and the us", "other"),
+        ("no. of kenyan police in haiti", "number"),
+        ("# of kenyan police in haiti", "number"),
+        ("no one came to the summit", "other"),
     ],
 )
 def test_answer_type_of_typical_chat_phrasings(question: str, expected: str) -> None:
@@ -306,6 +309,7 @@ def test_two_events_compared_in_time_are_asked_as_two_dates(
         ("WHEN DID OBAMA VISIT KENYA", "when did obama visit kenya"),  # shouted
         ("WHAT IS AGOA", "WHAT IS AGOA"),  # too short to tell from a name
         ("question time", "question time"),
+        ("# of kenyan police in haiti??", "# of kenyan police in haiti?"),
         # what is asked stays: the opener words are the question's own here
         ("can you tell me about agoa", "can you tell me about agoa"),
         ("do you know if kenya is an ally", "do you know if kenya is an ally"),
