@@ -78,6 +78,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\b(commander|ambassador|envoy|president|minister|secretary|judge|senator|leader"
             r"|mediator|chief|head|spokes(man|woman|person)|director|governor)\b(\s+\w+){0,3}"
             r"\s+names?\s*\??\s*$"
+            # the title typed last: "gsf leader?", "haiti mission commander"
+            r"|^(?!\W*(?:what|when|where|why|how|which|is|are|was|were|did|does|do|has|have)\b)"
+            r"[^?]{2,40}?\b(commander|ambassador|envoy|leader|mediator|chief|head"
+            r"|spokes(man|woman|person)|chairman|chairperson|founder|ceo)s?\s*\??\s*$"
             # the subject typed first: "1998 nairobi embassy bombing who was behind it"
             rf"|^{_KEYWORDS}[^?]*?\bwho\s+(was|is|were|are|did|does|do|led|leads|signed|ran|runs)\b",
             re.I,

@@ -127,6 +127,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("no. of kenyan police in haiti", "number"),
         ("# of kenyan police in haiti", "number"),
         ("no one came to the summit", "other"),
+        ("gsf leader?", "person"),  # the title typed last
+        ("haiti mission commander", "person"),
+        ("what is the role of the mediator", "definition"),
     ],
 )
 def test_answer_type_of_typical_chat_phrasings(question: str, expected: str) -> None:
