@@ -100,6 +100,15 @@ def answer_referent(question: str, previous: Turn) -> tuple[str, bool] | None:
     return None
 
 
+# The verb right after "who" / "what" asks about the subject, it is not the subject:
+# "who leads the gsf", "what replaced the mss".
+_ASKED_VERB = re.compile(
+    r"^\W*(?:and |so )?(?:who\s+(?!(?:is|are|was|were|did|does|do|has|have|had|can|will|would"
+    r"|could|should|else|of|in|at|from)\b)([a-z]+)|what\s+([a-z]+ed))\b",
+    re.I,
+)
+
+
 def standalone_question(question: str, history: Sequence[Turn]) -> str:
     """The question with the topic of earlier turns carried in when it needs it."""
     if not history:
@@ -115,7 +124,10 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     )
     if not needs_context(question) and not short_and_unnamed:
         return question
-    carried = _key_words(previous, set(terms(question)))
+    # "who leads the gsf" -> "how big is it": "it" is the GSF, not its leading
+    verb = _ASKED_VERB.match(previous)
+    skip = set(terms(question)) | (set(terms(verb.group(1) or verb.group(2))) if verb else set())
+    carried = _key_words(previous, skip)
     if referent:
         carried.append(referent[0])
     if not carried:

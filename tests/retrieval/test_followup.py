@@ -81,6 +81,31 @@ def test_a_question_word_typed_without_its_apostrophe_is_not_carried() -> None:
     assert "whats" not in standalone
 
 
+@pytest.mark.parametrize(
+    ("previous", "question", "subject", "verb"),
+    [
+        ("who leads the gsf", "how big is it", "gsf", "leads"),
+        ("who paid for the sgr", "when did it open", "sgr", "paid"),
+        ("what replaced the mss in haiti", "how many troops can it have", "mss", "replaced"),
+    ],
+)
+def test_the_verb_a_question_asked_with_is_not_carried(
+    previous: str, question: str, subject: str, verb: str
+) -> None:
+    """ "it" is what the previous question asked about, not what it asked: the GSF, not
+    its leading."""
+    standalone = standalone_question(question, [Turn(previous)])
+
+    assert subject in standalone
+    assert verb not in standalone
+
+
+def test_a_noun_after_what_is_carried() -> None:
+    standalone = standalone_question("and when?", [Turn("what tariffs did trump put on kenya")])
+
+    assert "tariffs" in standalone
+
+
 def test_the_topic_carries_through_a_chain_of_follow_ups() -> None:
     history = [
         Turn("Why did Kenya's High Court block the Haiti deployment?"),
