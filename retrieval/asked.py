@@ -37,6 +37,7 @@ from retrieval.followup import own_words
 from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
 from retrieval.sentences import FULL_DATE, HOW_LONG, SPAN, counted, counts, date_precision, holds
 from retrieval.text import STOPWORDS, term_set, terms
+from retrieval.titles import owned, title_owner, title_pattern
 
 _CAUSE = re.compile(
     r"\b(because|due to|owing to|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
@@ -114,78 +115,6 @@ _RATE_QUESTION = re.compile(r"\b(rates?|percent|percentage|ratio|interest)\b", r
 PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 # Types whose mere presence ("a capitalised word", "any sentence") says little.
 _LOOSE_TYPES = ("other", "yes_no", "reason", "definition", "list")
-
-
-# "which judge / senator / ambassador …": someone named with that title.
-# "who is the chief justice", "who is kenya's defence minister": the same, with the
-# words of the title before it.
-_ROLE_QUESTION = re.compile(
-    r"\b(?:which |who (?:is|was|are|were) (?:the |[\w-]+['’]s )?(?:current |new |former )?"
-    r"(?:us |american )?)"
-    r"((?:chief|deputy|prime|vice|foreign|defence|defense|finance|trade|health|interior"
-    r"|attorney|cabinet) )?"
-    r"(judge|justice|senator|ambassador|minister|general|secretary|envoy|governor"
-    r"|commander|president|speaker)\b",
-    re.I,
-)
-_ROLE_TITLES = {
-    "judge": "Judge|Justice",
-    "justice": "Judge|Justice",
-    "envoy": "Envoy|envoy",
-    # Kenya's ministers are cabinet secretaries ("Defence Cabinet Secretary Aden Duale")
-    "minister": "Minister|Cabinet Secretary",
-}
-
-
-def _role(query: str) -> re.Pattern[str] | None:
-    m = _ROLE_QUESTION.search(query)
-    if not m:
-        return None
-    role = m.group(2).lower()
-    title = _ROLE_TITLES.get(role, role.capitalize())
-    if m.group(1):  # "Chief Justice", "Defence Minister"
-        title = f"{m.group(1).strip().capitalize()} (?:{title})"
-    return re.compile(rf"\b(?:{title})\.? (?:[A-Z][a-z]+ )*[A-Z][a-z]+")
-
-
-# Whose title it is: "kenya's defence minister", "the prime minister of japan", "the us
-# ambassador".
-_OWNER = re.compile(
-    r"\b(\w+)['’]s (?:\w+ ){0,2}?(?=(?:\w+ )?(?:judge|justice|senator|ambassador|minister"
-    r"|general|secretary|envoy|governor|commander|president|speaker)\b)"
-    r"|\b(us|american) (?=(?:\w+ )?(?:ambassador|envoy|general|secretary|president|senator))"
-    r"|\b(?:justice|senator|ambassador|minister|general|secretary|envoy|governor|commander"
-    r"|president|speaker)s? (?:of|for|in|to) (?:the )?(\w+)",
-    re.I,
-)
-_US_TITLE = re.compile(r"\b(?:US|U\.S\.|United States|American)\b")
-
-
-def _role_owner(query: str) -> str | None:
-    """The country whose official is asked about, by its first five letters ("us" for
-    the United States), or None."""
-    m = _OWNER.search(query)
-    word = m and (m.group(1) or m.group(2) or m.group(3))
-    if not word:
-        return None
-    word = word.lower()
-    return "us" if word in ("us", "american", "america") else word[:5]
-
-
-def _owned(text: str, start: int, owner: str | None) -> float:
-    """1 when the title at `start` is the asked country's (or no country is asked), 0
-    when it is another's ("Israeli Prime Minister Benjamin Netanyahu" for Japan's), 0.5
-    when the sentence does not say."""
-    if owner is None:
-        return 1.0
-    before = text[max(0, start - 30) : start]
-    named = {c.lower()[:5] for c in country_names(before)}
-    named = {"us" if c == "ameri" else c for c in named}
-    if _US_TITLE.search(before):
-        named.add("us")
-    if not named:
-        return 0.5
-    return 1.0 if owner in named else 0.0
 
 
 _WHICH = re.compile(r"\bwhich\s+((?:[a-z'-]+\s+){0,4})", re.I)
@@ -351,8 +280,8 @@ class Asked:
             duration=bool(HOW_LONG.search(query)),
             counted=counted(query) if kind == "number" else None,
             percent=bool(_RATE_QUESTION.search(query)),
-            role=_role(query) if kind == "person" else None,
-            role_owner=_role_owner(query) if kind == "person" else None,
+            role=title_pattern(query) if kind == "person" else None,
+            role_owner=title_owner(query) if kind == "person" else None,
             kind_of=_which_noun(query) if kind not in ("person", "date", "number") else None,
             elsewhere=_elsewhere(query),
             ordinal=_ordinal(own_words(query)),
@@ -396,7 +325,7 @@ class Asked:
             # "which judge": someone the sentence names as a judge, not another country's
             # ("Israeli Prime Minister …" for Japan's), and half as surely one whose
             # country it leaves unsaid
-            fit += _owned(text, named.start(), self.role_owner)
+            fit += owned(text, named.start(), self.role_owner)
         if self.superlative is not None and self.superlative.search(text):
             fit += SUPERLATIVE_FIT
         if self.kind_of is not None and self.kind_of in term_set(text):

@@ -1,0 +1,87 @@
+"""Who holds a title, as questions ask it: "which judge", "who is the chief justice",
+"who is kenya's defence minister", "the prime minister of japan".
+
+A question asking for the holder of a title is answered by a sentence naming
+someone with that title ("Justice Bahati Mwamuye", "Defence Cabinet Secretary
+Aden Duale"), and not with a title the sentence gives another country ("Israeli
+Prime Minister Benjamin Netanyahu" for Japan's).
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.countries import country_names
+
+# "which judge / senator / ambassador …": someone named with that title.
+# "who is the chief justice", "who is kenya's defence minister": the same, with the
+# words of the title before it.
+_ROLE_QUESTION = re.compile(
+    r"\b(?:which |who (?:is|was|are|were) (?:the |[\w-]+['’]s )?(?:current |new |former )?"
+    r"(?:us |american )?)"
+    r"((?:chief|deputy|prime|vice|foreign|defence|defense|finance|trade|health|interior"
+    r"|attorney|cabinet) )?"
+    r"(judge|justice|senator|ambassador|minister|general|secretary|envoy|governor"
+    r"|commander|president|speaker)\b",
+    re.I,
+)
+_ROLE_TITLES = {
+    "judge": "Judge|Justice",
+    "justice": "Judge|Justice",
+    "envoy": "Envoy|envoy",
+    # Kenya's ministers are cabinet secretaries ("Defence Cabinet Secretary Aden Duale")
+    "minister": "Minister|Cabinet Secretary",
+}
+
+
+def title_pattern(query: str) -> re.Pattern[str] | None:
+    """For a question asking who holds a title, a pattern matching someone named with
+    it ("Chief Justice Martha Koome"), or None."""
+    m = _ROLE_QUESTION.search(query)
+    if not m:
+        return None
+    role = m.group(2).lower()
+    title = _ROLE_TITLES.get(role, role.capitalize())
+    if m.group(1):  # "Chief Justice", "Defence Minister"
+        title = f"{m.group(1).strip().capitalize()} (?:{title})"
+    return re.compile(rf"\b(?:{title})\.? (?:[A-Z][a-z]+ )*[A-Z][a-z]+")
+
+
+# Whose title it is: "kenya's defence minister", "the prime minister of japan", "the us
+# ambassador".
+_OWNER = re.compile(
+    r"\b(\w+)['’]s (?:\w+ ){0,2}?(?=(?:\w+ )?(?:judge|justice|senator|ambassador|minister"
+    r"|general|secretary|envoy|governor|commander|president|speaker)\b)"
+    r"|\b(us|american) (?=(?:\w+ )?(?:ambassador|envoy|general|secretary|president|senator))"
+    r"|\b(?:justice|senator|ambassador|minister|general|secretary|envoy|governor|commander"
+    r"|president|speaker)s? (?:of|for|in|to) (?:the )?(\w+)",
+    re.I,
+)
+_US_TITLE = re.compile(r"\b(?:US|U\.S\.|United States|American)\b")
+
+
+def title_owner(query: str) -> str | None:
+    """The country whose official is asked about, by its first five letters ("us" for
+    the United States), or None."""
+    m = _OWNER.search(query)
+    word = m and (m.group(1) or m.group(2) or m.group(3))
+    if not word:
+        return None
+    word = word.lower()
+    return "us" if word in ("us", "american", "america") else word[:5]
+
+
+def owned(text: str, start: int, owner: str | None) -> float:
+    """1 when the title at `start` is the asked country's (or no country is asked), 0
+    when it is another's ("Israeli Prime Minister Benjamin Netanyahu" for Japan's), 0.5
+    when the sentence does not say."""
+    if owner is None:
+        return 1.0
+    before = text[max(0, start - 30) : start]
+    named = {c.lower()[:5] for c in country_names(before)}
+    named = {"us" if c == "ameri" else c for c in named}
+    if _US_TITLE.search(before):
+        named.add("us")
+    if not named:
+        return 0.5
+    return 1.0 if owner in named else 0.0
