@@ -16,6 +16,8 @@ subject itself is not found, the bot declines.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -317,7 +319,11 @@ class Answerer:
             if len(cand.terms - known) < 3:  # nothing new to say
                 continue
             add(cand)
-        return chosen[: limit + 1]
+        chosen = chosen[: limit + 1]
+        if analysis.in_time and not any(DEPENDENT_START.match(c.text) for c in chosen):
+            # "which came first, X or Y": the events in the order they happened
+            chosen.sort(key=_dated)
+        return chosen
 
 
 @dataclass(frozen=True)
@@ -336,6 +342,23 @@ class _When:
         if not self.years or not self.years & set(YEAR.findall(text)):
             return 0
         return 1 + any(holds_month(text, m, y) for m, y in self.months)
+
+
+def _dated(cand: Candidate) -> tuple[int, int, int]:
+    """(year, month) of the first year a sentence names, the date of what it tells ("3
+    February 2026: Trump signed …, retroactive to 30 September 2025" is February 2026),
+    for putting events in order; (9999, 0, 0) for an undated sentence."""
+    first = YEAR.search(cand.text)
+    if first is None:
+        return (9999, 0, 0)
+    year = int(first.group(0))
+    months = [i for name, i in _MONTHS.items() if holds_month(cand.text, name, year)]
+    month = min(months, default=0)
+    day = re.search(rf"\b(\d{{1,2}}) {calendar.month_name[month]}\b", cand.text) if month else None
+    return (year, month, int(day.group(1)) if day else 0)
+
+
+_MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
 
 
 def _follow_up_terms(text: str) -> tuple[str, ...]:

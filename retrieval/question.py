@@ -185,6 +185,7 @@ class QuestionAnalysis:
     future: bool = False
     parts: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    in_time: bool = False  # two events compared in time: "which came first, X or Y"
 
 
 # A name of two to six capitalised words: a short form the speller wrote out.
@@ -379,5 +380,6 @@ def analyse(text: str) -> QuestionAnalysis:
         recency=bool(_RECENT.search(core)),
         future=_asks_future(core),
         parts=split_parts(core),
+        in_time=any(p.match(core) for p in _TIMELINE),
         terms=content_terms(text),
     )

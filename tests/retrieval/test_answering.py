@@ -414,6 +414,7 @@ def test_two_events_compared_in_time_are_answered_with_both_dates(
 
     shown = " ".join(s for s, _ in quoted(answer))
     assert all(d in shown for d in dates), describe(answer)
+    assert shown.index(dates[0]) < shown.index(dates[1]), describe(answer)  # in time order
     assert not any("which was the first" in g for g in answer.gaps), describe(answer)
 
 
