@@ -345,19 +345,21 @@ class _When:
 
 
 def _dated(cand: Candidate) -> tuple[int, int, int]:
-    """(year, month) of the first year a sentence names, the date of what it tells ("3
-    February 2026: Trump signed …, retroactive to 30 September 2025" is February 2026),
-    for putting events in order; (9999, 0, 0) for an undated sentence."""
+    """(year, month, day) of the first date a sentence gives, the date of what it tells
+    ("3 February 2026: Trump signed …, retroactive to 30 September 2025" is 3 February
+    2026), for putting events in order; (9999, 0, 0) for an undated sentence."""
     first = YEAR.search(cand.text)
     if first is None:
         return (9999, 0, 0)
-    year = int(first.group(0))
-    months = [i for name, i in _MONTHS.items() if holds_month(cand.text, name, year)]
-    month = min(months, default=0)
-    day = re.search(rf"\b(\d{{1,2}}) {calendar.month_name[month]}\b", cand.text) if month else None
-    return (year, month, int(day.group(1)) if day else 0)
+    before = _DAY_MONTH.search(cand.text[max(0, first.start() - 20) : first.start()])
+    if before is None:
+        return (int(first.group(0)), 0, 0)
+    day = int(before.group(1)) if before.group(1) else 0
+    return (int(first.group(0)), _MONTHS[before.group(2).capitalize()], day)
 
 
+# "3 February " or "February " right before a year: the day and month it dates.
+_DAY_MONTH = re.compile(rf"(?:\b(\d{{1,2}}) )?\b({'|'.join(calendar.month_name[1:])}),? $", re.I)
 _MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
 
 

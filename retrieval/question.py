@@ -267,7 +267,7 @@ _ASIDES = re.compile(
 _OPENERS = re.compile(
     r"^\W*(?:"
     r"(?:hey|hi|hello|yo|hiya)(?: there)?(?: bot)?|um+|hm+|uh+"
-    r"|(?:quick|random|one|another|a) question|question(?=\s*[-:–—])"
+    r"|(?:quick|random|one|another|a) (?:question|q)|question(?=\s*[-:–—])"
     r"|(?:i was|i am|i'm|im) (?:just )?(?:wondering|curious)(?: about)?"
     r"|(?:just )?(?:wondering|curious)"
     r"|(?:i'm |im |i am )?(?:kinda |a bit |so )?confused(?: about)?"

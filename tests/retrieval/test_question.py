@@ -304,6 +304,7 @@ def test_two_events_compared_in_time_are_asked_as_two_dates(
         ("thanks! and when did it end?", "and when did it end?"),
         ("pls explain agoa", "explain agoa"),
         ("hey bot, quick question: who leads the gsf?? thx 🙏", "who leads the gsf?"),
+        ("quick q: which came first, x or y?", "which came first, x or y?"),
         ("whats ipoa, u know?", "whats ipoa"),
         ("what is section 122...", "what is section 122"),
         ("question - when did kenya send its army", "when did kenya send its army"),
