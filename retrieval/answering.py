@@ -16,7 +16,6 @@ subject itself is not found, the bot declines.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from retrieval.sentences import (
     ALTERNATIVE,
     ANNOUNCES,
     DEPENDENT_START,
+    MONTHS,
     YEAR,
     Candidate,
     answers,
@@ -359,8 +359,8 @@ def _dated(cand: Candidate) -> tuple[int, int, int]:
 
 
 # "3 February " or "February " right before a year: the day and month it dates.
-_DAY_MONTH = re.compile(rf"(?:\b(\d{{1,2}}) )?\b({'|'.join(calendar.month_name[1:])}),? $", re.I)
-_MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
+_DAY_MONTH = re.compile(rf"(?:\b(\d{{1,2}}) )?\b({MONTHS}),? $", re.I)
+_MONTHS = {name: i for i, name in enumerate(MONTHS.split("|"), start=1)}
 
 
 def _follow_up_terms(text: str) -> tuple[str, ...]:

@@ -126,27 +126,28 @@ WHICH_FIT = 0.6
 
 # "the deadliest attack", "kenya's biggest export": the sentence that says so ("the
 # deadliest terrorist attack in Kenya since 1998") is the answer, as a definition is.
-_SUPERLATIVES = (
-    ("deadliest", "bloodiest", "most deadly", "worst"),
-    ("largest", "biggest", "greatest"),
-    ("highest",),
-    ("lowest",),
-    ("longest",),
-    ("oldest",),
-    ("smallest",),
-    ("richest",),
-    ("poorest",),
-    ("busiest",),
-    ("costliest", "most expensive"),
+_SUPERLATIVES = tuple(
+    re.compile(rf"\b(?:{words})\b", re.I)
+    for words in (
+        "deadliest|bloodiest|most deadly|worst",
+        "largest|biggest|greatest",
+        "highest",
+        "lowest",
+        "longest",
+        "oldest",
+        "smallest",
+        "richest",
+        "poorest",
+        "busiest",
+        "costliest|most expensive",
+    )
 )
 SUPERLATIVE_FIT = 1.0
 
 
 def _superlative(query: str) -> re.Pattern[str] | None:
-    for group in _SUPERLATIVES:
-        if re.search(rf"\b(?:{'|'.join(group)})\b", query, re.I):
-            return re.compile(rf"\b(?:{'|'.join(group)})\b", re.I)
-    return None
+    """The superlative a question asks for, as the pattern of its words, or None."""
+    return next((p for p in _SUPERLATIVES if p.search(query)), None)
 
 
 # "did obama go anywhere else", "was nairobi his only stop": another place is asked for.

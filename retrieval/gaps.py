@@ -29,6 +29,7 @@ from retrieval.sentences import (
 from retrieval.spelling import SPELLING
 from retrieval.subject import countries_named, known_terms, name_groups, off_subject, with_before
 from retrieval.text import terms
+from retrieval.titles import MINISTER
 
 YEAR_GAP = "The documents don't say what happened in"
 _FILLER = frozenset({"anywhere", "somewhere", "everywhere", "already", "actually", "really"})
@@ -304,8 +305,7 @@ def _in_role(text: str, role: re.Match[str]) -> bool:
         whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
     else:
         whose = re.compile(re.escape(owner[:4]), re.I)
-    # Kenya's ministers are cabinet secretaries
-    titles = "minister|cabinet secretary" if title.lower() == "minister" else title
+    titles = MINISTER if title.lower() == "minister" else title  # a cabinet secretary too
     return any(
         whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25])
         for m in re.finditer(rf"\b(?:{titles})s?\b", text, re.I)

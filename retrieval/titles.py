@@ -25,12 +25,13 @@ _ROLE_QUESTION = re.compile(
     r"|commander|president|speaker)\b",
     re.I,
 )
+# Kenya's ministers are cabinet secretaries ("Defence Cabinet Secretary Aden Duale").
+MINISTER = "Minister|Cabinet Secretary"
 _ROLE_TITLES = {
     "judge": "Judge|Justice",
     "justice": "Judge|Justice",
     "envoy": "Envoy|envoy",
-    # Kenya's ministers are cabinet secretaries ("Defence Cabinet Secretary Aden Duale")
-    "minister": "Minister|Cabinet Secretary",
+    "minister": MINISTER,
 }
 
 
