@@ -12,6 +12,7 @@ from typing import Protocol
 from retrieval.asked import ORDINALS, PERCENT, START_QUESTION, STARTED, gives_reason
 from retrieval.countries import WHICH_COUNTRIES
 from retrieval.followup import own_words
+from retrieval.kinds import asked_kind
 from retrieval.mentions import REPORTS, holds_month, names_person, quotes_someone, typed_months
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
@@ -156,6 +157,9 @@ def evidence_gaps(
         if WHICH_COUNTRIES.search(part.text):  # a country the question doesn't name
             wanted = "a country"
             found = any(countries_named(c.text) - countries_named(part.text) for c in about)
+        elif kind := asked_kind(asked):  # "which gang": one named, not "gang members"
+            wanted = kind.missing
+            found = any(kind.named(c.text) for c in about)
         elif noun:  # "how many officers": a figure of officers, not of militants
             found = any(counts(c.text, noun) for c in about)
         elif _WHICH_NUMBER.search(part.text):  # "which number ambassador was she": a rank
@@ -210,7 +214,11 @@ def evidence_gaps(
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
-            gaps.append(_SAY_MISSING.get(wanted, f"The documents don't give {wanted} for this."))
+            said_missing = wanted if wanted.startswith("The ") else None
+            gaps.append(
+                said_missing
+                or _SAY_MISSING.get(wanted, f"The documents don't give {wanted} for this.")
+            )
     return list(dict.fromkeys(gaps))
 
 

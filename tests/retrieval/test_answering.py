@@ -742,6 +742,16 @@ def test_a_named_building_written_in_lower_case_is_a_place(
             "which al-shabaab commander planned the manda bay attack",
             "The documents don't give a name for this.",
         ),
+        # The killing is told ("shot dead by gang members"), no gang named.
+        (
+            "which gang was the first kenyan cop killed in haiti fighting",
+            "The documents don't name the gang.",
+        ),
+        # The two contractors are counted, never their employer.
+        (
+            "which company did the two contractors killed at manda bay work for",
+            "The documents don't name the company.",
+        ),
         # Aid and diplomacy are there, but no one is quoted saying this: a name about the
         # same subject is not the speaker.
         (
@@ -773,6 +783,26 @@ def test_the_gap_names_the_kind_of_thing_the_documents_do_not_give(
     answer = ask(question)
 
     assert answer.abstained or gap in answer.gaps, describe(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("which chinese firm built the sgr", "China Road and Bridge Corporation"),
+        ("which judge froze the whole us health deal on omtatah's petition", "Chacha Mwita"),
+        ("which police units did kenya send first to haiti", "General Service Unit"),
+        ("what companies did meg whitman run before she was ambassador", "eBay"),
+    ],
+)
+def test_a_which_question_answered_by_a_name_of_its_kind_gets_no_gap(
+    ask: Ask, question: str, named: str
+) -> None:
+    """ "which firm": a sentence naming one ("the Chinese firm China Road and Bridge
+    Corporation", "Justice Chacha Mwita", "chief executive of eBay") answers it plainly."""
+    answer = ask(question)
+
+    assert named in answer.answer, describe(answer)
+    assert not any("don't name" in g for g in answer.gaps), describe(answer)
 
 
 def test_a_two_part_question_is_answered_when_only_its_second_part_scores(ask: Ask) -> None:
