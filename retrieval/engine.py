@@ -17,7 +17,7 @@ from pathlib import Path
 
 from retrieval.chain import Composer, build_answer_chain
 from retrieval.compose import ABSTAIN_MESSAGE
-from retrieval.followup import QuestionRewriter
+from retrieval.followup import QuestionRewriter, with_answer_subject
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
 from retrieval.question import definition_pattern, spelled_out_pattern, without_chat
@@ -173,6 +173,15 @@ class AnswerEngine:
         query = self.rewriter.rewrite(fixed, earlier)
         said = [t.answer for t in history if t.answer]
         answer: Answer = self.chain.invoke({"question": question, "query": query, "said": said})
+        if answer.abstained and earlier and not earlier[-1].answer.startswith(ABSTAIN_MESSAGE):
+            # A follow-up about what the previous answer named rather than what its
+            # question asked ("what replaced the mss?" "troop ceiling for the new one?")
+            again = with_answer_subject(fixed, earlier)
+            if again and again != query:
+                second: Answer = self.chain.invoke(
+                    {"question": question, "query": again, "said": said}
+                )
+                answer = answer if second.abstained else second
         timings = {"spell": (spelt - started) * 1000, **answer.timings_ms}
         timings["total"] = (time.perf_counter() - started) * 1000
         return replace(answer, timings_ms=timings)

@@ -135,6 +135,24 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     return f"{question.rstrip()} ({' '.join(carried)})"
 
 
+_CITATION = re.compile(r"\s*\[\d+\]")
+
+
+def with_answer_subject(question: str, history: Sequence[Turn], limit: int = 8) -> str | None:
+    """The follow-up read with what the previous answer said rather than what its
+    question asked ("what replaced the mission in haiti" -> "A Gang Suppression Force
+    …" -> "troop ceiling for the new one?" is about the force); None when the
+    question stands alone or the previous turn has no answer."""
+    if not history or not history[-1].answer:
+        return None
+    if not needs_context(question) and len(terms(question)) > SHORT_FOLLOW_UP:
+        return None
+    answer = _CITATION.sub("", history[-1].answer.split("\n")[-1])
+    opening = answer.split(". ")[0]
+    carried = _key_words(opening, set(terms(question)))[:limit]
+    return f"{question.rstrip()} ({' '.join(carried)})" if carried else None
+
+
 REWRITE_SYSTEM = """\
 You rewrite the last question of a conversation so that it can be understood on its own.
 Replace pronouns and vague references with what they refer to in the earlier turns.

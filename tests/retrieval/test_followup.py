@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.followup import standalone_question
+from retrieval.followup import standalone_question, with_answer_subject
 from retrieval.models import Turn
 
 HAITI = "docs_corpus/04-haiti-security-mission.md"
@@ -233,3 +233,55 @@ def test_earlier_questions_are_read_with_the_same_spelling_fixes(corpus_engine) 
 
     assert not answer.abstained
     assert "371.6 million" in answer.answer
+
+
+def test_a_declined_follow_up_can_be_read_with_what_the_previous_answer_named() -> None:
+    """ "what replaced the kenya-led mission" -> "A Gang Suppression Force …" ->
+    "troop ceiling for the new one?": the new one is what the answer named."""
+    history = [
+        Turn(
+            "what replaced the kenya-led mission in haiti?",
+            "The documents may not answer this directly; the closest they come:\n"
+            "A UN-authorised Gang Suppression Force, approved by the Security Council [1]. "
+            "It has more troops [2].",
+        )
+    ]
+
+    again = with_answer_subject("troop ceiling for the new one?", history)
+
+    assert again is not None
+    assert again.startswith("troop ceiling for the new one? (")
+    carried = again[again.index("(") :]
+    assert "Gang Suppression Force" in carried
+    assert "closest" not in carried and "[1]" not in carried and "troops" not in carried
+
+
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("who leads the gang suppression force in haiti in 2026", [Turn("what is agoa", "A")]),
+        ("and when?", []),
+        ("and when?", [Turn("what is agoa", "")]),
+    ],
+)
+def test_no_answer_subject_for_a_question_standing_alone_or_without_an_answer(
+    question: str, history: list[Turn]
+) -> None:
+    assert with_answer_subject(question, history) is None
+
+
+def test_a_follow_up_about_the_thing_the_answer_named_is_answered(corpus_engine) -> None:
+    """Declined when read with the previous question's subject (the Kenya-led mission),
+    answered when read with the answer's (the Gang Suppression Force)."""
+    history = (
+        Turn(
+            "what replaced the kenya-led mission in haiti?",
+            "A UN-authorised Gang Suppression Force, approved by the Security Council on "
+            "30 September 2025.",
+        ),
+    )
+
+    answer = corpus_engine.ask("troop ceiling for the new one?", history)
+
+    assert not answer.abstained, answer.answer
+    assert "5,550" in answer.answer, answer.answer
