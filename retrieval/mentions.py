@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from retrieval.countries import country_names
 from retrieval.sentences import MONTHS, NAME
-from retrieval.text import STOPWORDS
+from retrieval.text import STOPWORDS, TITLE_WORDS
 
 # A month and year as people type them: "may 2024", "jan 2022", "Sept. 2025".
 _TYPED_MONTH = re.compile(
@@ -51,14 +51,6 @@ _NOT_PERSON = frozenset(
     may june july august september october november december monday tuesday wednesday
     thursday friday saturday sunday""".split()  # noqa: SIM905
 )
-# Titles before a name: "Deputy Secretary of State Christopher Landau".
-_TITLE_WORDS = frozenset(
-    """president vice deputy secretary state minister prime cabinet principal ambassador
-    senator representative judge justice governor chairman chair director commissioner
-    general lieutenant colonel major captain admiral commander chief acting assistant
-    us trade foreign affairs defence defense interior health treasury former first lady
-    mr mrs ms dr sir lord""".split()  # noqa: SIM905
-)
 _ACTOR = re.compile(
     r"\b([A-Z][a-z]+),? (?:said|says|told|announced|signed|met|visited|called|led|urged|wrote"
     r"|added|argued|warned|stressed|resigned|replied|responded)\b"
@@ -72,7 +64,7 @@ _NAME_ANYWHERE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b"
 def _person(name: str, countries: set[str]) -> str | None:
     """The name without its titles, if it names a person rather than a body or a place."""
     words = name.split()  # "After Whitman left": an opening word is no part of a name
-    while words and (words[0].lower() in _TITLE_WORDS or words[0].lower() in STOPWORDS):
+    while words and (words[0].lower() in TITLE_WORDS or words[0].lower() in STOPWORDS):
         words.pop(0)
     if words and not any(w.lower() in _NOT_PERSON or w.lower() in countries for w in words):
         return " ".join(words)
@@ -88,7 +80,7 @@ def names_person(text: str) -> bool:
     if any(_person(m.group(0), countries) for m in NAME.finditer(text)):
         return True
     return any(
-        m.group(1).lower() not in _NOT_PERSON | _TITLE_WORDS | countries
+        m.group(1).lower() not in _NOT_PERSON | TITLE_WORDS | countries
         for m in _ACTOR.finditer(text)
     )
 

@@ -13,9 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from retrieval.countries import country_names
 from retrieval.models import Citation, Passage
 from retrieval.safety import classify, source_hosts
-from retrieval.text import STOPWORDS, proper_nouns, sentence_spans, terms
+from retrieval.text import STOPWORDS, TITLE_WORDS, proper_nouns, sentence_spans, terms
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 FULL_DATE = re.compile(rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b")
@@ -211,7 +212,12 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         names += re.findall(r"\b[A-Z]{2,}\b", text) + _opening_name(text)
         if answer_type == "list":  # "China and the Russian Federation abstained"
             names += [w for w in proper_nouns(text) if w not in _MONTH_NAMES]
-        new = {n for n in names if not all(w.lower() in asked for w in n.split())}
+        # "US Ambassador Meg Whitman" is no new name when the question names Whitman
+        new = {
+            n
+            for n in names
+            if not all(w.lower() in asked or w.lower() in TITLE_WORDS for w in n.split())
+        }
         # "which countries signed …": a list names at least two things the question lacks
         return len(new) >= (2 if answer_type == "list" else 1)
     if answer_type == "place":  # "at Olkaria", "in Nyeri": a place the question lacks
@@ -234,7 +240,12 @@ def holds(answer_type: str, text: str) -> bool:
     return True
 
 
-_OPENING = re.compile(r"^([A-Z][a-z]+-[A-Z][a-z]+|[A-Z][a-z]+(?: [A-Z][a-z]+)+)")
+_OPENING = re.compile(
+    r"^([A-Z][a-z]+-[A-Z][a-z]+|[A-Z][a-z]+(?: [A-Z][a-z]+)+"
+    # one surname doing something: "Risch objected to …", "Whitman said …"
+    r"|[A-Z][a-z]{2,}(?=,? (?!(?:reported|announced|estimated|counted|recorded|noted)\b)"
+    r"(?:[a-z]+ed|said|says|told|met|led|wrote|won|ran|took|gave)\b))"
+)
 
 
 def _opening_name(text: str) -> list[str]:
@@ -242,6 +253,8 @@ def _opening_name(text: str) -> list[str]:
     took over …"), which NAME skips because every sentence opens capitalised."""
     m = _OPENING.match(text)
     if not m or m.group(1).split()[0].lower() in STOPWORDS:
+        return []
+    if " " not in m.group(1) and country_names(m.group(1)):  # "Kenya signed …": no person
         return []
     return [m.group(1)]
 

@@ -107,6 +107,14 @@ def _stem(word: str) -> str:
     return word
 
 
+# Titles before a name: "Deputy Secretary of State Christopher Landau".
+TITLE_WORDS = frozenset(
+    """president vice deputy secretary state minister prime cabinet principal ambassador
+    senator representative judge justice governor chairman chair director commissioner
+    general lieutenant colonel major captain admiral commander chief acting assistant
+    us trade foreign affairs defence defense interior health treasury former first lady
+    mr mrs ms dr sir lord""".split()  # noqa: SIM905
+)
 _US_SPELLING = re.compile(r"(?<=\w\w)([iy])z(e|ed|es|ing|ation|ations)$")
 _TERM_CACHE: dict[str, str] = {}  # word -> term ("" for a stopword); vocabularies are small
 _TERM_CACHE_MAX = 200_000

@@ -948,6 +948,14 @@ def test_who_is_answered_by_a_sentence_naming_most_of_the_subject(ask: Ask) -> N
     assert not answer.abstained and "Katherine Tai" in quoted(answer)[0][0], describe(answer)
 
 
+def test_who_was_behind_it_leads_with_the_group(ask: Ask) -> None:
+    """The sentence naming al-Qaeda answers "who was behind it", not the one telling
+    where the bombs went off."""
+    answer = ask("1998 nairobi embassy bombing who was behind it")
+
+    assert "al-Qaeda" in quoted(answer)[0][0], describe(answer)
+
+
 def test_which_judge_leads_with_the_judge(ask: Ask) -> None:
     answer = ask("which judge suspended the kenya us health framework")
 

@@ -410,9 +410,24 @@ def test_names_person_tells_people_from_countries_and_bodies(text: str, expected
         ("Marc Dillard took over as chargé d'affaires.", True),
         ("On Friday the court ruled against the deployment.", False),  # no name
         ("Kenya said it would send police.", False),  # a country the question names
+        ("Risch objected to the remark.", True),  # one surname, doing something
+        ("Bloomberg reported that the project had stalled.", False),  # a news outlet
     ],
 )
 def test_a_name_opening_the_sentence_answers_who(text: str, expected: bool) -> None:
     """ "who was behind the westgate attack": "Al-Shabaab fighters attacked …" names
     them, though every sentence opens with a capital letter."""
     assert answers("person", text, "who was behind it in kenya") is expected
+
+
+def test_a_title_before_a_name_the_question_gives_is_no_new_name() -> None:
+    """ "who ran the embassy after whitman left": "US Ambassador Meg Whitman resigned"
+    names no one the question doesn't; "Marc Dillard … led the US Embassy" does."""
+    question = "who ran the embassy after meg whitman left"
+
+    assert not answers(
+        "person",
+        "13 November 2024: US Ambassador Meg Whitman resigned, and chargés led the Embassy.",
+        question,
+    )
+    assert answers("person", "Marc Dillard then led the US Embassy as chargé.", question)
