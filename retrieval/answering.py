@@ -34,6 +34,7 @@ from retrieval.question import (
     answer_type,
     content_terms,
 )
+from retrieval.recency import older, recent_years
 from retrieval.sentences import (
     ALTERNATIVE,
     ANNOUNCES,
@@ -207,6 +208,10 @@ class Answerer:
             return Answer(question, ABSTAIN_MESSAGE, abstained=True, mode=mode)
         if len(parts) > 1:  # the ranking of the whole question picks the extras
             self.score(query, cands, evidence, parts[0].answer_type)
+        recent = recent_years(query, evidence)
+        if strongest.best is not None and not older(strongest.best, recent):
+            # a question about now, led by a recent sentence: no extras of long ago
+            cands = [c for c in cands if not older(c, recent)]
         chosen = self._choose(parts, cands, analysis)
         gaps = evidence_gaps(analysis, parts, chosen, evidence, self.params.answer_coverage)
         if off_subject(analysis, chosen[:1], evidence) and (
@@ -255,6 +260,7 @@ class Answerer:
         own_terms = _follow_up_terms(part.text)
         w = self.params.followup_own_weight
         when = _When.read(part.text)
+        recent = recent_years(part.text, evidence)
 
         def key(c: Candidate) -> tuple[bool, float]:
             cov = self.coverage(part.terms, c, idf, heading=heading)
@@ -263,6 +269,8 @@ class Answerer:
             says = answers(part.answer_type, c.text, part.text)
             says = says and not (ANNOUNCES.match(c.text) or ALTERNATIVE.match(c.text))
             dated = self.params.lead_when_credit * when.held(c.text)
+            if older(c, recent):
+                dated -= 0.1  # "who leads it now": not a sentence of long ago
             return (says, c.score + 0.25 * cov + dated)
 
         return max(close, key=key)

@@ -125,7 +125,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 # "is it still …" asks about now; "back when he was still a senator" does not.
-_RECENT = re.compile(
+RECENT = re.compile(
     r"\b(current|currently|now|(?<!\bwas )(?<!\bwere )still|today|latest|at the moment"
     r"|as of now|these days|this (week|month|year)|right now|presently|nowadays)\b",
     re.I,
@@ -377,7 +377,7 @@ def analyse(text: str) -> QuestionAnalysis:
         text=text,
         answer_type=answer_type(core),
         years=tuple(sorted({int(y) for y in _YEAR.findall(core)})),
-        recency=bool(_RECENT.search(core)),
+        recency=bool(RECENT.search(core)),
         future=_asks_future(core),
         parts=split_parts(core),
         in_time=any(p.match(core) for p in _TIMELINE),

@@ -21,13 +21,18 @@ def known_terms(cand: Candidate) -> set[str]:
     return set(cand.terms) | term_set(f"{cand.doc.title} {cand.doc.section}")
 
 
+def sentence_before(cand: Candidate) -> str:
+    """The sentence before cand in its passage ("" for the first)."""
+    spans = cand.doc.sentence_spans
+    if cand.order == 0 or spans is None:
+        return ""
+    s, e = spans[cand.order - 1]
+    return cand.doc.text[int(s) : int(e)]
+
+
 def with_before(cand: Candidate) -> set[str]:
     """The sentence's terms and those of the sentence before it, which it may lean on."""
-    have = set(cand.terms)
-    if cand.order > 0 and cand.doc.sentence_spans is not None:
-        s, e = cand.doc.sentence_spans[cand.order - 1]
-        have |= term_set(cand.doc.text[int(s) : int(e)])
-    return have
+    return set(cand.terms) | term_set(sentence_before(cand))
 
 
 def off_subject(

@@ -17,7 +17,7 @@ from retrieval.countries import country_names
 # "who is the chief justice", "who is kenya's defence minister": the same, with the
 # words of the title before it.
 _ROLE_QUESTION = re.compile(
-    r"\b(?:which |who (?:is|was|are|were) (?:the |[\w-]+['’]s )?(?:current |new |former )?"
+    r"\b(?:which |who(?: is| was| are| were|'s|’s) (?:the |[\w-]+['’]s )?(?:current |new |former )?"
     r"(?:us |american )?)"
     r"((?:chief|deputy|prime|vice|foreign|defence|defense|finance|trade|health|interior"
     r"|attorney|cabinet) )?"
@@ -46,6 +46,13 @@ def title_pattern(query: str) -> re.Pattern[str] | None:
     if m.group(1):  # "Chief Justice", "Defence Minister"
         title = f"{m.group(1).strip().capitalize()} (?:{title})"
     return re.compile(rf"\b(?:{title})\.? (?:[A-Z][a-z]+ )*[A-Z][a-z]+")
+
+
+def asks_holder_now(query: str) -> bool:
+    """ "who is the president of kenya", "who's the us ambassador": the holder now, not
+    one of long ago ("who was …" asks the past)."""
+    m = _ROLE_QUESTION.search(query)
+    return m is not None and m.group(0).lower().startswith(("who is", "who are", "who's", "who’s"))
 
 
 # Whose title it is: "kenya's defence minister", "the prime minister of japan", "the us

@@ -907,6 +907,24 @@ def test_a_question_about_now_answered_from_long_ago_says_so(ask: Ask) -> None:
     ), describe(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who leads the us embassy in nairobi now",
+        "Who leads the US embassy in Nairobi now that there is no ambassador?",
+    ],
+)
+def test_a_question_about_now_is_answered_with_recent_sentences(ask: Ask, question: str) -> None:
+    """The embassy opened in 1964 with an ambassador: a sentence of long ago neither
+    leads nor follows an answer about who leads it now (a chargé, Burns, in 2026)."""
+    answer = ask(question)
+
+    assert "Burns" in answer.answer, describe(answer)
+    for sentence, _ in quoted(answer):
+        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", sentence)]
+        assert not years or max(years) >= 2024, describe(answer)
+
+
 def test_a_neighbouring_sentence_with_new_facts_is_not_a_duplicate(ask: Ask) -> None:
     """The FBI toll with the number wounded follows the sentence on differing tolls in
     the same passage: close in meaning, but it answers the second part."""
