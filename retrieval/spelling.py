@@ -246,6 +246,12 @@ class Speller:
         return out
 
     @cached_property
+    def _terms(self) -> frozenset[str]:
+        """The documents' words as terms ("borrow" for "borrowed"), built at the first
+        word that needs them."""
+        return frozenset(t for w in self.vocabulary for t in terms(w)[:1])
+
+    @cached_property
     def _with_digits(self) -> dict[str, str]:
         """Names the documents write with digits, by the letters people type of them:
         "dusit" and "dusitd" for "dusitd2" (one name per typed form)."""
@@ -296,6 +302,8 @@ class Speller:
             ordinary = (
                 sorted(w for w in _one_edit(lower) if w in self.lexicon) if len(lower) >= 5 else []
             )
+            if len(ordinary) > 1:  # "borow": "borrow" (the documents say "borrowed"), not "brow"
+                ordinary = [w for w in ordinary if terms(w)[:1] and terms(w)[0] in self._terms]
             return ordinary[0] if len(ordinary) == 1 else word
         found = min(near, key=lambda m: (m[1], -self._counts.get(m[0], 0), m[0]))
         if found[1] > 1 and _derived(lower, str(found[0])):

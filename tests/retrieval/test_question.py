@@ -543,6 +543,14 @@ def test_a_misspelt_word_no_document_uses_becomes_the_ordinary_word_one_edit_awa
     assert speller.fix("wether") == "wether"  # "whether" or "weather": not clear
 
 
+def test_of_two_ordinary_words_one_edit_away_the_one_the_documents_use_wins() -> None:
+    """ "borow" is "borrow" or "brow": the documents say "borrowed", never "brow"."""
+    speller = Speller({"kenya", "borrowed", "eurobond"}, lexicon={"borrow", "brow"})
+
+    assert speller.fix("borow") == "borrow"
+    assert Speller({"kenya"}, lexicon={"borrow", "brow"}).fix("borow") == "borow"
+
+
 def test_a_word_typed_without_its_vowels_is_read_in_full() -> None:
     """Quick typists drop vowels: "prsdnt" is three edits from "president" but has its
     consonants in order; "stnd" is "stand" (an ordinary word), not the document word
