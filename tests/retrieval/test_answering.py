@@ -925,6 +925,14 @@ def test_a_question_about_now_is_answered_with_recent_sentences(ask: Ask, questi
         assert not years or max(years) >= 2024, describe(answer)
 
 
+def test_who_holds_a_title_now_is_read_from_the_latest_year(ask: Ask) -> None:
+    """No sentence says who the US president is "now"; the documents' latest year's
+    sentences ("3 February 2026: President Trump signed …") do."""
+    answer = ask("who's the us president right now")
+
+    assert not answer.abstained and "Trump" in answer.answer, describe(answer)
+
+
 def test_a_neighbouring_sentence_with_new_facts_is_not_a_duplicate(ask: Ask) -> None:
     """The FBI toll with the number wounded follows the sentence on differing tolls in
     the same passage: close in meaning, but it answers the second part."""
