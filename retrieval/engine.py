@@ -162,6 +162,7 @@ class AnswerEngine:
                     self.lexicon,
                     names=snapshot.name_terms(),
                     initialisms=snapshot.initialisms(),
+                    name_runs=snapshot.name_runs(),
                 ),
             )
         return cached[1]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.blends import name_runs
 from retrieval.lexical import LexicalIndex
 from retrieval.store import ChromaStore
 from retrieval.text import initialisms, iter_words, terms
@@ -55,6 +56,7 @@ class CorpusSnapshot:
     _latest: str | None = None
     _names: frozenset[str] | None = None
     _initialisms: dict[str, str] | None = None
+    _name_runs: Counter[tuple[str, ...]] | None = None
 
     @classmethod
     def load(cls, store: ChromaStore) -> CorpusSnapshot:
@@ -148,6 +150,14 @@ class CorpusSnapshot:
         cached = self._initialisms
         if cached is None:
             cached = self._initialisms = initialisms(c.text for c in self.chunks)
+        return cached
+
+    def name_runs(self) -> Counter[tuple[str, ...]]:
+        """The names the documents write out, for short forms made of their syllables
+        ("kepsa"); see `blends.name_runs`."""
+        cached = self._name_runs
+        if cached is None:
+            cached = self._name_runs = name_runs(c.text for c in self.chunks)
         return cached
 
     def latest_date(self) -> str:

@@ -6,12 +6,14 @@ against the documents' own words."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from retrieval.blends import blended
 from retrieval.text import STOPWORDS, terms
 
 # US spellings and common abbreviations users type, in the documents' words.
@@ -218,6 +220,7 @@ class Speller:
         lexicon: Iterable[str] = (),
         names: Iterable[str] = (),
         initialisms: Mapping[str, str] | None = None,
+        name_runs: Counter[tuple[str, ...]] | None = None,
     ) -> None:
         """`vocabulary`: the documents' words (corrections go to these), with how often
         each is used when it is a mapping (of two equally near words, the more used is
@@ -226,13 +229,15 @@ class Speller:
         documents only write capitalised, which a word two edits away is not taken
         for ("abstain" is not "Austin"); `initialisms`: short forms of names the
         documents only write out ("ndaa": "National Defense Authorization Act"), read as
-        the name when the documents never use the short form."""
+        the name when the documents never use the short form; `name_runs`: the names
+        they write out, for short forms of their syllables ("kepsa", `blends`)."""
         counts = vocabulary if isinstance(vocabulary, Mapping) else {}
         self.vocabulary = frozenset(w for w in vocabulary if len(w) > 1)
         self._counts: Mapping[str, int] = counts
         self.lexicon = frozenset(lexicon)
         self.names = frozenset(names)
         self.initialisms: Mapping[str, str] = initialisms or {}
+        self.name_runs: Counter[tuple[str, ...]] = name_runs or Counter()
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
 
     @cached_property
@@ -296,6 +301,8 @@ class Speller:
         near = process.extract(
             lower, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8
         )
+        if not near and (name := blended(lower, self.name_runs)):
+            return name  # "kepsa": Kenya Private Sector Alliance, which they write out
         if not near:
             # A misspelt word the documents never use: an ordinary word one edit away
             # ("oficially", "acutally"), so it is not reported as a word they lack.

@@ -933,6 +933,13 @@ def test_who_holds_a_title_now_is_read_from_the_latest_year(ask: Ask) -> None:
     assert not answer.abstained and "Trump" in answer.answer, describe(answer)
 
 
+def test_a_short_form_of_a_name_the_documents_write_out_is_read_as_the_name(ask: Ask) -> None:
+    """The documents never write "KEPSA", only "the Kenya Private Sector Alliance"."""
+    answer = ask("how many jobs did kepsa say the agoa renewal protects")
+
+    assert "66,000" in answer.answer and not answer.gaps, describe(answer)
+
+
 def test_a_neighbouring_sentence_with_new_facts_is_not_a_duplicate(ask: Ask) -> None:
     """The FBI toll with the number wounded follows the sentence on differing tolls in
     the same passage: close in meaning, but it answers the second part."""
