@@ -238,12 +238,16 @@ class Answerer:
     def _parts(self, analysis: QuestionAnalysis, query: str) -> list[_Part]:
         if len(analysis.parts) == 1:
             return [_Part(query, analysis.answer_type, analysis.terms)]
-        # A later part leans on the first ("… and when did it kick in"): each part is
-        # about its own terms plus the rest of the question's.
-        return [
-            _Part(p, answer_type(p), tuple(dict.fromkeys([*content_terms(p), *analysis.terms])))
-            for p in analysis.parts
-        ]
+        # A later part leans on the first ("… and when did it kick in"): it is about its
+        # own terms plus the rest of the question's. The first part names its subject
+        # ("when was meg whitman nominated …"): about its own, given three or more, so
+        # the second part's words ("… confirm her") do not choose its sentence.
+        out = []
+        for n, p in enumerate(analysis.parts):
+            own = content_terms(p)
+            words = own if n == 0 and len(own) >= 3 else [*own, *analysis.terms]
+            out.append(_Part(p, answer_type(p), tuple(dict.fromkeys(words))))
+        return out
 
     def _best(self, ranked: list[Candidate], part: _Part, evidence: Evidence) -> Candidate | None:
         """The best sentence for a part, preferring one that holds what it asks for and

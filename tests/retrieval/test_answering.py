@@ -940,6 +940,14 @@ def test_a_short_form_of_a_name_the_documents_write_out_is_read_as_the_name(ask:
     assert "66,000" in answer.answer and not answer.gaps, describe(answer)
 
 
+def test_the_first_part_of_a_two_part_question_leads_with_its_own_answer(ask: Ask) -> None:
+    """ "when was she nominated and when did the senate confirm her": the nomination
+    leads, not a sentence chosen for the second part's words ("Senate-confirmed")."""
+    answer = ask("when was meg whitman nominated for kenya and when did the senate confirm her")
+
+    assert "9 December 2021" in quoted(answer)[0][0], describe(answer)
+
+
 def test_a_neighbouring_sentence_with_new_facts_is_not_a_duplicate(ask: Ask) -> None:
     """The FBI toll with the number wounded follows the sentence on differing tolls in
     the same passage: close in meaning, but it answers the second part."""
