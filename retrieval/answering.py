@@ -79,6 +79,9 @@ class ComposeParams:
     # much more, and as much again if it holds the month named with it ("why did sudan
     # recall its envoy in jan 2024": the January 2024 recall, not February 2025's).
     lead_when_credit: float = 0.05
+    # ... and one of long ago counts this much less for a question about now ("who leads
+    # the embassy now": not the 1964 opening).
+    lead_stale_penalty: float = 0.1
     followup_own_weight: float = 0.5  # a follow-up's own words vs the carried subject
     # Choosing the leading sentence, a question term found only in the passage's section
     # heading counts this much (a sentence saying "Westgate" beats a sentence in
@@ -274,7 +277,7 @@ class Answerer:
             says = says and not (ANNOUNCES.match(c.text) or ALTERNATIVE.match(c.text))
             dated = self.params.lead_when_credit * when.held(c.text)
             if older(c, recent):
-                dated -= 0.1  # "who leads it now": not a sentence of long ago
+                dated -= self.params.lead_stale_penalty
             return (says, c.score + 0.25 * cov + dated)
 
         return max(close, key=key)

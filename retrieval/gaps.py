@@ -149,6 +149,7 @@ def evidence_gaps(
                 gaps.append(f"The documents don't mention {_join(words)}.")
                 continue
         wanted = _WANTED.get(part.answer_type)
+        line = ""  # the gap said in its own words, when not "don't give <wanted>"
         asked = own_words(part.text)  # without the subject a follow-up carries in
         # Held by a sentence about the question's subject: a figure for US–Kenya trade
         # does not answer "how big is kenya's trade with russia".
@@ -158,7 +159,7 @@ def evidence_gaps(
             wanted = "a country"
             found = any(countries_named(c.text) - countries_named(part.text) for c in about)
         elif kind := asked_kind(asked):  # "which gang": one named, not "gang members"
-            wanted = kind.missing
+            wanted, line = f"the {kind.word}", kind.missing
             found = any(kind.named(c.text) for c in about)
         elif noun:  # "how many officers": a figure of officers, not of militants
             found = any(counts(c.text, noun) for c in about)
@@ -214,11 +215,8 @@ def evidence_gaps(
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
-            said_missing = wanted if wanted.startswith("The ") else None
-            gaps.append(
-                said_missing
-                or _SAY_MISSING.get(wanted, f"The documents don't give {wanted} for this.")
-            )
+            default = f"The documents don't give {wanted} for this."
+            gaps.append(line or _SAY_MISSING.get(wanted, default))
     return list(dict.fromkeys(gaps))
 
 
