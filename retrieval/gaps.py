@@ -158,9 +158,11 @@ def evidence_gaps(
         if WHICH_COUNTRIES.search(part.text):  # a country the question doesn't name
             wanted = "a country"
             found = any(countries_named(c.text) - countries_named(part.text) for c in about)
-        elif kind := asked_kind(asked):  # "which gang": one named, not "gang members"
+        elif kind := asked_kind(asked):  # "which gang": one named, not "gang members";
+            # named in any quote: "G42, an artificial intelligence company" may leave the
+            # place asked about to the quote after it
             wanted, line = f"the {kind.word}", kind.missing
-            found = any(kind.named(c.text) for c in about)
+            found = any(kind.named(c.text) for c in chosen)
         elif noun:  # "how many officers": a figure of officers, not of militants
             found = any(counts(c.text, noun) for c in about)
         elif _WHICH_NUMBER.search(part.text):  # "which number ambassador was she": a rank

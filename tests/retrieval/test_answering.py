@@ -792,6 +792,9 @@ def test_the_gap_names_the_kind_of_thing_the_documents_do_not_give(
         ("which judge froze the whole us health deal on omtatah's petition", "Chacha Mwita"),
         ("which police units did kenya send first to haiti", "General Service Unit"),
         ("what companies did meg whitman run before she was ambassador", "eBay"),
+        # "G42, an artificial intelligence company" in a sentence that does not name
+        # Olkaria, quoted beside one that does
+        ("which company is building the olkaria data centre", "G42"),
     ],
 )
 def test_a_which_question_answered_by_a_name_of_its_kind_gets_no_gap(
