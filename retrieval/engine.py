@@ -27,7 +27,7 @@ from retrieval.spelling import Speller
 from retrieval.store import document_info
 from retrieval.suggestions import followups, starter_prompts
 from retrieval.text import terms
-from retrieval.titles import asks_holder_now
+from retrieval.titles import asks_holder_now, names_holder
 from retrieval.writelock import IndexLocked
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class AnswerEngine:
             year = evidence.latest[:4]
             have = {p.id for p in evidence.passages}
             extra = self.search.search(view, f"{query} {year}", top_k=4).passages
-            added = [p for p in extra if p.id not in have]
+            added = [p for p in extra if p.id not in have and names_holder(p.text, query)]
             evidence = replace(evidence, passages=[*evidence.passages, *added])
         return replace(evidence, lexicon=self.lexicon) if self.lexicon else evidence
 

@@ -93,3 +93,13 @@ def owned(text: str, start: int, owner: str | None) -> float:
     if not named:
         return 0.5
     return 1.0 if owner in named else 0.0
+
+
+def names_holder(text: str, query: str) -> bool:
+    """The text names someone with the title the query asks about, and not as another
+    country's ("Russian Foreign Minister Sergey Lavrov" for "kenya's foreign minister")."""
+    pattern = title_pattern(query)
+    if pattern is None:
+        return False
+    owner = title_owner(query)
+    return any(owned(text, m.start(), owner) > 0 for m in pattern.finditer(text))

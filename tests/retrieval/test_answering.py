@@ -928,6 +928,15 @@ def test_a_question_about_now_is_answered_with_recent_sentences(ask: Ask, questi
         assert not years or max(years) >= 2024, describe(answer)
 
 
+def test_a_title_holder_now_is_not_another_countrys(ask: Ask) -> None:
+    """The latest year's "Russian Foreign Minister Sergey Lavrov" is not read for
+    "kenya's foreign minister": Mudavadi, who held the post, leads."""
+    answer = ask("who is kenya's foreign minister")
+
+    assert "Mudavadi" in quoted(answer)[0][0], describe(answer)
+    assert "Lavrov" not in quoted(answer)[0][0], describe(answer)
+
+
 def test_who_holds_a_title_now_is_read_from_the_latest_year(ask: Ask) -> None:
     """No sentence says who the US president is "now"; the documents' latest year's
     sentences ("3 February 2026: President Trump signed …") do."""

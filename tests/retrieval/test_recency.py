@@ -8,7 +8,7 @@ import pytest
 from retrieval.models import Evidence, Passage
 from retrieval.recency import older, recent_years
 from retrieval.sentences import Candidate
-from retrieval.titles import asks_holder_now
+from retrieval.titles import asks_holder_now, names_holder
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,23 @@ def test_a_sentence_of_long_ago_is_older_than_recent(
 ) -> None:
     assert older(_candidate(text, order), 2024) is old
     assert older(_candidate(text, order), 0) is False  # not a question about now
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "named"),
+    [
+        ("3 February 2026: President Trump signed the renewal.", "who's the us president", True),
+        (
+            "Mudavadi met Russian Foreign Minister Sergey Lavrov in Moscow.",
+            "who is kenya's foreign minister",
+            False,  # another country's minister
+        ),
+        ("Kenya's Foreign Minister Alfred Mutua spoke.", "who is kenya's foreign minister", True),
+        ("The renewal was signed in February 2026.", "who's the us president", False),
+    ],
+)
+def test_a_passage_names_the_holder_of_the_title_asked(
+    text: str, question: str, named: bool
+) -> None:
+    """Which passages of the latest year are worth reading for "who is the <title>"."""
+    assert names_holder(text, question) is named
