@@ -40,10 +40,12 @@ _WORDS = {
     "hotel": "hotel|hotels",
 }
 _ASKS = re.compile(
-    r"\b(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?P<kind>"
+    # "which chinese firm", not "what can the gang suppression force do"
+    r"\b(?:which|what)\s+(?:(?!(?:can|could|did|does|do|is|was|were|are|will|would|has"
+    r"|have|had|should)\b)[\w'’-]+\s+){0,2}?(?P<kind>"
     + "|".join(_WORDS.values())
     + r")\b(?!\s+(?:election|elections|assembly|secretary|counsel|loans?|accounts?|rates?"
-    r"|managers?|members?|leaders?|violence|attacks?|wars?|rooms?|staff|of)\b)",
+    r"|managers?|members?|leaders?|violence|attacks?|wars?|rooms?|staff|suppression|of)\b)",
     re.I,
 )
 _KIND_OF = {w: kind for kind, words in _WORDS.items() for w in words.split("|")}

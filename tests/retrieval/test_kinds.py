@@ -32,6 +32,8 @@ def test_the_kind_asked_for_is_read(question: str, word: str) -> None:
         "what bank loans did kenya take from china",  # loans, not a bank
         "when did the gang suppression force start",  # no "which"
         "who leads the gang suppression force",
+        "what can the gang suppression force do that the mss couldnt",  # not "which gang"
+        "which gang suppression force resolution was it",
     ],
 )
 def test_no_kind_is_read_where_none_is_asked(question: str) -> None:
