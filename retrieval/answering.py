@@ -52,6 +52,7 @@ from retrieval.subject import off_subject, with_before
 from retrieval.text import comparable, term_set, terms
 
 STALE_GAP = "The documents don't say how this stands now; the latest they report is from"
+HEDGE = "The documents may not answer this directly; the closest they come:"
 ABSTAIN_MESSAGE = (
     "I couldn't find an answer to that in the documents I have. "
     "Try rephrasing, ask about one of the indexed sources, or list them with `sources`."
@@ -228,7 +229,7 @@ class Answerer:
             # "what do volunteers work on these days" answered from 2008: say so.
             gaps.append(f"{STALE_GAP} {stale}:")
         if confidence < self.params.answer_confidence and not gaps:
-            gaps.append("The documents may not answer this directly; the closest they come:")
+            gaps.append(HEDGE)
         text, citations = cite(chosen)
         lead = " ".join(gaps)
         if not lead and analysis.recency:  # never an old fact presented as current

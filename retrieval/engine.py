@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from retrieval.answering import HEDGE
 from retrieval.chain import Composer, build_answer_chain
 from retrieval.compose import ABSTAIN_MESSAGE
 from retrieval.followup import QuestionRewriter, with_answer_subject
@@ -47,6 +48,11 @@ class IndexStatus:
     @property
     def indexed(self) -> bool:
         return self.chunks > 0
+
+
+def hedged(answer: Answer) -> Answer:
+    """The answer introduced as the closest the documents come."""
+    return replace(answer, answer=f"{HEDGE}\n{answer.answer}", gaps=(HEDGE, *answer.gaps))
 
 
 class AnswerEngine:
@@ -191,7 +197,9 @@ class AnswerEngine:
                 second: Answer = self.chain.invoke(
                     {"question": question, "query": again, "said": said}
                 )
-                answer = answer if second.abstained else second
+                if not second.abstained:
+                    # a second reading is less sure than the first: never a plain answer
+                    answer = second if second.gaps else hedged(second)
         timings = {"spell": (spelt - started) * 1000, **answer.timings_ms}
         timings["total"] = (time.perf_counter() - started) * 1000
         return replace(answer, timings_ms=timings)

@@ -136,6 +136,7 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
 
 
 _CITATION = re.compile(r"\s*\[\d+\]")
+_DATED = re.compile(r"^\s*(?:\d{1,2}[–-]?\d{0,2} )?[A-Z][a-z]+ \d{4}: ")  # a timeline entry's date
 
 
 def with_answer_subject(question: str, history: Sequence[Turn], limit: int = 8) -> str | None:
@@ -148,7 +149,7 @@ def with_answer_subject(question: str, history: Sequence[Turn], limit: int = 8) 
     if not needs_context(question) and len(terms(question)) > SHORT_FOLLOW_UP:
         return None
     answer = _CITATION.sub("", history[-1].answer.split("\n")[-1])
-    opening = answer.split(". ")[0]
+    opening = _DATED.sub("", answer.split(". ")[0])  # "30 September 2025: AGOA lapsed, …"
     carried = _key_words(opening, set(terms(question)))[:limit]
     return f"{question.rstrip()} ({' '.join(carried)})" if carried else None
 

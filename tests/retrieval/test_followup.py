@@ -285,3 +285,14 @@ def test_a_follow_up_about_the_thing_the_answer_named_is_answered(corpus_engine)
 
     assert not answer.abstained, answer.answer
     assert "5,550" in answer.answer, answer.answer
+    # a second reading is less sure than the first: said so, never a plain answer
+    assert answer.answer.startswith("The documents may not answer this directly"), answer.answer
+
+
+def test_a_timeline_date_opening_the_previous_answer_is_not_carried() -> None:
+    """The bot's own answers often open with a timeline entry's date."""
+    history = [Turn("what replaced the mission?", "30 September 2025: The Council adopted [1].")]
+
+    again = with_answer_subject("and its size?", history)
+
+    assert again is not None and "September" not in again and "Council" in again
