@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from retrieval.text import CAPITALISED_RUN
+from retrieval.text import CAPITALISED_RUN, NAME_JOINERS
 
-_SMALL = frozenset({"of", "and", "for", "the", "on"})
 _SHORTEST, _LONGEST = 4, 8  # letters of a typed short form
 _MAX_WORDS = 5  # words of a name a short form stands for
 _KIND_WORDS = frozenset({"Company", "Corporation", "Limited", "Ltd", "Group", "Inc", "PLC"})
@@ -24,7 +23,9 @@ def name_runs(texts: Iterable[str]) -> Counter[tuple[str, ...]]:
     found: Counter[tuple[str, ...]] = Counter()
     for text in texts:
         for run in CAPITALISED_RUN.finditer(text):
-            words = tuple(w.strip("'’") for w in run.group(0).split() if w.lower() not in _SMALL)
+            words = tuple(
+                w.strip("'’") for w in run.group(0).split() if w.lower() not in NAME_JOINERS
+            )
             if len(words) >= 2:
                 found[words] += 1
     return found

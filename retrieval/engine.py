@@ -168,7 +168,7 @@ class AnswerEngine:
                     self.lexicon,
                     names=snapshot.name_terms(),
                     initialisms=snapshot.initialisms(),
-                    name_runs=snapshot.name_runs(),
+                    name_runs=snapshot.name_runs,
                 ),
             )
         return cached[1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 
 from rapidfuzz import process
@@ -220,7 +220,7 @@ class Speller:
         lexicon: Iterable[str] = (),
         names: Iterable[str] = (),
         initialisms: Mapping[str, str] | None = None,
-        name_runs: Counter[tuple[str, ...]] | None = None,
+        name_runs: Counter[tuple[str, ...]] | Callable[[], Counter[tuple[str, ...]]] | None = None,
     ) -> None:
         """`vocabulary`: the documents' words (corrections go to these), with how often
         each is used when it is a mapping (of two equally near words, the more used is
@@ -237,7 +237,7 @@ class Speller:
         self.lexicon = frozenset(lexicon)
         self.names = frozenset(names)
         self.initialisms: Mapping[str, str] = initialisms or {}
-        self.name_runs: Counter[tuple[str, ...]] = name_runs or Counter()
+        self._name_runs = name_runs
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
 
     @cached_property
@@ -249,6 +249,13 @@ class Speller:
             if len(w) >= 4 and w.isalpha() and w not in STOPWORDS:
                 out.setdefault(_consonants(w), []).append(w)
         return out
+
+    @cached_property
+    def name_runs(self) -> Counter[tuple[str, ...]]:
+        """The written-out names for short forms ("kepsa"), read at the first word that
+        needs them when given as a function (the snapshot's, built once per snapshot)."""
+        source = self._name_runs
+        return (source() if callable(source) else source) or Counter()
 
     @cached_property
     def _terms(self) -> frozenset[str]:

@@ -174,7 +174,8 @@ def iter_words(text: str) -> Iterator[str]:
 # Capitalised words in a row, with the small words a full name holds ("Office of the
 # United States Trade Representative", "Kenya Defence Forces").
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][\w'’-]*)+")
-_SMALL = frozenset({"of", "and", "for", "the", "on"})
+# Small words inside a name: "Office of the United States Trade Representative".
+NAME_JOINERS = frozenset({"of", "and", "for", "the", "on"})
 
 
 def initials(words: list[str]) -> str:
@@ -201,7 +202,7 @@ def initialisms(texts: Iterator[str] | list[str]) -> dict[str, str]:
             words = run.group(0).split()
             if any(len(w) > 3 and w.isupper() for w in words):
                 continue  # "KNBS Economic Survey": a short form within, not a name to shorten
-            caps = [i for i, w in enumerate(words) if w.lower() not in _SMALL]
+            caps = [i for i, w in enumerate(words) if w.lower() not in NAME_JOINERS]
             for a, start in enumerate(caps):
                 for end in caps[a + 1 : a + 6]:
                     name = words[start : end + 1]
