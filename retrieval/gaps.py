@@ -214,6 +214,9 @@ def evidence_gaps(
             # only that it happened
             wanted = "a reason"
             found = any(gives_reason(c.text) for c in about)
+        elif part.answer_type == "person":
+            # "who led them before otunge": a name the question does not give already
+            found = any(answers("person", c.text, asked) for c in about)
         else:
             found = any(holds(part.answer_type, c.text) for c in about)
         if wanted and not found:
@@ -233,7 +236,7 @@ _EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
 # "who is the chief mediator", "who was the us ambassador": a person in that role.
 _ROLE = re.compile(
     r"^\W*(?:and |so )?(?:who (?:is|was|are|were) (?:the )?|which )(?:(\w+)['’]s |(us|american) )?"
-    r"(?:[\w-]+ ){0,2}?"
+    r"(?:(?:(deputy|vice|assistant|acting)|[\w-]+) ){0,3}?"
     r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
     r"|chairman|chairperson|director|governor|administrator|leader|secretary|minister|senator"
     r"|representative|president)\b"
@@ -304,16 +307,20 @@ def _in_role(text: str, role: re.Match[str]) -> bool:
     """The sentence names someone in the role asked about, and when the question says
     whose ("russia's ambassador"), that owner is named next to the role, not another
     ("Kenya's UN ambassador, Martin Kimani")."""
-    owner, title = role.group(1) or role.group(2) or role.group(4), role.group(3)
+    owner = role.group(1) or role.group(2) or role.group(5)
+    rank, title = role.group(3), role.group(4)
     if not names_person(text):
         return False
+    # "who was the deputy commander": the deputy, not the commander
+    titles = MINISTER if title.lower() == "minister" else title  # a cabinet secretary too
+    if rank:
+        titles = rf"{rank}(?:[\s-]+\w+){{0,2}}?[\s-]+(?:{titles})"
     if owner is None:
         whose = None
     elif owner.lower() in ("us", "american"):
         whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
     else:
         whose = re.compile(re.escape(owner[:4]), re.I)
-    titles = MINISTER if title.lower() == "minister" else title  # a cabinet secretary too
     return any(
         whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25])
         for m in re.finditer(rf"\b(?:{titles})s?\b", text, re.I)

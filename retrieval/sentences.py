@@ -212,11 +212,14 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         names += re.findall(r"\b[A-Z]{2,}\b", text) + _opening_name(text)
         if answer_type == "list":  # "China and the Russian Federation abstained"
             names += [w for w in proper_nouns(text) if w not in _MONTH_NAMES]
-        # "US Ambassador Meg Whitman" is no new name when the question names Whitman
+        # "US Ambassador Meg Whitman" is no new name when the question names Whitman, nor
+        # "Godfrey Otunge" when it names Otunge
+        said = set(re.findall(r"[\w'’-]+", asked))
         new = {
             n
             for n in names
             if not all(w.lower() in asked or w.lower() in TITLE_WORDS for w in n.split())
+            and not (answer_type == "person" and " " in n and n.split()[-1].lower() in said)
         }
         # "which countries signed …": a list names at least two things the question lacks
         return len(new) >= (2 if answer_type == "list" else 1)

@@ -737,6 +737,13 @@ def test_a_named_building_written_in_lower_case_is_a_place(
             "which resolution renewed the haiti mission in 2024 and who drafted it",
             "The documents don't answer “who drafted it”.",
         ),
+        # The MSS force commander is named, never his deputy.
+        ("who was the mss deputy force commander", "The documents don't give a name for this."),
+        # Ruto is the only president named co-chairing it: the question gives him already.
+        (
+            "who co-chairs the eac-sadc congo process with ruto",
+            "The documents don't give a name for this.",
+        ),
         # The attackers are described, never who commanded them.
         (
             "which al-shabaab commander planned the manda bay attack",
@@ -806,6 +813,19 @@ def test_a_which_question_answered_by_a_name_of_its_kind_gets_no_gap(
 
     assert named in answer.answer, describe(answer)
     assert not any("don't name" in g for g in answer.gaps), describe(answer)
+
+
+def test_the_holder_of_a_role_is_answered_and_a_deputy_is_not_read_as_the_holder(
+    ask: Ask,
+) -> None:
+    """ "who commanded the mss": the force commander, plainly; "the deputy force
+    commander" is someone else, so the same sentence leaves a gap."""
+    commander = ask("who commanded the kenyan-led mss force in haiti")
+    deputy = ask("who was the deputy commander of the mss in haiti")
+
+    assert "Otunge" in quoted(commander)[0][0], describe(commander)
+    assert not commander.gaps, describe(commander)
+    assert deputy.abstained or deputy.gaps, describe(deputy)
 
 
 def test_a_two_part_question_is_answered_when_only_its_second_part_scores(ask: Ask) -> None:
