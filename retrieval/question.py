@@ -21,6 +21,14 @@ _KEYWORDS = (
     r"|did|does|do|has|have|had|can|could|will|would|should)\b)"
 )
 # Answer types, checked in order (the first match wins).
+# Words for people a "which …" or "name of the …" question asks about.
+_PEOPLE = (
+    "person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
+    "|general|secretary|deputy|diplomat|officer|policeman|policemen|americans|kenyans"
+    "|journalist|activist|man|woman|people|officials|soldier|lawmaker|congressman"
+    "|congresswoman|lawyer|businessman|author|writer|governor|mayor|spokesman|spokeswoman"
+    "|spokesperson|mediator|negotiator|facilitator|candidate|politician|chairman"
+)
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "number",
@@ -69,14 +77,15 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bwhich ((us|american|kenyan|senior|former) |(?!(year|date|day|month|city|country"
             r"|countries|county|town|place|port|hotel|number|did|does|do|is|was|were|are|has|have|had"
             r"|will|can|could|would)\b)[\w'’-]+ ){0,3}"  # "which al shabaab leader"
-            r"(person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
-            r"|general|secretary|deputy|diplomat|officer|policeman|policemen|americans|kenyans"
-            r"|journalist|activist|man|woman|people|officials|soldier|lawmaker|congressman"
-            r"|congresswoman|lawyer|businessman|author|writer|governor|mayor|spokesman|spokeswoman"
-            r"|spokesperson|mediator|negotiator|facilitator|candidate|politician|chairman)\b"
+            rf"({_PEOPLE})\b"
+            # "what's the name of the us soldier killed …", "name of ruto's wife"
+            r"|^\W*(?:what(?:['’]?s| is| was) )?(?:the )?names? of (?:the |his |her |their )?"
+            rf"(?:[\w'’-]+ ){{0,3}}?({_PEOPLE}|wife|husband|son|daughter|guard|marine|pilot"
+            r"|victim|attacker|gunman|suspect|nurse|doctor|student|teacher|blogger)\b"
             # "mss commander name", "kenya ambassador to washington name"
             r"|\b(commander|ambassador|envoy|president|minister|secretary|judge|senator|leader"
-            r"|mediator|chief|head|spokes(man|woman|person)|director|governor)\b(\s+\w+){0,3}"
+            r"|mediator|chief|head|spokes(man|woman|person)|director|governor|wife|husband|spouse"
+            r"|widow|son|daughter|father|mother|brother|sister)\b(\s+\w+){0,3}"
             r"\s+names?\s*\??\s*$"
             # the title typed last: "gsf leader?", "haiti mission commander"
             r"|^(?!\W*(?:what|when|where|why|how|which|is|are|was|were|did|does|do|has|have)\b)"

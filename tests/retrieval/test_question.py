@@ -75,6 +75,11 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("agoa stands for?", "definition"),
         ("pepfar full form", "definition"),
         ("which officer was killed in haiti", "person"),
+        # a person asked for by "name of the …" or a relation typed before "name"
+        ("whats the name of the us soldier who died there", "person"),
+        ("name of the marine guard killed at the nairobi embassy", "person"),
+        ("ruto wife state visit name", "person"),
+        ("whats the name of trump's order that froze foreign aid", "definition"),
         ("which kenyans were arrested", "person"),
         # "american" reaches the analysis spelt as the documents write it ("us")
         ("which us envoy went to the summit", "person"),
