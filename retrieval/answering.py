@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.asked import Asked
+from retrieval.asked import HOW_TO, Asked, instructs
 from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
 from retrieval.mentions import holds_month, typed_months
@@ -217,6 +217,9 @@ class Answerer:
             # a question about now, led by a recent sentence: no extras of long ago
             cands = [c for c in cands if not older(c, recent)]
         chosen = self._choose(parts, cands, analysis)
+        if HOW_TO.match(query) and not any(instructs(c.text) for c in chosen):
+            # "how do i apply for a us visa": news of others applying is no instruction
+            return Answer(question, ABSTAIN_MESSAGE, abstained=True, mode=mode)
         gaps = evidence_gaps(analysis, parts, chosen, evidence, self.params.answer_coverage)
         if off_subject(analysis, chosen[:1], evidence) and (
             any(g.startswith(YEAR_GAP) for g in gaps) or analysis.answer_type == "person"

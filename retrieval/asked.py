@@ -244,6 +244,26 @@ def gives_reason(text: str) -> bool:
     return bool(_CAUSE.search(text) or _PURPOSE.search(text))
 
 
+# "how do i apply for a us visa", "how to get an eta": someone asking what to do.
+HOW_TO = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:how\s+(?:do|can|could|should|would|will|must)"
+    r"\s+(?:i|we|you|one|someone|people)\b|how\s+to\b)",
+    re.I,
+)
+# A sentence telling what to do: "every traveller must obtain it online before boarding".
+_INSTRUCTS = re.compile(
+    r"\b(?:must|needs? to|ha(?:ve|s) to|should|(?:is|are) required to|apply (?:online|through"
+    r"|via|by)|by (?:visiting|filling|submitting|applying|registering)|steps?|fill(?:ing)? "
+    r"(?:in|out)|submit(?:s|ted|ting)?)\b",
+    re.I,
+)
+
+
+def instructs(text: str) -> bool:
+    """The sentence says what someone has to do, which a how-to question asks."""
+    return bool(_INSTRUCTS.search(text))
+
+
 @dataclass(frozen=True)
 class Asked:
     """What one question (or part) asks for, read once before scoring sentences."""

@@ -212,8 +212,7 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         names += re.findall(r"\b[A-Z]{2,}\b", text) + _opening_name(text)
         if answer_type == "list":  # "China and the Russian Federation abstained"
             names += [w for w in proper_nouns(text) if w not in _MONTH_NAMES]
-        # "US Ambassador Meg Whitman" is no new name when the question names Whitman, nor
-        # "Godfrey Otunge" when it names Otunge
+        # No new name: "US Ambassador Meg Whitman" for Whitman, "Godfrey Otunge" for Otunge
         said = set(re.findall(r"[\w'’-]+", asked))
         new = {
             n

@@ -629,8 +629,8 @@ def test_the_same_questions_asked_standalone_are_answered_about_funding(ask: Ask
 
 # The JSON shape ----------------------------------------------------------------------
 def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask: Ask) -> None:
-    """The evidence says the embassy is in Nairobi, which the question already says."""
-    answer = ask("where is the us embassy in nairobi now and when did it open there")
+    """The evidence says Landau met Ruto in Nairobi, which the question already says."""
+    answer = ask("where did landau go for nyama choma in nairobi")
 
     assert "The documents don't give a place for this." in answer.gaps, describe(answer)
     assert lead(answer).startswith("The documents don't give a place for this.")
@@ -813,6 +813,18 @@ def test_a_which_question_answered_by_a_name_of_its_kind_gets_no_gap(
 
     assert named in answer.answer, describe(answer)
     assert not any("don't name" in g for g in answer.gaps), describe(answer)
+
+
+def test_a_how_to_question_is_answered_only_by_a_sentence_telling_what_to_do(ask: Ask) -> None:
+    """News of others applying ("invited KCSE candidates to apply") does not tell anyone
+    how to apply for a visa; "every traveller must obtain it online" tells how to get
+    an ETA."""
+    visa = ask("How do I apply for a US visa at the embassy in Nairobi?")
+    eta = ask("how do i get a kenyan eta")
+
+    assert visa.abstained, describe(visa)
+    assert not eta.abstained, describe(eta)
+    assert "must" in eta.answer, describe(eta)
 
 
 def test_the_holder_of_a_role_is_answered_and_a_deputy_is_not_read_as_the_holder(

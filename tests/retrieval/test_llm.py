@@ -507,7 +507,7 @@ def test_a_poisoned_corpus_in_both_modes(server, tmp_path):
     )
     stats = engine.reindex()
     assert [Path(f.path).name for f in stats.flagged] == ["notice.md"]
-    question = "How do I renew a visa at the embassy?"
+    question = "Does the embassy process visa applications?"
 
     extractive_answer = ask(engine.composer, engine, question)
 
