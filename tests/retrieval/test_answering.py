@@ -640,7 +640,7 @@ def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask:
     ("question", "place"),
     [
         ("which hotel was attacked in nairobi in 2019", "DusitD2 hotel"),
-        ("where did al shabaab attack in september 2013", "Westgate shopping mall"),
+        ("where did al shabaab attack in september 2013", "Westgate"),
     ],
 )
 def test_a_named_building_written_in_lower_case_is_a_place(
@@ -718,8 +718,8 @@ def test_a_named_building_written_in_lower_case_is_a_place(
             "what share of kenya's bilateral debt is owed to china",
             "The documents don't give a share for this.",
         ),
-        # The documents date Westgate to September 2013, never to the day.
-        ("westgate attack date", "The documents don't give the exact date for this."),
+        # The sentences about the Garissa attack date it to April 2015, never to the day.
+        ("garissa attack date", "The documents don't give the exact date for this."),
         # The 2020 attack is dated, not the camp's founding.
         ("when was camp simba established", "The documents don't give a date for this."),
         # Kenya's 2025 and 2026 Eurobonds are reported, not its first one.
@@ -727,11 +727,8 @@ def test_a_named_building_written_in_lower_case_is_a_place(
             "how much did kenya raise from its first ever eurobond",
             "The documents don't say which was the first.",
         ),
-        # Ambassadors are named and dated, never numbered in the series.
-        (
-            "what number us ambassador to kenya was kyle mccarter",
-            "The documents don't give a rank for this.",
-        ),
+        # Carson is named and dated, never numbered in the series.
+        ("which number ambassador was johnnie carson", "The documents don't give a rank for this."),
         # The renewal is reported, never who drafted it: the second part goes unanswered.
         (
             "which resolution renewed the haiti mission in 2024 and who drafted it",
