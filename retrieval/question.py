@@ -20,7 +20,6 @@ _KEYWORDS = (
     r"(?!\W*(and\s+|so\s+)?(who|whom|whose|what|whats|when|where|which|why|how|is|are|was|were"
     r"|did|does|do|has|have|had|can|could|will|would|should)\b)"
 )
-# Answer types, checked in order (the first match wins).
 # Words for people a "which …" or "name of the …" question asks about.
 _PEOPLE = (
     "person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
@@ -29,6 +28,7 @@ _PEOPLE = (
     "|congresswoman|lawyer|businessman|author|writer|governor|mayor|spokesman|spokeswoman"
     "|spokesperson|mediator|negotiator|facilitator|candidate|politician|chairman"
 )
+# Answer types, checked in order (the first match wins).
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "number",
