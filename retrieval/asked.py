@@ -250,11 +250,12 @@ HOW_TO = re.compile(
     r"\s+(?:i|we|you|one|someone|people)\b|how\s+to\b)",
     re.I,
 )
-# A sentence telling what to do: "every traveller must obtain it online before boarding".
+# A sentence telling what to do: "every traveller must obtain it online before boarding",
+# "you can renew it at the embassy", "fees can be paid online".
 _INSTRUCTS = re.compile(
     r"\b(?:must|needs? to|ha(?:ve|s) to|should|(?:is|are) required to|apply (?:online|through"
     r"|via|by)|by (?:visiting|filling|submitting|applying|registering)|steps?|fill(?:ing)? "
-    r"(?:in|out)|submit(?:s|ted|ting)?)\b",
+    r"(?:in|out)|submit(?:s|ted|ting)?|you (?:can|may|will|need)|can be \w+|online)\b",
     re.I,
 )
 

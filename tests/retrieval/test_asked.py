@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.asked import Asked
+from retrieval.asked import HOW_TO, Asked, instructs
 from retrieval.question import analyse, answer_type, spelled_out_pattern
 
 
@@ -245,3 +245,36 @@ def test_any_text_is_read_without_error(question: str, sentence: str) -> None:
     assert 0.0 <= asked.fit(sentence) <= 6.0
     pattern = spelled_out_pattern(question)
     assert pattern is None or isinstance(pattern.search(sentence), (re.Match, type(None)))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tells"),
+    [
+        ("In early January 2024, every traveller had to obtain an ETA online.", True),
+        ("You can renew your passport at the embassy in Gigiri.", True),
+        ("Visa fees can be paid at any branch of the bank.", True),
+        ("Applicants must book an interview before paying.", True),
+        # news of others applying is not an instruction
+        ("In January 2023, the embassy invited KCSE candidates to apply to its programme.", False),
+        ("In July 2022, the embassy said the earliest interview dates were in June 2024.", False),
+    ],
+)
+def test_a_sentence_telling_what_to_do_is_told_from_news_about_it(
+    sentence: str, tells: bool
+) -> None:
+    """What a how-to question ("how do i renew my passport") can be answered with."""
+    assert instructs(sentence) is tells
+
+
+@pytest.mark.parametrize(
+    ("question", "how_to"),
+    [
+        ("how do i apply for a us visa", True),
+        ("How to get a Kenyan ETA?", True),
+        ("so how can we send money home without the tax", True),
+        ("how did the us help kenya after westgate", False),
+        ("how many officers went to haiti", False),
+    ],
+)
+def test_how_to_questions_are_told_from_other_how_questions(question: str, how_to: bool) -> None:
+    assert bool(HOW_TO.match(question)) is how_to
