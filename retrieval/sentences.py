@@ -16,7 +16,7 @@ import numpy as np
 from retrieval.countries import country_names
 from retrieval.models import Citation, Passage
 from retrieval.safety import classify, source_hosts
-from retrieval.text import STOPWORDS, TITLE_WORDS, proper_nouns, sentence_spans, terms
+from retrieval.text import STOPWORDS, TITLE_WORDS, proper_nouns, sentence_spans, terms, words
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 FULL_DATE = re.compile(rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b")
@@ -213,12 +213,11 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         if answer_type == "list":  # "China and the Russian Federation abstained"
             names += [w for w in proper_nouns(text) if w not in _MONTH_NAMES]
         # No new name: "US Ambassador Meg Whitman" for Whitman, "Godfrey Otunge" for Otunge
-        said = set(re.findall(r"[\w'’-]+", asked))
         new = {
             n
             for n in names
             if not all(w.lower() in asked or w.lower() in TITLE_WORDS for w in n.split())
-            and not (answer_type == "person" and " " in n and n.split()[-1].lower() in said)
+            and not (answer_type == "person" and " " in n and n.split()[-1].lower() in words(asked))
         }
         # "which countries signed …": a list names at least two things the question lacks
         return len(new) >= (2 if answer_type == "list" else 1)

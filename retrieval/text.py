@@ -166,6 +166,12 @@ def term_set(text: str) -> frozenset[str]:
     return frozenset(terms(text))
 
 
+@lru_cache(maxsize=8192)
+def words(text: str) -> frozenset[str]:
+    """The text's words as typed (apostrophes and hyphens kept), remembered per text."""
+    return frozenset(re.findall(r"[\w'’-]+", text))
+
+
 def iter_words(text: str) -> Iterator[str]:
     for m in _WORD.finditer(plain_letters(text)):
         yield m.group(0)
