@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from retrieval.countries import country_names
-from retrieval.sentences import MONTHS, NAME
+from retrieval.sentences import MONTHS, NAME, opening_name
 from retrieval.text import STOPWORDS, TITLE_WORDS
 
 # A month and year as people type them: "may 2024", "jan 2022", "Sept. 2025".
@@ -43,7 +43,7 @@ _NOT_PERSON = frozenset(
     committee company conference congress convention corporation council county court
     department embassy exercise force forces foundation framework front fund government
     group hall hill hospital hotel house initiative institute law library mall ministry
-    mission movement museum nations national office organisation organization palace
+    mission movement museum nations national office operation organisation organization palace
     parliament partnership party plan police port process programme program republic
     resolution road school security senate service square states strategy street
     summit talks treaty union unit university africa african america american east west
@@ -74,10 +74,12 @@ def _person(name: str, countries: set[str]) -> str | None:
 @lru_cache(maxsize=16384)
 def names_person(text: str) -> bool:
     """Whether the sentence names someone: "Musalia Mudavadi", "Christopher Landau"
-    (titles left out), "Burns" in "Burns said"; not "Kenya and the United States"
-    or "the UN Security Council"."""
+    (titles left out), "Burns" in "Burns said", "Meg Whitman was …" at the start; not
+    "Kenya and the United States" or "the UN Security Council"."""
     countries = {c.lower() for c in country_names(text)}
-    if any(_person(m.group(0), countries) for m in NAME.finditer(text)):
+    found = [m.group(0) for m in NAME.finditer(text)]
+    found += [n for n in opening_name(text) if " " in n]  # not "Al-Shabaab fighters"
+    if any(_person(name, countries) for name in found):
         return True
     return any(
         m.group(1).lower() not in _NOT_PERSON | TITLE_WORDS | countries

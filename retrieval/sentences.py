@@ -209,7 +209,7 @@ def answers(answer_type: str, text: str, question: str) -> bool:
         return bool(_figures(_bare(text)) - _figures(asked))
     if answer_type in ("person", "organisation", "list"):
         names = [m.group(0) for m in NAME.finditer(text)]
-        names += re.findall(r"\b[A-Z]{2,}\b", text) + _opening_name(text)
+        names += re.findall(r"\b[A-Z]{2,}\b", text) + opening_name(text)
         if answer_type == "list":  # "China and the Russian Federation abstained"
             names += [w for w in proper_nouns(text) if w not in _MONTH_NAMES]
         # No new name: "US Ambassador Meg Whitman" for Whitman, "Godfrey Otunge" for Otunge
@@ -235,7 +235,7 @@ def holds(answer_type: str, text: str) -> bool:
     if answer_type == "number":
         return has_quantity(text)
     if answer_type in ("person", "organisation"):
-        return bool(NAME.search(text) or re.search(r"\b[A-Z]{2,}\b", text) or _opening_name(text))
+        return bool(NAME.search(text) or re.search(r"\b[A-Z]{2,}\b", text) or opening_name(text))
     if answer_type == "place":
         return bool(re.search(r"(?<!^)\b[A-Z][a-z]+", text))
     return True
@@ -249,7 +249,7 @@ _OPENING = re.compile(
 )
 
 
-def _opening_name(text: str) -> list[str]:
+def opening_name(text: str) -> list[str]:
     """A name the sentence opens with ("Al-Shabaab fighters attacked …", "Marc Dillard
     took over …"), which NAME skips because every sentence opens capitalised."""
     m = _OPENING.match(text)

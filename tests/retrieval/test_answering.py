@@ -837,6 +837,15 @@ def test_the_holder_of_a_role_is_answered_and_a_deputy_is_not_read_as_the_holder
     assert deputy.abstained or deputy.gaps, describe(deputy)
 
 
+def test_a_role_holder_named_at_the_start_of_the_sentence_answers_plainly(ask: Ask) -> None:
+    """ "Meg Whitman was the US ambassador …": a name opening the sentence is a person
+    in the role asked about, so no "don't give a name" line precedes it."""
+    answer = ask("who was the us ambassador to kenya during ruto's state visit")
+
+    assert "Whitman" in quoted(answer)[0][0], describe(answer)
+    assert not answer.gaps, describe(answer)
+
+
 def test_a_two_part_question_is_answered_when_only_its_second_part_scores(ask: Ask) -> None:
     """The first part finds nothing strong enough to quote: the date is still given,
     and the first part is named as unanswered rather than the whole question declined."""
