@@ -235,7 +235,8 @@ _SHARE = re.compile(
 _EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
 # "who is the chief mediator", "who was the us ambassador": a person in that role.
 _ROLE = re.compile(
-    r"^\W*(?:and |so )?(?:who (?:is|was|are|were) (?:the )?|which )(?:(\w+)['’]s |(us|american) )?"
+    r"^\W*(?:and |so )?(?:who(?:['’]?s| is| was| are| were) (?:the )?|which )"
+    r"(?:(\w+)['’]s |(us|american) )?"
     r"(?:(?:(deputy|vice|assistant|acting)|[\w-]+) ){0,3}?"
     r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
     r"|chairman|chairperson|director|governor|administrator|leader|secretary|minister|senator"
