@@ -49,6 +49,9 @@ _CAUSE = re.compile(
     r"|retaliat\w*|reprisal|in response to|in revenge)\b",
     re.I,
 )
+# What a sentence saying what something was for earns a why-question's lead, half of
+# a stated cause ("because", "citing"): on all the external questions, +4 right, +2 first.
+PURPOSE_FIT = 0.5
 # What something was for or came from: "at Trump's invitation to witness the signing",
 # "delayed by the US government shutdown".
 _PURPOSE = re.compile(
@@ -329,6 +332,8 @@ class Asked:
             fit += 1.0  # "what does X stand for": the letters spelled out
         if kind == "reason" and _CAUSE.search(text):
             fit += 1.0
+        elif kind == "reason" and _PURPOSE.search(text):
+            fit += PURPOSE_FIT  # "to counter China's growing influence": what for
         if self.money and _MONEY.search(text):
             fit += 0.6
         if self.reaction and _REPLY.search(text):

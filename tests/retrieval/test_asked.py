@@ -105,6 +105,11 @@ def fit(question: str, sentence: str) -> float:
             "Al-Shabaab fighters attacked the upmarket Westgate mall in Nairobi in September 2013.",
         ),
         (
+            "why did biden give kenya a state visit",  # what it was for is a reason too
+            "Washington hoped to counter China's growing influence in Africa with the visit.",
+            "Biden hosted Ruto for a state visit in May 2024.",
+        ),
+        (
             "who is the chief justice of kenya",  # the whole title, not any justice
             "The statement welcomed remarks by Chief Justice Martha Koome on the abductions.",
             "The order was attributed to Justice Mugambi on 10 December 2025.",
