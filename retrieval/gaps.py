@@ -15,7 +15,7 @@ from retrieval.followup import own_words
 from retrieval.kinds import asked_kind
 from retrieval.mentions import REPORTS, holds_month, names_person, quotes_someone, typed_months
 from retrieval.models import Evidence
-from retrieval.question import QuestionAnalysis, content_terms
+from retrieval.question import PEOPLE_NOUNS, QuestionAnalysis, content_terms
 from retrieval.sentences import (
     HOW_LONG,
     SPAN,
@@ -186,6 +186,11 @@ def evidence_gaps(
             found = any(SPAN.search(c.text) for c in about)
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)
+        elif _NAMES_PEOPLE.search(asked):
+            # "name of the us soldier killed", "manda bay contractors killed names": a
+            # person's name, not "Al-Shabaab" or "Camp Simba"
+            wanted = "a name"
+            found = any(names_person(c.text) and answers("person", c.text, asked) for c in about)
         elif part.answer_type == "person" and (said := _WHO_SAID.search(asked)):
             # "who said when we do something in africa we do it in kenya first": a
             # sentence naming someone saying it, not anyone about the same subject
@@ -233,6 +238,13 @@ _SHARE = re.compile(
 )
 # A question that asks for the day itself: "westgate attack date", "on what day".
 _EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
+# A question asking for people's names: "name of the us soldier killed", "what were
+# the officers' names", "manda bay contractors killed names".
+_NAMES_PEOPLE = re.compile(
+    rf"\bnames?\b(?: of)?(?: the| his| her| their)?(?: [\w'’-]+){{0,3}}? (?:{PEOPLE_NOUNS})s?\b"
+    rf"|\b(?:{PEOPLE_NOUNS})s?(?:['’]s?)?(?: [\w'’-]+){{0,3}}? names?\b",
+    re.I,
+)
 # "who is the chief mediator", "who was the us ambassador": a person in that role.
 _ROLE = re.compile(
     r"^\W*(?:and |so )?(?:who(?:['’]?s| is| was| are| were) (?:the )?|which )"

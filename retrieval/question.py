@@ -28,6 +28,11 @@ _PEOPLE = (
     "|congresswoman|lawyer|businessman|author|writer|governor|mayor|spokesman|spokeswoman"
     "|spokesperson|mediator|negotiator|facilitator|candidate|politician|chairman"
 )
+# Words for people whose names a question may ask ("name of the us soldier killed").
+PEOPLE_NOUNS = (
+    _PEOPLE + "|contractor|victim|attacker|gunman|gunmen|suspect|nurse|doctor|student|teacher"
+    "|blogger|marine|pilot|guard|hostage|constable|wife|husband|spouse|widow|son|daughter"
+)
 # Answer types, checked in order (the first match wins).
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (

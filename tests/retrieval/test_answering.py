@@ -737,6 +737,9 @@ def test_a_named_building_written_in_lower_case_is_a_place(
         # The MSS force commander is named, never his deputy.
         ("who was the mss deputy force commander", "The documents don't give a name for this."),
         ("who's the mss deputy force commander", "The documents don't give a name for this."),
+        # The attack's American dead are counted, never named: "Al-Shabaab" is no name of
+        # a person.
+        ("manda bay contractors killed names", "The documents don't give a name for this."),
         # Ruto is the only president named co-chairing it: the question gives him already.
         (
             "who co-chairs the eac-sadc congo process with ruto",
