@@ -82,7 +82,7 @@ class ComposeParams:
     lead_when_credit: float = 0.05
     # ... and one of long ago counts this much less for a question about now ("who leads
     # the embassy now": not the 1964 opening).
-    lead_stale_penalty: float = 0.1
+    lead_stale_penalty: float = 0.2
     followup_own_weight: float = 0.5  # a follow-up's own words vs the carried subject
     # Choosing the leading sentence, a question term found only in the passage's section
     # heading counts this much (a sentence saying "Westgate" beats a sentence in

@@ -13,9 +13,16 @@ from retrieval.asked import ORDINALS, PERCENT, START_QUESTION, STARTED, gives_re
 from retrieval.countries import WHICH_COUNTRIES
 from retrieval.followup import own_words
 from retrieval.kinds import asked_kind
-from retrieval.mentions import REPORTS, holds_month, names_person, quotes_someone, typed_months
+from retrieval.mentions import (
+    REPORTS,
+    asks_names,
+    holds_month,
+    names_person,
+    quotes_someone,
+    typed_months,
+)
 from retrieval.models import Evidence
-from retrieval.question import PEOPLE_NOUNS, QuestionAnalysis, content_terms
+from retrieval.question import QuestionAnalysis, content_terms
 from retrieval.sentences import (
     HOW_LONG,
     SPAN,
@@ -30,7 +37,7 @@ from retrieval.sentences import (
 from retrieval.spelling import SPELLING
 from retrieval.subject import countries_named, known_terms, name_groups, off_subject, with_before
 from retrieval.text import terms
-from retrieval.titles import MINISTER
+from retrieval.titles import in_role
 
 YEAR_GAP = "The documents don't say what happened in"
 _FILLER = frozenset({"anywhere", "somewhere", "everywhere", "already", "actually", "really"})
@@ -186,7 +193,7 @@ def evidence_gaps(
             found = any(SPAN.search(c.text) for c in about)
         elif part.answer_type == "place":  # any capitalised word "holds" a place
             found = any(answers("place", c.text, part.text) for c in about)
-        elif _NAMES_PEOPLE.search(asked):
+        elif asks_names(asked):
             # "name of the us soldier killed", "manda bay contractors killed names": a
             # person's name, not "Al-Shabaab" or "Camp Simba"
             wanted = "a name"
@@ -203,7 +210,7 @@ def evidence_gaps(
         elif part.answer_type == "person" and (role := _ROLE.search(asked)):
             # "who is the chief mediator": someone the sentence calls a mediator (a
             # person, not "the UN Security Council"); "who paid for it" may be a country
-            found = any(_in_role(c.text, role) for c in about)
+            found = any(in_role(c.text, role) for c in about)
         elif part.answer_type == "date":
             # A date of the thing asked: in the part's own sentence, or in one holding
             # most of the question's words besides its names ("when did china and kenya
@@ -238,13 +245,6 @@ _SHARE = re.compile(
 )
 # A question that asks for the day itself: "westgate attack date", "on what day".
 _EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
-# A question asking for people's names: "name of the us soldier killed", "what were
-# the officers' names", "manda bay contractors killed names".
-_NAMES_PEOPLE = re.compile(
-    rf"\bnames?\b(?: of)?(?: the| his| her| their)?(?: [\w'’-]+){{0,3}}? (?:{PEOPLE_NOUNS})s?\b"
-    rf"|\b(?:{PEOPLE_NOUNS})s?(?:['’]s?)?(?: [\w'’-]+){{0,3}}? names?\b",
-    re.I,
-)
 # "who is the chief mediator", "who was the us ambassador": a person in that role.
 _ROLE = re.compile(
     r"^\W*(?:and |so )?(?:who(?:['’]?s| is| was| are| were) (?:the )?|which )"
@@ -314,30 +314,6 @@ def _any_held(words: Sequence[str], quoted: set[str]) -> bool:
     """One of the words is quoted, or a word sharing its first four letters ("signed"
     for "sign", "drafting" for "drafted")."""
     return any(t in quoted or any(k[:4] == t[:4] for k in quoted) for t in words)
-
-
-def _in_role(text: str, role: re.Match[str]) -> bool:
-    """The sentence names someone in the role asked about, and when the question says
-    whose ("russia's ambassador"), that owner is named next to the role, not another
-    ("Kenya's UN ambassador, Martin Kimani")."""
-    owner = role.group(1) or role.group(2) or role.group(5)
-    rank, title = role.group(3), role.group(4)
-    if not names_person(text):
-        return False
-    # "who was the deputy commander": the deputy, not the commander
-    titles = MINISTER if title.lower() == "minister" else title  # a cabinet secretary too
-    if rank:
-        titles = rf"{rank}(?:[\s-]+\w+){{0,2}}?[\s-]+(?:{titles})"
-    if owner is None:
-        whose = None
-    elif owner.lower() in ("us", "american"):
-        whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
-    else:
-        whose = re.compile(re.escape(owner[:4]), re.I)
-    return any(
-        whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25])
-        for m in re.finditer(rf"\b(?:{titles})s?\b", text, re.I)
-    )
 
 
 def stale_year(chosen: Sequence[Candidate], evidence: Evidence) -> int | None:

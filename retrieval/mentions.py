@@ -37,6 +37,33 @@ def holds_month(text: str, month: str, year: int) -> bool:
 
 
 # Words that make a capitalised name a body, a place or a thing, not a person.
+# Words for people a "which …" or "name of the …" question asks about.
+PEOPLE = (
+    "person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
+    "|general|secretary|deputy|diplomat|officer|policeman|policemen|americans|kenyans"
+    "|journalist|activist|man|woman|people|officials|soldier|lawmaker|congressman"
+    "|congresswoman|lawyer|businessman|author|writer|governor|mayor|spokesman|spokeswoman"
+    "|spokesperson|mediator|negotiator|facilitator|candidate|politician|chairman"
+)
+# Words for people whose names a question may ask ("name of the us soldier killed").
+PEOPLE_NOUNS = (
+    PEOPLE + "|contractor|victim|attacker|gunman|gunmen|suspect|nurse|doctor|student|teacher"
+    "|blogger|marine|pilot|guard|hostage|constable|wife|husband|spouse|widow|son|daughter"
+)
+# A question asking for people's names: "name of the us soldier killed", "the
+# officers' names", "manda bay contractors killed names".
+_NAMES = re.compile(
+    rf"\bnames?\b(?: of)?(?: the| his| her| their)?(?: [\w'’-]+){{0,3}}? (?:{PEOPLE_NOUNS})s?\b"
+    rf"|\b(?:{PEOPLE_NOUNS})s?(?:['’]s?)?(?: [\w'’-]+){{0,3}}? names?\b",
+    re.I,
+)
+
+
+def asks_names(question: str) -> bool:
+    """Whether the question asks for the names of people."""
+    return bool(_NAMES.search(question))
+
+
 _NOT_PERSON = frozenset(
     """act agreement airport alliance army assembly association authority bank base bay
     bill building camp centre center church city coalition college command commission

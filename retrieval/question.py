@@ -13,25 +13,13 @@ from dataclasses import dataclass
 
 from retrieval.countries import country_names
 from retrieval.followup import own_words
+from retrieval.mentions import PEOPLE as _PEOPLE
 from retrieval.text import terms
 
 # A question typed as keywords, with no question word to open it ("agoa start year").
 _KEYWORDS = (
     r"(?!\W*(and\s+|so\s+)?(who|whom|whose|what|whats|when|where|which|why|how|is|are|was|were"
     r"|did|does|do|has|have|had|can|could|will|would|should)\b)"
-)
-# Words for people a "which …" or "name of the …" question asks about.
-_PEOPLE = (
-    "person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
-    "|general|secretary|deputy|diplomat|officer|policeman|policemen|americans|kenyans"
-    "|journalist|activist|man|woman|people|officials|soldier|lawmaker|congressman"
-    "|congresswoman|lawyer|businessman|author|writer|governor|mayor|spokesman|spokeswoman"
-    "|spokesperson|mediator|negotiator|facilitator|candidate|politician|chairman"
-)
-# Words for people whose names a question may ask ("name of the us soldier killed").
-PEOPLE_NOUNS = (
-    _PEOPLE + "|contractor|victim|attacker|gunman|gunmen|suspect|nurse|doctor|student|teacher"
-    "|blogger|marine|pilot|guard|hostage|constable|wife|husband|spouse|widow|son|daughter"
 )
 # Answer types, checked in order (the first match wins).
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from retrieval.countries import country_names
+from retrieval.mentions import names_person
 
 # "which judge / senator / ambassador …": someone named with that title.
 # "who is the chief justice", "who is kenya's defence minister": the same, with the
@@ -103,3 +104,27 @@ def names_holder(text: str, query: str) -> bool:
         return False
     owner = title_owner(query)
     return any(owned(text, m.start(), owner) > 0 for m in pattern.finditer(text))
+
+
+def in_role(text: str, role: re.Match[str]) -> bool:
+    """The sentence names someone in the role asked about, and when the question says
+    whose ("russia's ambassador"), that owner is named next to the role, not another
+    ("Kenya's UN ambassador, Martin Kimani")."""
+    owner = role.group(1) or role.group(2) or role.group(5)
+    rank, title = role.group(3), role.group(4)
+    if not names_person(text):
+        return False
+    # "who was the deputy commander": the deputy, not the commander
+    titles = MINISTER if title.lower() == "minister" else title  # a cabinet secretary too
+    if rank:
+        titles = rf"{rank}(?:[\s-]+\w+){{0,2}}?[\s-]+(?:{titles})"
+    if owner is None:
+        whose = None
+    elif owner.lower() in ("us", "american"):
+        whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
+    else:
+        whose = re.compile(re.escape(owner[:4]), re.I)
+    return any(
+        whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25])
+        for m in re.finditer(rf"\b(?:{titles})s?\b", text, re.I)
+    )

@@ -629,11 +629,23 @@ def test_the_same_questions_asked_standalone_are_answered_about_funding(ask: Ask
 
 # The JSON shape ----------------------------------------------------------------------
 def test_a_where_question_without_a_new_place_in_the_evidence_names_the_gap(ask: Ask) -> None:
-    """The evidence says Landau met Ruto in Nairobi, which the question already says."""
+    """The evidence says Landau met Ruto in Nairobi, which the question already says: the
+    gap is named first, or (the closest sentence scoring under the floor) the bot declines;
+    never "Nairobi" given as the answer."""
     answer = ask("where did landau go for nyama choma in nairobi")
 
-    assert "The documents don't give a place for this." in answer.gaps, describe(answer)
-    assert lead(answer).startswith("The documents don't give a place for this.")
+    if not answer.abstained:
+        assert "The documents don't give a place for this." in answer.gaps, describe(answer)
+        assert lead(answer).startswith("The documents don't give a place for this.")
+
+
+def test_a_where_question_answered_only_with_places_it_names_leads_with_the_gap(
+    ask: Ask,
+) -> None:
+    """The 2025 conference was in Nairobi; the one before it is nowhere placed."""
+    answer = ask("where was the african chiefs of defence conference held the year before nairobi")
+
+    assert lead(answer).startswith("The documents don't give a place for this."), describe(answer)
 
 
 @pytest.mark.parametrize(
