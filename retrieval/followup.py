@@ -139,6 +139,9 @@ _CITATION = re.compile(r"\s*\[\d+\]")
 _DATED = re.compile(r"^\s*(?:\d{1,2}[–-]?\d{0,2} )?[A-Z][a-z]+ \d{4}: ")  # a timeline entry's date
 
 
+_YES_NO = re.compile(r"^\s*(?:yes|no|yeah|nope)\b[.,;:!]*\s*", re.I)
+
+
 def with_answer_subject(question: str, history: Sequence[Turn], limit: int = 8) -> str | None:
     """The follow-up read with what the previous answer said rather than what its
     question asked ("what replaced the mission in haiti" -> "A Gang Suppression Force
@@ -149,6 +152,7 @@ def with_answer_subject(question: str, history: Sequence[Turn], limit: int = 8) 
     if not needs_context(question) and len(terms(question)) > SHORT_FOLLOW_UP:
         return None
     answer = _CITATION.sub("", history[-1].answer.split("\n")[-1])
+    answer = _YES_NO.sub("", answer)  # "Yes. On 20 February 2026, …": what follows
     opening = _DATED.sub("", answer.split(". ")[0])  # "30 September 2025: AGOA lapsed, …"
     carried = _key_words(opening, set(terms(question)))[:limit]
     return f"{question.rstrip()} ({' '.join(carried)})" if carried else None

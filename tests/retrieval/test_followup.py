@@ -296,3 +296,13 @@ def test_a_timeline_date_opening_the_previous_answer_is_not_carried() -> None:
     again = with_answer_subject("and its size?", history)
 
     assert again is not None and "September" not in again and "Council" in again
+
+
+def test_a_yes_or_no_opening_the_previous_answer_is_not_carried() -> None:
+    """A history written by a person (or an LLM) may open with "Yes."; the subject is
+    what follows it."""
+    history = [Turn("did the supreme court rule on the tariffs?", "Yes. The Supreme Court ruled.")]
+
+    again = with_answer_subject("was it a close vote?", history)
+
+    assert again is not None and "Yes" not in again and "Supreme Court" in again
