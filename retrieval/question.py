@@ -285,7 +285,11 @@ _OPENERS = re.compile(
     r")(?![\w'’-])[\s,:;.!?-]*",
     re.I,
 )
-_SHORTHAND = re.compile(r"\s*\b(?:idk|tbh|ngl|imo|imho|btw|pls|plz|lol|thx)\b[,.!]?", re.I)
+_SHORTHAND = re.compile(
+    # and Kenyan chat fillers: "sawa" (ok), "nimeskia" (I hear), "bana", "manze"
+    r"\s*\b(?:idk|tbh|ngl|imo|imho|btw|pls|plz|lol|thx|sawa|nimes?kia|bana|manze)\b[,.!]?",
+    re.I,
+)
 
 
 # After the question: thanks, "pls", "u know", emoji, and "??", "?!" or "..." for "?".

@@ -300,6 +300,12 @@ def test_two_events_compared_in_time_are_asked_as_two_dates(
         ("hey bot, quick question: who leads the gsf", "who leads the gsf"),
         ("idk what stip is", "what stip is"),
         ("tbh why did agoa lapse", "why did agoa lapse"),
+        # Kenyan chat fillers: "nimeskia" is "I hear", "sawa" is "ok"
+        (
+            "nimeskia they switched the sgr loan to yuan, why?",
+            "they switched the sgr loan to yuan, why?",
+        ),
+        ("sawa, who signed it?", "who signed it?"),
         ("can you tell me who leads the gsf", "who leads the gsf"),
         ("i was wondering who leads the gsf", "who leads the gsf"),
         ("kinda confused, what is the gsf", "what is the gsf"),
