@@ -54,6 +54,8 @@ SPELLING = {
     "ammo": "ammunition",
     "admin": "administration",
     "prez": "president",
+    "amb": "ambassador",
+    "ambs": "ambassadors",
     "gov": "government",
     "econ": "economy",
     "stats": "statistics",

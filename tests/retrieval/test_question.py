@@ -636,6 +636,7 @@ def test_chat_shorthand_reads_as_the_documents_write_it(speller: Speller) -> Non
         "what happened in february 2025 at the state department"
     )
     assert speller.correct("sept 2024 govt statement") == "september 2024 government statement"
+    assert speller.correct("sudan recalled its amb.") == "sudan recalled its ambassador."
     # Kenyan titles as typed, and "right now"
     assert speller.correct("who's the foreign cs rn") == "who's the foreign cabinet secretary now"
     assert speller.correct("trade ps") == "trade principal secretary"
