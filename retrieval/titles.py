@@ -124,7 +124,11 @@ def in_role(text: str, role: re.Match[str]) -> bool:
         whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
     else:
         whose = re.compile(re.escape(owner[:4]), re.I)
+    # "kenya's ambassador in moscow": Kenya's, and posted there, not Kenya's in Washington
+    post = role.group(5) if role.group(1) else None
+    where = re.compile(re.escape(post[:4]), re.I) if post else None
     return any(
-        whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25])
+        (whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25]))
+        and (where is None or where.search(text[max(0, m.start() - 40) : m.end() + 25]))
         for m in re.finditer(rf"\b(?:{titles})s?\b", text, re.I)
     )

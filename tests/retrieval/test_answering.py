@@ -722,6 +722,8 @@ def test_a_named_building_written_in_lower_case_is_a_place(
         # Kenya's ambassadors are named, not Russia's: "Kenya's UN ambassador, Martin
         # Kimani" is someone else's envoy.
         ("who is russia's ambassador to kenya", "The documents don't give a name for this."),
+        # Kenya's ambassadors in Washington are named, not one posted to Moscow.
+        ("who is kenya's ambassador in moscow", "The documents don't give a name for this."),
         # Kenya's presidents are named, not Tanzania's: an Arusha meeting that appointed
         # "Kenya's President Uhuru Kenyatta" does not name Tanzania's.
         ("who is the president of tanzania", "The documents don't give a name for this."),
