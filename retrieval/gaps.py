@@ -37,7 +37,7 @@ from retrieval.sentences import (
 from retrieval.spelling import SPELLING
 from retrieval.subject import countries_named, known_terms, name_groups, off_subject, with_before
 from retrieval.text import terms
-from retrieval.titles import in_role
+from retrieval.titles import ROLE_ASKED, in_role
 
 YEAR_GAP = "The documents don't say what happened in"
 _FILLER = frozenset({"anywhere", "somewhere", "everywhere", "already", "actually", "really"})
@@ -207,7 +207,7 @@ def evidence_gaps(
                 quotes_someone(c.text) and len(said_words & with_before(c)) >= len(said_words) / 2
                 for c in about
             )
-        elif part.answer_type == "person" and (role := _ROLE.search(asked)):
+        elif part.answer_type == "person" and (role := ROLE_ASKED.search(asked)):
             # "who is the chief mediator": someone the sentence calls a mediator (a
             # person, not "the UN Security Council"); "who paid for it" may be a country
             found = any(in_role(c.text, role) for c in about)
@@ -245,17 +245,6 @@ _SHARE = re.compile(
 )
 # A question that asks for the day itself: "westgate attack date", "on what day".
 _EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
-# "who is the chief mediator", "who was the us ambassador": a person in that role.
-_ROLE = re.compile(
-    r"^\W*(?:and |so )?(?:who(?:['’]?s| is| was| are| were) (?:the )?|which )"
-    r"(?:(\w+)['’]s |(us|american) )?"
-    r"(?:(?:(deputy|vice|assistant|acting)|[\w-]+) ){0,3}?"
-    r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
-    r"|chairman|chairperson|director|governor|administrator|leader|secretary|minister|senator"
-    r"|representative|president)\b"
-    r"(?:s? (?:of|for|to|in) (?:the )?(?!(?:us|united|american)\b)(\w+))?",
-    re.I,
-)
 
 
 # "who said …", "which us official said …": the words of a statement follow.

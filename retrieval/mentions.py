@@ -36,7 +36,6 @@ def holds_month(text: str, month: str, year: int) -> bool:
     return bool(re.search(rf"\b{month}\b[^.]{{0,12}}\b{year}\b", text, re.I))
 
 
-# Words that make a capitalised name a body, a place or a thing, not a person.
 # Words for people a "which …" or "name of the …" question asks about.
 PEOPLE = (
     "person|official|president|minister|ambassador|envoy|judge|senator|leader|commander"
@@ -64,6 +63,7 @@ def asks_names(question: str) -> bool:
     return bool(_NAMES.search(question))
 
 
+# Words that make a capitalised name a body, a place or a thing, not a person.
 _NOT_PERSON = frozenset(
     """act agreement airport alliance army assembly association authority bank base bay
     bill building camp centre center church city coalition college command commission

@@ -106,6 +106,20 @@ def names_holder(text: str, query: str) -> bool:
     return any(owned(text, m.start(), owner) > 0 for m in pattern.finditer(text))
 
 
+# "who is the chief mediator", "who was the us ambassador": a person in that role (its
+# groups: whose, us/american, rank, title, where; read by `in_role`).
+ROLE_ASKED = re.compile(
+    r"^\W*(?:and |so )?(?:who(?:['’]?s| is| was| are| were) (?:the )?|which )"
+    r"(?:(\w+)['’]s |(us|american) )?"
+    r"(?:(?:(deputy|vice|assistant|acting)|[\w-]+) ){0,3}?"
+    r"(mediator|facilitator|negotiator|commander|ambassador|spokesman|spokesperson"
+    r"|chairman|chairperson|director|governor|administrator|leader|secretary|minister|senator"
+    r"|representative|president)\b"
+    r"(?:s? (?:of|for|to|in) (?:the )?(?!(?:us|united|american)\b)(\w+))?",
+    re.I,
+)
+
+
 def in_role(text: str, role: re.Match[str]) -> bool:
     """The sentence names someone in the role asked about, and when the question says
     whose ("russia's ambassador"), that owner is named next to the role, not another
