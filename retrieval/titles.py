@@ -132,17 +132,28 @@ def in_role(text: str, role: re.Match[str]) -> bool:
     titles = MINISTER if title.lower() == "minister" else title  # a cabinet secretary too
     if rank:
         titles = rf"{rank}(?:[\s-]+\w+){{0,2}}?[\s-]+(?:{titles})"
-    if owner is None:
-        whose = None
-    elif owner.lower() in ("us", "american"):
-        whose = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
-    else:
-        whose = re.compile(re.escape(owner[:4]), re.I)
     # "kenya's ambassador in moscow": Kenya's, and posted there, not Kenya's in Washington
-    post = role.group(5) if role.group(1) else None
-    where = re.compile(re.escape(post[:4]), re.I) if post else None
+    post = role.group(5) if role.group(1) and f" in {role.group(5)}" in role.group(0) else None
     return any(
-        (whose is None or whose.search(text[max(0, m.start() - 30) : m.end() + 25]))
-        and (where is None or where.search(text[max(0, m.start() - 40) : m.end() + 25]))
+        _whose(owner, text[max(0, m.start() - 30) : m.end() + 25])
+        and (
+            post is None or post[:4].lower() in text[max(0, m.start() - 40) : m.end() + 25].lower()
+        )
         for m in re.finditer(rf"\b(?:{titles})s?\b", text, re.I)
     )
+
+
+def _whose(owner: str | None, near: str) -> bool:
+    """Whether the words near a title name its owner: the US by any of its names, a
+    country by any `country_names` knows ("Kenyan", "Kenya's", not "Kenyatta"),
+    anyone else by the first letters of the name."""
+    if owner is None:
+        return True
+    if owner.lower() in ("us", "american"):
+        return bool(_US.search(near))
+    if country_names(owner.capitalize()):
+        return any(c.lower()[:4] == owner[:4].lower() for c in country_names(near))
+    return owner[:4].lower() in near.lower()
+
+
+_US = re.compile(r"\b(US|U\.S\.|United States|American|Washington's)\b")
