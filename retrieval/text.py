@@ -96,6 +96,8 @@ def _stem(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if len(word) == 4 and word.endswith("ied"):
+        return word[:-1]  # "died" -> "die", as "dies" becomes
     for suffix in ("ing", "ed"):
         if len(word) >= len(suffix) + 3 and word.endswith(suffix):
             word = word[: -len(suffix)]
