@@ -286,8 +286,10 @@ _OPENERS = re.compile(
     re.I,
 )
 _SHORTHAND = re.compile(
-    # and Kenyan chat fillers: "sawa" (ok), "nimeskia" (I hear), "bana", "manze"
-    r"\s*\b(?:idk|tbh|ngl|imo|imho|btw|pls|plz|lol|thx|sawa|nimes?kia|bana|manze)\b[,.!]?",
+    # and Kenyan chat fillers: "sawa" (ok), "nimeskia" (I hear), "bana", "manze", "sasa"
+    # (so, now), "niaje" and "vipi" (hi), "kwani" (so what), "aki" (honestly)
+    r"\s*\b(?:idk|tbh|ngl|imo|imho|btw|pls|plz|lol|thx|sawa|nimes?kia|bana|manze|sasa|niaje"
+    r"|vipi|kwani|aki)\b[,.!]?",
     re.I,
 )
 

@@ -173,7 +173,15 @@ _DAYS = re.compile(rf"\b\d{{1,2}}\s*(?:–|-|to|and)\s*(?=\d{{1,2}} (?:{MONTHS})
 @lru_cache(maxsize=_CACHED)
 def _bare(text: str) -> str:
     """text without its dates, years and ranks: what is left holds only figures."""
-    return ORDINAL.sub("", YEAR.sub("", FULL_DATE.sub("", _DAYS.sub("", text))))
+    return ORDINAL.sub("", YEAR.sub("", FULL_DATE.sub("", _DAYS.sub("", _NAMED_BY.sub("", text)))))
+
+
+# A number that names something, not how many: "Resolution 2793", "H.R. 6500",
+# "Section 122", "COVID-19", "DusitD2".
+_NAMED_BY = re.compile(
+    r"\b(?:Resolutions?|Sections?|Articles?|Chapters?|Titles?|H\.\s?R\.|S\.|No\.|Flight)\s+\d+"
+    r"(?:[.,]\d+)*\b|\b[A-Za-z]+-?\d+\b"
+)
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")

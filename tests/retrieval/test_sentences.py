@@ -288,6 +288,10 @@ def test_answers_a_figure_question_with_a_figure_it_does_not_give(
         # a span of days is a date too
         ("Kenya sent nobody to the conference in Cairo on 19–20 December 2025.", False),
         ("An IMF team visited Nairobi from 6 to 14 March 2025.", False),
+        # a number naming a resolution, a bill or a disease says nothing of how many
+        ("Resolution 2793 also created a UN Support Office in Haiti.", False),
+        ("The House passed H.R. 6500 after a COVID-19 pause.", False),
+        ("The House passed H.R. 6500 by 340 votes to 54.", True),
     ],
 )
 def test_a_rank_is_not_a_figure(text: str, expected: bool) -> None:
