@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.asked import HOW_TO, Asked, instructs
+from retrieval.asked import HOW_TO, Asked, instructs, states_cause
 from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
 from retrieval.mentions import holds_month, typed_months
@@ -273,12 +273,16 @@ class Answerer:
         when = _When.read(part.text)
         recent = recent_years(part.text, evidence)
 
+        causes = part.answer_type == "reason" and any(states_cause(c.text) for c in close)
+
         def key(c: Candidate) -> tuple[bool, float]:
             cov = self.coverage(part.terms, c, idf, heading=heading)
             if own_terms:
                 cov = (1 - w) * cov + w * self.coverage(own_terms, c, idf, heading=heading)
             says = answers(part.answer_type, c.text, part.text)
             says = says and not (ANNOUNCES.match(c.text) or ALTERNATIVE.match(c.text))
+            if causes:  # "why …": a sentence stating a cause leads, if one is close
+                says = says and states_cause(c.text)
             dated = self.params.lead_when_credit * when.held(c.text)
             if older(c, recent):
                 dated -= self.params.lead_stale_penalty

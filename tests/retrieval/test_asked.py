@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.asked import HOW_TO, Asked, instructs
+from retrieval.asked import HOW_TO, Asked, instructs, states_cause
 from retrieval.question import analyse, answer_type, spelled_out_pattern
 
 
@@ -283,3 +283,20 @@ def test_a_sentence_telling_what_to_do_is_told_from_news_about_it(
 )
 def test_how_to_questions_are_told_from_other_how_questions(question: str, how_to: bool) -> None:
     assert bool(HOW_TO.match(question)) is how_to
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Sudan's government accused Kenya of lacking neutrality.", True),
+        ("The court blocked the deployment because no reciprocal agreement existed.", True),
+        ("Biden's notice also cited the national interest in security cooperation.", True),
+        # a sequence, not a cause: what came before the lapse, not why tariffs came
+        ("AGOA lapsed on 30 September 2025 after Congress failed to renew it.", False),
+        ("Protests continued over the weekend.", False),
+        ("In April 2025, Trump imposed a 10 percent reciprocal tariff on Kenyan goods.", False),
+    ],
+)
+def test_a_cause_stated_outright_is_told_from_a_sequence(sentence: str, expected: bool) -> None:
+    """What may lead a why-answer: a stated cause, not "after …"."""
+    assert states_cause(sentence) is expected
