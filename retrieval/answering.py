@@ -104,6 +104,8 @@ class _Part:
     answer_type: str
     terms: tuple[str, ...]
     best: Candidate | None = None
+    # The other close sentences holding what the part asks for, best first.
+    others: tuple[Candidate, ...] = ()
     score: float = 0.0  # the best sentence's score for this part (scores are re-set per part)
     coverage: float = 0.0
 
@@ -258,7 +260,8 @@ class Answerer:
 
     def _best(self, ranked: list[Candidate], part: _Part, evidence: Evidence) -> Candidate | None:
         """The best sentence for a part, preferring one that holds what it asks for and
-        covers its terms, among those close to the top score."""
+        covers its terms, among those close to the top score; the runners-up that hold
+        what it asks for are kept in `part.others`."""
         if not ranked:
             return None
         top = ranked[0].score
@@ -288,7 +291,9 @@ class Answerer:
                 dated -= self.params.lead_stale_penalty
             return (says, c.score + 0.25 * cov + dated)
 
-        return max(close, key=key)
+        keyed = sorted(((key(c), c) for c in close), key=lambda kc: kc[0], reverse=True)
+        part.others = tuple(c for (says, _), c in keyed[1:] if says)
+        return keyed[0][1]
 
     def _repeats(self, cand: Candidate, other: Candidate) -> bool:
         """cand says again what `other` says: most of its terms are other's, and it
@@ -320,8 +325,15 @@ class Answerer:
                     chosen.append(before)
             chosen.append(cand)
 
-        for part in parts:
+        for n, part in enumerate(parts):
             if part.best is not None and part.score >= self.params.min_score:
+                if any(part.best is p.best for p in parts[:n]):
+                    # "which countries abstained …, and how big is the new force": the
+                    # sentence answering the first part answers this one only by chance
+                    # (its vote count); the part's next sentence is quoted too
+                    alt = next((c for c in part.others if c not in chosen), None)
+                    if alt is not None:
+                        add(alt)
                 add(part.best)
         lists = analysis.answer_type == "list"
         limit = self.params.list_sentences if lists else self.params.max_sentences

@@ -392,6 +392,27 @@ def test_a_two_part_question_answers_both_parts_or_names_the_missing_one(
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the vote's sentence names the abstainers and a vote count, not the force's size
+        (
+            "which countries abstained on the haiti GSF resolution, and how big is the new "
+            "force meant to be?",
+            ("Pakistan", "5,550"),
+        ),
+    ],
+)
+def test_a_second_part_answered_by_the_first_parts_sentence_gets_its_own_too(
+    ask: Ask, question: str, expected: tuple[str, str]
+) -> None:
+    answer = ask(question)
+
+    assert not answer.abstained, describe(answer)
+    for fact in expected:
+        assert fact in answer.answer, describe(answer)
+
+
+@pytest.mark.parametrize(
     ("question", "dates"),
     [
         (
