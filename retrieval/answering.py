@@ -16,16 +16,16 @@ subject itself is not found, the bot declines.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.asked import HOW_TO, Asked, instructs, states_cause
+from retrieval.asked import Asked, states_cause
+from retrieval.citing import cite, joinable
 from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
-from retrieval.mentions import holds_month, typed_months
+from retrieval.mentions import HOW_TO, first_date, holds_month, instructs, typed_months
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     FILLERS,
@@ -39,13 +39,10 @@ from retrieval.sentences import (
     ALTERNATIVE,
     ANNOUNCES,
     DEPENDENT_START,
-    MONTHS,
     YEAR,
     Candidate,
     answers,
     candidates,
-    cite,
-    joinable,
     stated,
 )
 from retrieval.subject import off_subject, with_before
@@ -357,7 +354,7 @@ class Answerer:
         chosen = chosen[: limit + 1]
         if analysis.in_time and not any(DEPENDENT_START.match(c.text) for c in chosen):
             # "which came first, X or Y": the events in the order they happened
-            chosen.sort(key=_dated)
+            chosen.sort(key=lambda c: first_date(c.text))
         return chosen
 
 
@@ -377,25 +374,6 @@ class _When:
         if not self.years or not self.years & set(YEAR.findall(text)):
             return 0
         return 1 + any(holds_month(text, m, y) for m, y in self.months)
-
-
-def _dated(cand: Candidate) -> tuple[int, int, int]:
-    """(year, month, day) of the first date a sentence gives, the date of what it tells
-    ("3 February 2026: Trump signed …, retroactive to 30 September 2025" is 3 February
-    2026), for putting events in order; (9999, 0, 0) for an undated sentence."""
-    first = YEAR.search(cand.text)
-    if first is None:
-        return (9999, 0, 0)
-    before = _DAY_MONTH.search(cand.text[max(0, first.start() - 20) : first.start()])
-    if before is None:
-        return (int(first.group(0)), 0, 0)
-    day = int(before.group(1)) if before.group(1) else 0
-    return (int(first.group(0)), _MONTHS[before.group(2).capitalize()], day)
-
-
-# "3 February " or "February " right before a year: the day and month it dates.
-_DAY_MONTH = re.compile(rf"(?:\b(\d{{1,2}}) )?\b({MONTHS}),? $", re.I)
-_MONTHS = {name: i for i, name in enumerate(MONTHS.split("|"), start=1)}
 
 
 def _follow_up_terms(text: str) -> tuple[str, ...]:

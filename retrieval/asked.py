@@ -17,6 +17,8 @@ a topical sentence often lacks:
 - "what interest rate" / "ratio" / "percentage" wants a percentage ("at 7.875 percent");
 - "what does X stand for" wants the sentence spelling the letters out;
 - "did he go anywhere else", "his only stop" wants a country not yet named;
+- "what replaced X", "the force that took over from X" wants the sentence telling the
+  change ("replacing the Kenya-led mission with …", "turning the MSS into …");
 - "the second contingent" is not answered by "a fourth contingent", and "the first
   batch" is answered by "Kenya's first contingent" (words for one body of people sent);
 - "rsf parallel govt name", "what's it called" wants a name the question lacks (a quoted
@@ -153,6 +155,18 @@ def _superlative(query: str) -> re.Pattern[str] | None:
     return next((p for p in _SUPERLATIVES if p.search(query)), None)
 
 
+# "what replaced the kenya-led mission", "the force that took over from it": the
+# sentence telling the change ("replacing the Kenya-led Haiti mission with …", "turning
+# the MSS into a larger Gang Suppression Force").
+_REPLACED_QUESTION = re.compile(r"\b(replac\w*|succe(?:eded|eds|ssor)|t(?:ook|akes?) over)\b", re.I)
+_REPLACES = re.compile(
+    r"\b(replac\w*|succe(?:eded|eds|ssor)|t(?:ook|akes?|aking) over"
+    r"|turn(?:ed|ing|s)? (?:[\w'’()-]+ ){1,6}?into|in place of|gave way to)\b",
+    re.I,
+)
+REPLACES_FIT = 1.0
+
+
 # "did obama go anywhere else", "was nairobi his only stop": another place is asked for.
 _ELSEWHERE = re.compile(
     r"\b(anywhere else|somewhere else|elsewhere|only (stop|country|place|visit|destination)"
@@ -265,27 +279,6 @@ def gives_reason(text: str) -> bool:
     return bool(_CAUSE.search(text) or _PURPOSE.search(text))
 
 
-# "how do i apply for a us visa", "how to get an eta": someone asking what to do.
-HOW_TO = re.compile(
-    r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:how\s+(?:do|can|could|should|would|will|must)"
-    r"\s+(?:i|we|you|one|someone|people)\b|how\s+to\b)",
-    re.I,
-)
-# A sentence telling what to do: "every traveller must obtain it online before boarding",
-# "you can renew it at the embassy", "fees can be paid online".
-_INSTRUCTS = re.compile(
-    r"\b(?:must|needs? to|ha(?:ve|s) to|should|(?:is|are) required to|apply (?:online|through"
-    r"|via|by)|by (?:visiting|filling|submitting|applying|registering)|steps?|fill(?:ing)? "
-    r"(?:in|out)|submit(?:s|ted|ting)?|you (?:can|may|will|need)|can be \w+|online)\b",
-    re.I,
-)
-
-
-def instructs(text: str) -> bool:
-    """The sentence says what someone has to do, which a how-to question asks."""
-    return bool(_INSTRUCTS.search(text))
-
-
 @dataclass(frozen=True)
 class Asked:
     """What one question (or part) asks for, read once before scoring sentences."""
@@ -308,6 +301,7 @@ class Asked:
     name_of: bool = False  # "rsf parallel govt name", "what's it called": a name
     ordinal: tuple[str, re.Pattern[str]] | None = None  # "the second contingent", not fourth
     superlative: re.Pattern[str] | None = None  # "the deadliest attack": "deadliest"
+    replaced: bool = False  # "what replaced the mss": a sentence telling the change
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -329,6 +323,7 @@ class Asked:
             elsewhere=_elsewhere(query),
             ordinal=_ordinal(own_words(query)),
             superlative=_superlative(own_words(query)),
+            replaced=kind != "yes_no" and bool(_REPLACED_QUESTION.search(own_words(query))),
             name_of=kind in ("other", "definition")
             and bool(_NAME_QUESTION.search(own_words(query))),
         )
@@ -371,6 +366,8 @@ class Asked:
             # ("Israeli Prime Minister …" for Japan's), and half as surely one whose
             # country it leaves unsaid
             fit += owned(text, named.start(), self.role_owner)
+        if self.replaced and _REPLACES.search(text):
+            fit += REPLACES_FIT
         if self.superlative is not None and self.superlative.search(text):
             fit += SUPERLATIVE_FIT
         if self.kind_of is not None and self.kind_of in term_set(text):

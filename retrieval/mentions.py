@@ -1,5 +1,6 @@
 """What a sentence or question mentions beyond its words: months typed the way people
-type them, and whether a sentence names a person (not a country or a body)."""
+type them, the date a sentence tells of, whether a sentence names a person (not a
+country or a body), and whether it tells someone what to do."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from functools import lru_cache
 
 from retrieval.countries import country_names
-from retrieval.sentences import MONTHS, NAME, opening_name
+from retrieval.sentences import MONTHS, NAME, YEAR, opening_name
 from retrieval.text import STOPWORDS, TITLE_WORDS
 
 # A month and year as people type them: "may 2024", "jan 2022", "Sept. 2025".
@@ -145,3 +146,43 @@ def first_person(text: str) -> str | None:
         if name := _person(m.group(0), countries):
             return name
     return None
+
+
+# "how do i apply for a us visa", "how to get an eta": someone asking what to do.
+HOW_TO = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:how\s+(?:do|can|could|should|would|will|must)"
+    r"\s+(?:i|we|you|one|someone|people)\b|how\s+to\b)",
+    re.I,
+)
+# A sentence telling what to do: "every traveller must obtain it online before boarding",
+# "you can renew it at the embassy", "fees can be paid online".
+_INSTRUCTS = re.compile(
+    r"\b(?:must|needs? to|ha(?:ve|s) to|should|(?:is|are) required to|apply (?:online|through"
+    r"|via|by)|by (?:visiting|filling|submitting|applying|registering)|steps?|fill(?:ing)? "
+    r"(?:in|out)|submit(?:s|ted|ting)?|you (?:can|may|will|need)|can be \w+|online)\b",
+    re.I,
+)
+
+
+def instructs(text: str) -> bool:
+    """The sentence says what someone has to do, which a how-to question asks."""
+    return bool(_INSTRUCTS.search(text))
+
+
+def first_date(text: str) -> tuple[int, int, int]:
+    """(year, month, day) of the first date a sentence gives, the date of what it tells
+    ("3 February 2026: Trump signed …, retroactive to 30 September 2025" is 3 February
+    2026), for putting events in order; (9999, 0, 0) for an undated sentence."""
+    first = YEAR.search(text)
+    if first is None:
+        return (9999, 0, 0)
+    before = _DAY_MONTH.search(text[max(0, first.start() - 20) : first.start()])
+    if before is None:
+        return (int(first.group(0)), 0, 0)
+    day = int(before.group(1)) if before.group(1) else 0
+    return (int(first.group(0)), _MONTHS[before.group(2).capitalize()], day)
+
+
+# "3 February " or "February " right before a year: the day and month it dates.
+_DAY_MONTH = re.compile(rf"(?:\b(\d{{1,2}}) )?\b({MONTHS}),? $", re.I)
+_MONTHS = {name: i for i, name in enumerate(MONTHS.split("|"), start=1)}

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from retrieval.countries import country_names
-from retrieval.models import Citation, Passage
+from retrieval.models import Passage
 from retrieval.safety import classify, source_hosts
 from retrieval.text import STOPWORDS, TITLE_WORDS, proper_nouns, sentence_spans, terms, words
 
@@ -266,57 +266,6 @@ def opening_name(text: str) -> list[str]:
     if " " not in m.group(1) and country_names(m.group(1)):  # "Kenya signed …": no person
         return []
     return [m.group(1)]
-
-
-def citation_for(passage: Passage, index: int, quote: str) -> Citation:
-    """Citation number `index` quoting `quote` from passage."""
-    return Citation(
-        index=index,
-        title=passage.title,
-        source=passage.source,
-        section=passage.section,
-        url=passage.url,
-        quote=quote,
-        page=passage.page,
-        date=passage.as_of or passage.date,
-    )
-
-
-def joinable(chosen: Sequence[Candidate], cand: Candidate) -> bool:
-    """cand can join the answer without a second number for its section: no chosen
-    sentence shares its section, or one does in the same passage close enough to
-    quote both as one passage of text."""
-    for other in chosen:
-        if other.section_key != cand.section_key:
-            continue
-        if other.doc.id != cand.doc.id:
-            return False
-        start, end = min(other.start, cand.start), max(other.end, cand.end)
-        if end - start > MAX_QUOTE_CHARS:
-            return False
-    return True
-
-
-def cite(selected: Sequence[Candidate], first: int = 1) -> tuple[str, list[Citation]]:
-    """Answer text with [n] after each sentence, numbered in reading order; all
-    sentences of one section share one number, whose quote spans them."""
-    numbers: dict[tuple[str, str, int | None], int] = {}
-    spans: dict[int, tuple[Candidate, int, int]] = {}
-    parts: list[str] = []
-    for cand in selected:
-        n = numbers.get(cand.section_key)
-        if n is None:
-            n = numbers[cand.section_key] = len(numbers) + first
-            spans[n] = (cand, cand.start, cand.end)
-        else:
-            base, start, end = spans[n]
-            spans[n] = (base, min(start, cand.start), max(end, cand.end))
-        parts.append(f"{cand.text} [{n}]")
-    citations = [
-        citation_for(base.doc, n, base.doc.text[start:end])
-        for n, (base, start, end) in sorted(spans.items())
-    ]
-    return " ".join(parts), citations
 
 
 # "how many kenyan officers were …": the thing counted, so that "400 officers" answers

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from retrieval.answering import ABSTAIN_MESSAGE, Answerer
+from retrieval.citing import cite
 from retrieval.models import Answer, Citation, Evidence
-from retrieval.sentences import NAME, Candidate, candidates, cite, date_precision, has_quantity
+from retrieval.sentences import NAME, Candidate, candidates, date_precision, has_quantity
 from retrieval.text import terms
 
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.asked import HOW_TO, Asked, instructs, states_cause
+from retrieval.asked import Asked, states_cause
+from retrieval.mentions import HOW_TO, instructs
 from retrieval.question import analyse, answer_type, spelled_out_pattern
 
 
@@ -23,6 +24,16 @@ def fit(question: str, sentence: str) -> float:
             "why was the deployment blocked",
             "The court blocked the deployment because no reciprocal agreement existed.",
             "The court blocked the deployment in January 2024.",
+        ),
+        (
+            "what replaced the kenya led mss in haiti",  # the change, not the old mission
+            "The Council adopted Resolution 2793, turning the MSS into a Gang Suppression Force.",
+            "The Kenyan-led MSS mission in Haiti never reached its planned strength of 2,500.",
+        ),
+        (
+            "whats the new haiti force that took over from kenya's mission called",
+            "The Council adopted Resolution 2793, replacing the Kenya-led mission with a GSF.",
+            "The Kenyan-led MSS mission in Haiti never reached its planned strength of 2,500.",
         ),
         (
             "why were kenyans angry with meg whitman",  # "after her" is a sequence, no cause

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from retrieval.citing import cite, joinable
 from retrieval.mentions import holds_month, names_person, typed_months
 from retrieval.models import Passage
 from retrieval.sentences import (
@@ -17,11 +18,9 @@ from retrieval.sentences import (
     Candidate,
     answers,
     candidates,
-    cite,
     counted,
     counts,
     holds,
-    joinable,
 )
 from retrieval.text import sentence_spans, terms
 
