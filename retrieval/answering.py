@@ -46,6 +46,7 @@ from retrieval.sentences import (
     stated,
 )
 from retrieval.subject import off_subject, with_before
+from retrieval.succession import asked_neighbour, neighbour
 from retrieval.text import comparable, term_set, terms
 
 STALE_GAP = "The documents don't say how this stands now; the latest they report is from"
@@ -203,6 +204,15 @@ class Answerer:
             if part.best is not None:
                 part.score = part.best.score
                 part.coverage = self.coverage(part.terms, part.best, evidence.query_idf)
+        if len(parts) == 1 and parts[0].best is not None and (asked := asked_neighbour(query)):
+            # "who replaced her? (Prudence Bushnell)": the pair of a list holding her and
+            # the one after her, quoted alone (the list it is cut from is not quoted too)
+            pair = neighbour(cands, *asked)
+            if pair is not None:  # found by the list's order, not by its similarity
+                parts[0].best = pair
+                parts[0].score = max(parts[0].score, self.params.min_score)
+                parts[0].coverage = self.coverage(parts[0].terms, pair, evidence.query_idf)
+                cands = [c for c in cands if not (c.doc is pair.doc and c.order == pair.order)]
         # A two-part question is answered if either part is ("what is agoa and when does
         # it run out now": the date, with the other part named as unanswered).
         strongest = max(parts, key=lambda p: p.score)

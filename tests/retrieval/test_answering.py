@@ -1203,3 +1203,16 @@ def test_a_which_list_question_leads_with_a_sentence_naming_several(ask: Ask) ->
 
     lead = quoted(answer)[0][0]
     assert "United Kingdom" in lead and "Germany" in lead, describe(answer)
+
+
+def test_who_came_before_or_after_someone_is_read_from_the_list_of_ambassadors(
+    ask: Ask,
+) -> None:
+    """No sentence says "Carson succeeded Bushnell"; the list of ambassadors, in order,
+    does."""
+    before = ask("who was the US ambassador to kenya right before meg whitman?")
+    first = "who was the us ambassador when the nairobi embassy got bombed in 98?"
+    after = ask("who replaced her?", (Turn(first, "Prudence Bushnell, ambassador in 1998."),))
+
+    assert quoted(before)[0][0] == "Kyle McCarter (2019–2021) and Meg Whitman (2022–2024)"
+    assert "Johnnie Carson (1999–2003)" in quoted(after)[0][0], describe(after)
