@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from retrieval.countries import country_names
-from retrieval.sentences import MONTHS, NAME, YEAR, opening_name
+from retrieval.sentences import MONTHS, NAME, NAME_WORD, YEAR, opening_name
 from retrieval.text import STOPWORDS, TITLE_WORDS
 
 # A month and year as people type them: "may 2024", "jan 2022", "Sept. 2025".
@@ -86,7 +86,7 @@ _ACTOR = re.compile(
 
 
 # A name anywhere, an opening one included ("Marc Dillard, the embassy's deputy …").
-_NAME_ANYWHERE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b")
+_NAME_ANYWHERE = re.compile(rf"\b{NAME_WORD}(?:\s+(?:[A-Z]\.\s*)?{NAME_WORD})+\b")
 
 
 def _person(name: str, countries: set[str]) -> str | None:

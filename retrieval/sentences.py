@@ -37,7 +37,9 @@ SPAN = re.compile(
     re.I,
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b|\bthe two\b", re.I)  # ranks; "the two sides"
-NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b")
+# A capitalised word of a name, "McCarter", "LeMelle" and "O'Neill" too.
+NAME_WORD = r"[A-Z](?:[a-z]*'?[A-Z])?[a-z]+"
+NAME = re.compile(rf"(?<!^)(?<![.!?]\s)\b{NAME_WORD}(?:\s+(?:[A-Z]\.\s*)?{NAME_WORD})+\b")
 # Sentences about the text itself answer nothing and mislead when quoted.
 META = re.compile(
     r"\b(this|the present|other|that) (document|article|corpus|summary|collection)s?\b"

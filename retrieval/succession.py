@@ -26,7 +26,15 @@ _BEFORE = re.compile(
     r"(?:right\s+|just\s+|immediately\s+)?before)\s+(?P<who>[^?(]*)",
     re.I,
 )
-_PRONOUNS = frozenset({"her", "him", "he", "she", "them", "they", "that", "this", "one"})
+# "who did he replace?", "who did mccarter succeed": the one before the subject
+_REPLACED_BY = re.compile(
+    r"^\W*(?:(?:and|so|ok)\W+)?who\s+did\s+(?P<who>[^?(]*?)\s+(?:replace|succeed"
+    r"|take\s+over\s+from)\b",
+    re.I,
+)
+_PRONOUNS = frozenset(
+    {"her", "him", "he", "she", "them", "they", "that", "this", "one", "i", "you", "we"}
+)
 # "Prudence Bushnell (1996–1999)": a name and the years it held the place in the list.
 _ITEM = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)* \((?:19|20)\d\d[–-](?:19|20)\d\d\)")
 _BETWEEN = re.compile(r",?\s*(?:and\s+)?")  # what separates two items of one list
@@ -34,10 +42,11 @@ _BETWEEN = re.compile(r",?\s*(?:and\s+)?")  # what separates two items of one li
 
 def asked_neighbour(query: str) -> tuple[str, str] | None:
     """("after" or "before", the surname asked about) for "who replaced X", "who was
-    the ambassador right before X", "who came in after her? (Prudence Bushnell)";
+    the ambassador right before X", "who did he replace? (Kyle McCarter)", "who came in
+    after her? (Prudence Bushnell)";
     None for any other question."""
     own = own_words(query)
-    for direction, pattern in (("after", _AFTER), ("before", _BEFORE)):
+    for direction, pattern in (("after", _AFTER), ("before", _BEFORE), ("before", _REPLACED_BY)):
         m = pattern.search(own)
         if m is None:
             continue

@@ -1216,3 +1216,7 @@ def test_who_came_before_or_after_someone_is_read_from_the_list_of_ambassadors(
 
     assert quoted(before)[0][0] == "Kyle McCarter (2019–2021) and Meg Whitman (2022–2024)"
     assert "Johnnie Carson (1999–2003)" in quoted(after)[0][0], describe(after)
+    first = "who was the us ambassador to kenya in trump's first term"
+    said = "Kyle McCarter, a former Illinois state senator, confirmed in January 2019."
+    replaced = ask("who did he replace?", (Turn(first, said),))
+    assert "Godec (2013–2019), Kyle McCarter" in quoted(replaced)[0][0], describe(replaced)

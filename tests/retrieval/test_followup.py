@@ -147,6 +147,8 @@ def test_he_after_a_who_question_is_the_person_the_answer_named() -> None:
     [
         ("Chargé d'affaires Susan M. Burns, who took over in August 2025. [1]", "Susan M. Burns"),
         ("Deputy Secretary of State Christopher Landau visited in January 2026. [1]", "Landau"),
+        # a surname with a capital inside it
+        ("Kyle McCarter, a former Illinois state senator, from 2019. [1]", "Kyle McCarter"),
     ],
 )
 def test_titles_are_not_carried_with_the_name(answer: str, person: str) -> None:

@@ -397,6 +397,8 @@ def test_holds_month_wants_that_month_of_that_year() -> None:
         ("Deputy Secretary of State Christopher Landau visited Kenya.", True),
         ("Speaking on NTV in late 2025, Burns said appointments were delayed.", True),
         ("Kenya and the United States signed a Health Cooperation Framework.", False),
+        # a surname with a capital inside it is a name too
+        ("The Senate confirmed Kyle McCarter in January 2019.", True),
         ("On 30 September 2025, the UN Security Council voted to turn the mission.", False),
         ("Kenya said the Gang Suppression Force would replace the mission.", False),
     ],

@@ -41,6 +41,8 @@ def cands(text: str) -> list[Candidate]:
         ("who replaced langley at africom and has he been to kenya", ("after", "langley")),
         ("who was the US ambassador to kenya right before meg whitman?", ("before", "whitman")),
         ("who preceded carson", ("before", "carson")),
+        ("who did he replace? (Kyle McCarter)", ("before", "mccarter")),
+        ("who did mccarter succeed", ("before", "mccarter")),
         # not about an order of people
         ("who leads the gsf", None),
         ("what replaced the mss", None),
