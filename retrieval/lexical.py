@@ -12,6 +12,9 @@ from retrieval.text import terms
 # A longer or shorter form of a known term shares this much of it ("kenyans" and
 # "kenyan"); "collateral" is not a form of "collapse" for sharing "colla".
 VARIANT_SHARE = 0.7
+# ... and differs from it in at most this many letters at the end: "expressway" is no
+# form of "expression" or "express".
+VARIANT_EXTRA = 2
 
 
 class LexicalIndex:
@@ -22,7 +25,7 @@ class LexicalIndex:
         tokens = [terms(d) for d in documents]
         self._bm25 = bm25s.BM25()
         self._vocab: dict[str, int] = {}
-        self._prefixes: frozenset[str] | None = None
+        self._prefixes: dict[str, tuple[str, ...]] | None = None
         if self._n:
             self._bm25.index(tokens, show_progress=False)
             self._vocab = dict(self._bm25.vocab_dict)
@@ -47,8 +50,17 @@ class LexicalIndex:
         if len(term) < 5:
             return False
         if self._prefixes is None:
-            self._prefixes = frozenset(t[:n] for t in self._vocab for n in range(5, len(t) + 1))
-        return term[: max(5, round(VARIANT_SHARE * len(term)))] in self._prefixes
+            by_start: dict[str, list[str]] = {}
+            for t in self._vocab:
+                if len(t) >= 5:
+                    by_start.setdefault(t[:5], []).append(t)
+            self._prefixes = {p: tuple(ts) for p, ts in by_start.items()}
+        share = max(5, round(VARIANT_SHARE * len(term)))
+        for known in self._prefixes.get(term[:5], ()):
+            common = _shared(term, known)
+            if common >= share and max(len(term), len(known)) - common <= VARIANT_EXTRA:
+                return True
+        return False
 
     def idf(self, term: str) -> float:
         """IDF of a term; unseen terms get the highest IDF (rarest possible)."""
@@ -64,3 +76,10 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _shared(a: str, b: str) -> int:
+    """How many letters a and b share from the start."""
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )

@@ -65,6 +65,16 @@ def test_knows_only_terms_of_the_indexed_text(index: LexicalIndex) -> None:
     assert not index.knows("the")  # stopwords are never indexed
 
 
+def test_a_word_sharing_only_its_start_with_a_known_one_is_no_variant_of_it() -> None:
+    """ "expressway" starts like "expression", but is another word: it stays unknown,
+    and counts against the answer's confidence."""
+    index = LexicalIndex(["The expression of concern was express.", "Kenyan officers."])
+
+    assert not index.knows_variant(terms("expressway")[0])
+    assert index.knows_variant(terms("expressions")[0])
+    assert index.knows_variant(terms("kenyans")[0])
+
+
 def test_an_empty_index_finds_nothing() -> None:
     index = LexicalIndex([])
 
