@@ -19,6 +19,8 @@ a topical sentence often lacks:
 - "did he go anywhere else", "his only stop" wants a country not yet named;
 - "what replaced X", "the force that took over from X" wants the sentence telling the
   change ("replacing the Kenya-led mission with …", "turning the MSS into …");
+- "where was she posted before kenya" wants what someone did earlier ("had previously
+  served", "a former chief executive");
 - "the second contingent" is not answered by "a fourth contingent", and "the first
   batch" is answered by "Kenya's first contingent" (words for one body of people sent);
 - "rsf parallel govt name", "what's it called" wants a name the question lacks (a quoted
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 
 from retrieval.countries import country_names
 from retrieval.followup import own_words
+from retrieval.mentions import gives_name
 from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
 from retrieval.sentences import FULL_DATE, HOW_LONG, SPAN, counted, counts, date_precision, holds
 from retrieval.text import STOPWORDS, term_set, terms
@@ -165,6 +168,21 @@ _REPLACES = re.compile(
     re.I,
 )
 REPLACES_FIT = 1.0
+# "where was she posted before kenya", "what did she do before becoming a diplomat": a
+# sentence telling what someone did earlier ("had previously served", "a former chief
+# executive of eBay").
+_EARLIER_QUESTION = re.compile(
+    r"\bbefore (?:(?:she|he|they) )?(?:that|this|then|kenya|nairobi|came|coming|joined|joining"
+    r"|became|becoming|took|taking|being|going|went|moved|moving|working|entering)\b"
+    r"|\bprevious (?:job|post|posting|role|career)\b",
+    re.I,
+)
+_EARLIER = re.compile(
+    r"\b(previously|formerly|former|had (?:earlier |once )?(?:served|worked|been|led|run)"
+    r"|before (?:joining|becoming|taking|coming|moving|that))\b",
+    re.I,
+)
+EARLIER_FIT = 1.0
 
 
 # "did obama go anywhere else", "was nairobi his only stop": another place is asked for.
@@ -188,22 +206,6 @@ _NAME_QUESTION = re.compile(
     r"\b(called|named|name|names)\s*\??\s*$|\bthe name of\b|\bwhat (?:is|was) it called\b",
     re.I,
 )
-_QUOTED_NAME = re.compile(r"[\"“]([A-Z][^\"”]{2,60})[\"”]")
-
-
-def _named(text: str, asked: str) -> bool:
-    """The sentence gives a name the question does not: a quoted title ("Government of
-    Peace and Unity") or a capitalised name right before a lower-case noun ("the
-    Magagoni airfield")."""
-    for m in _QUOTED_NAME.finditer(text):
-        if m.group(1).lower() not in asked:
-            return True
-    return any(
-        m.group(1).lower() not in asked
-        for m in re.finditer(r"\bthe ([A-Z][a-z]+) [a-z]{4,}\b", text)
-    )
-
-
 ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 # Things counted in order: "the second contingent", "the third officer to die".
 _ORDINAL_OF = re.compile(
@@ -302,6 +304,7 @@ class Asked:
     ordinal: tuple[str, re.Pattern[str]] | None = None  # "the second contingent", not fourth
     superlative: re.Pattern[str] | None = None  # "the deadliest attack": "deadliest"
     replaced: bool = False  # "what replaced the mss": a sentence telling the change
+    earlier: bool = False  # "where was she posted before kenya": what came before
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -324,6 +327,7 @@ class Asked:
             ordinal=_ordinal(own_words(query)),
             superlative=_superlative(own_words(query)),
             replaced=kind != "yes_no" and bool(_REPLACED_QUESTION.search(own_words(query))),
+            earlier=bool(_EARLIER_QUESTION.search(own_words(query))),
             name_of=kind in ("other", "definition")
             and bool(_NAME_QUESTION.search(own_words(query))),
         )
@@ -368,6 +372,8 @@ class Asked:
             fit += owned(text, named.start(), self.role_owner)
         if self.replaced and _REPLACES.search(text):
             fit += REPLACES_FIT
+        if self.earlier and _EARLIER.search(text):
+            fit += EARLIER_FIT
         if self.superlative is not None and self.superlative.search(text):
             fit += SUPERLATIVE_FIT
         if self.kind_of is not None and self.kind_of in term_set(text):
@@ -377,7 +383,7 @@ class Asked:
                 fit += SAME_ORDINAL_FIT  # "Kenya's first contingent of about 400" for "first batch"
             else:
                 fit -= 1.0  # "a fourth contingent" does not answer "the second contingent"
-        if self.name_of and _named(text, self.query):
+        if self.name_of and gives_name(text, self.query):
             fit += 1.0  # "called for a "Government of Peace and Unity"", "the Magagoni airfield"
         if self.elsewhere and set(map(str.lower, country_names(text))) - set(self.elsewhere):
             fit += 1.0  # "did he go anywhere else": a country not yet named

@@ -1,6 +1,6 @@
 """What a sentence or question mentions beyond its words: months typed the way people
 type them, the date a sentence tells of, whether a sentence names a person (not a
-country or a body), and whether it tells someone what to do."""
+country or a body), whether it gives a name, and whether it tells someone what to do."""
 
 from __future__ import annotations
 
@@ -186,3 +186,19 @@ def first_date(text: str) -> tuple[int, int, int]:
 # "3 February " or "February " right before a year: the day and month it dates.
 _DAY_MONTH = re.compile(rf"(?:\b(\d{{1,2}}) )?\b({MONTHS}),? $", re.I)
 _MONTHS = {name: i for i, name in enumerate(MONTHS.split("|"), start=1)}
+
+
+_QUOTED_NAME = re.compile(r"[\"“]([A-Z][^\"”]{2,60})[\"”]")
+
+
+def gives_name(text: str, asked: str) -> bool:
+    """The sentence gives a name the question does not: a quoted title ("Government of
+    Peace and Unity") or a capitalised name right before a lower-case noun ("the
+    Magagoni airfield")."""
+    for m in _QUOTED_NAME.finditer(text):
+        if m.group(1).lower() not in asked:
+            return True
+    return any(
+        m.group(1).lower() not in asked
+        for m in re.finditer(r"\bthe ([A-Z][a-z]+) [a-z]{4,}\b", text)
+    )

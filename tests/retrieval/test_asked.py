@@ -26,6 +26,16 @@ def fit(question: str, sentence: str) -> float:
             "The court blocked the deployment in January 2024.",
         ),
         (
+            "where was she posted before kenya? (Susan Burns)",  # what came before
+            "Burns had previously served as the top US official in Ho Chi Minh City.",
+            "Burns made her first county visit, to Kisumu, in September 2025.",
+        ),
+        (
+            "what did she do before becoming a diplomat",
+            "Whitman, a former chief executive of eBay, was picked as ambassador.",
+            "Whitman was the US ambassador to Kenya at the time of the state visit.",
+        ),
+        (
             "what replaced the kenya led mss in haiti",  # the change, not the old mission
             "The Council adopted Resolution 2793, turning the MSS into a Gang Suppression Force.",
             "The Kenyan-led MSS mission in Haiti never reached its planned strength of 2,500.",
