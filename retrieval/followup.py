@@ -100,6 +100,21 @@ def answer_referent(question: str, previous: Turn) -> tuple[str, bool] | None:
     return None
 
 
+def _person_talked_about(question: str, history: Sequence[Turn]) -> tuple[str, bool] | None:
+    """The person an earlier who-question was answered with, when every turn since has
+    pointed back at them too ("who was the ambassador …" -> "Meg Whitman." -> "why did
+    kenyans want her out" -> "what did she do before becoming a diplomat")."""
+    if not _PERSONAL.search(question):
+        return None
+    for turn in reversed(history):
+        if _ASKS_WHO.search(turn.question):
+            person = first_person(turn.answer)
+            return (person, True) if person else None
+        if not _PERSONAL.search(turn.question):
+            return None
+    return None
+
+
 # The verb right after "who" / "what" asks about the subject, it is not the subject:
 # "who leads the gsf", "what replaced the mss".
 _ASKED_VERB = re.compile(
@@ -113,7 +128,7 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     """The question with the topic of earlier turns carried in when it needs it."""
     if not history:
         return question
-    referent = answer_referent(question, history[-1])
+    referent = answer_referent(question, history[-1]) or _person_talked_about(question, history)
     if referent and referent[1]:
         return f"{question.rstrip()} ({referent[0]})"
     previous = history[0].question

@@ -308,3 +308,17 @@ def test_a_yes_or_no_opening_the_previous_answer_is_not_carried() -> None:
     again = with_answer_subject("was it a close vote?", history)
 
     assert again is not None and "Yes" not in again and "Supreme Court" in again
+
+
+def test_she_two_turns_on_is_still_the_person_a_who_question_was_answered_with() -> None:
+    history = [
+        Turn("who was the us ambassador when ruto went to the white house", "Meg Whitman."),
+        Turn("why did so many kenyans want her out", "Critics said she kept quiet."),
+    ]
+
+    standalone = standalone_question("what did she do before becoming a diplomat", history)
+
+    assert "Meg Whitman" in standalone
+    # a turn between that no longer points back ends the chain
+    history.insert(1, Turn("what is agoa", "A US trade law."))
+    assert "Meg Whitman" not in standalone_question("what did she do before?", history[:2])
