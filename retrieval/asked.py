@@ -21,6 +21,8 @@ a topical sentence often lacks:
   change ("replacing the Kenya-led mission with …", "turning the MSS into …");
 - "where was she posted before kenya" wants what someone did earlier ("had previously
   served", "a former chief executive");
+- "who ran the embassy after whitman quit" wants what came after her ("After Whitman
+  left …, chargés d'affaires Marc Dillard …"), not someone who led it before her;
 - "the second contingent" is not answered by "a fourth contingent", and "the first
   batch" is answered by "Kenya's first contingent" (words for one body of people sent);
 - "rsf parallel govt name", "what's it called" wants a name the question lacks (a quoted
@@ -41,6 +43,7 @@ from retrieval.followup import own_words
 from retrieval.mentions import gives_name
 from retrieval.question import asks_expansion, definition_pattern, spelled_out_pattern
 from retrieval.sentences import FULL_DATE, HOW_LONG, SPAN, counted, counts, date_precision, holds
+from retrieval.succession import followed
 from retrieval.text import STOPWORDS, term_set, terms
 from retrieval.titles import owned, title_owner, title_pattern
 
@@ -183,6 +186,7 @@ _EARLIER = re.compile(
     re.I,
 )
 EARLIER_FIT = 1.0
+AFTER_FIT = 1.0
 
 
 # "did obama go anywhere else", "was nairobi his only stop": another place is asked for.
@@ -305,6 +309,7 @@ class Asked:
     superlative: re.Pattern[str] | None = None  # "the deadliest attack": "deadliest"
     replaced: bool = False  # "what replaced the mss": a sentence telling the change
     earlier: bool = False  # "where was she posted before kenya": what came before
+    after: re.Pattern[str] | None = None  # "who ran it after whitman quit": "After Whitman …"
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
@@ -328,6 +333,7 @@ class Asked:
             superlative=_superlative(own_words(query)),
             replaced=kind != "yes_no" and bool(_REPLACED_QUESTION.search(own_words(query))),
             earlier=bool(_EARLIER_QUESTION.search(own_words(query))),
+            after=followed(query) if kind == "person" else None,
             name_of=kind in ("other", "definition")
             and bool(_NAME_QUESTION.search(own_words(query))),
         )
@@ -374,6 +380,8 @@ class Asked:
             fit += REPLACES_FIT
         if self.earlier and _EARLIER.search(text):
             fit += EARLIER_FIT
+        if self.after is not None and self.after.search(text):
+            fit += AFTER_FIT
         if self.superlative is not None and self.superlative.search(text):
             fit += SUPERLATIVE_FIT
         if self.kind_of is not None and self.kind_of in term_set(text):

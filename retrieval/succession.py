@@ -1,4 +1,5 @@
-"""Who came before or after someone, read from an ordered list the documents give.
+"""Who came before or after someone: read from an ordered list the documents give, or
+from a sentence telling what came after them.
 
 "who replaced her? (Prudence Bushnell)" is answered by the pair of the list "…,
 Prudence Bushnell (1996–1999), Johnnie Carson (1999–2003), …" that holds her and
@@ -87,3 +88,34 @@ def neighbour(cands: list[Candidate], direction: str, surname: str) -> Candidate
             quote = cand.doc.text[start:end]
             return replace(cand, start=start, end=end, terms=set(terms(quote)))
     return None
+
+
+_AFTER_SOMEONE = re.compile(r"\bafter\s+(?P<who>[^?(]*)", re.I)
+
+
+def followed(query: str) -> re.Pattern[str] | None:
+    """For "who ran the embassy after whitman quit", "… after she left? (Meg Whitman)":
+    a pattern for a sentence telling what came after her ("After Whitman left …",
+    "handing the embassy to …" after "Whitman announced her departure"); else None."""
+    own = own_words(query)
+    m = _AFTER_SOMEONE.search(own)
+    if m is None:
+        return None
+    who = _names(m.group("who")) if not _PRONOUN_FIRST.match(m.group("who")) else []
+    who = [w for w in who or _names(query[len(own) :]) if w.lower() not in _LEAVING]
+    if not who:
+        return None
+    name = re.escape(who[-1])
+    return re.compile(
+        rf"\b(?:after|since|succeed\w*|replac\w*|handing|handed)\b[^.;]{{0,30}}\b{name}\b"
+        rf"|\b{name}\b[^.;]{{0,60}}\b(?:handing|handed|succeeded by|replaced by)\b",
+        re.I,
+    )
+
+
+# What someone did that the question asks what came after: "after whitman quit".
+_LEAVING = frozenset(
+    """left leave leaving quit quits resigned resign resignd died retired went stepped
+    departed was became""".split()  # noqa: SIM905
+)
+_PRONOUN_FIRST = re.compile(r"\s*(?:she|he|they|her|him|them)\b", re.I)

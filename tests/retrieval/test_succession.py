@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.models import Passage
 from retrieval.sentences import Candidate
-from retrieval.succession import asked_neighbour, neighbour
+from retrieval.succession import asked_neighbour, followed, neighbour
 from retrieval.text import sentence_spans, terms
 
 LIST = (
@@ -80,3 +80,37 @@ def test_the_neighbour_is_quoted_as_the_pair_of_the_list(
 def test_names_not_listed_side_by_side_are_not_neighbours() -> None:
     text = "Kenya was led by Jomo Kenyatta (1964–1978). Later, Daniel Moi (1978–2002) ruled."
     assert neighbour(cands(text), "after", "kenyatta") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "tells"),
+    [
+        (
+            "who ran the embassy after she left? (Meg Whitman)",
+            "After Whitman left, chargés d'affaires Marc Dillard and Carla Benini led it.",
+            True,
+        ),
+        (
+            "who took over the embassy in nairobi after whitman quit",
+            "Whitman announced her departure on 23 November 2024, handing the embassy to Dillard.",
+            True,
+        ),
+        (
+            "who took over the embassy in nairobi after whitman quit",
+            "Kneedler had led the embassy from 2021, when Whitman's predecessor left.",
+            False,
+        ),
+    ],
+)
+def test_a_sentence_telling_what_came_after_someone_is_found(
+    question: str, sentence: str, tells: bool
+) -> None:
+    pattern = followed(question)
+
+    assert pattern is not None
+    assert bool(pattern.search(sentence)) is tells
+
+
+def test_after_something_not_someone_wants_nothing_particular() -> None:
+    assert followed("who ran the embassy after she left?") is None  # no one to name
+    assert followed("who leads the embassy") is None
