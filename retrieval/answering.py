@@ -16,6 +16,7 @@ subject itself is not found, the bot declines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from retrieval.asked import Asked, states_cause
 from retrieval.citing import cite, joinable
 from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
-from retrieval.mentions import HOW_TO, first_date, holds_month, instructs, typed_months
+from retrieval.mentions import HOW_TO, WhenAsked, first_date, instructs, names_person
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     FILLERS,
@@ -39,7 +40,6 @@ from retrieval.sentences import (
     ALTERNATIVE,
     ANNOUNCES,
     DEPENDENT_START,
-    YEAR,
     Candidate,
     answers,
     candidates,
@@ -280,10 +280,16 @@ class Answerer:
         # carried in from earlier turns, as in `score`; read once, not per sentence.
         own_terms = _follow_up_terms(part.text)
         w = self.params.followup_own_weight
-        when = _When.read(part.text)
+        when = WhenAsked.read(part.text)
         recent = recent_years(part.text, evidence)
 
         causes = part.answer_type == "reason" and any(states_cause(c.text) for c in close)
+        people = (
+            part.answer_type == "person"
+            and not _BY_BODIES.search(own_words(part.text))
+            and not _WHICH.search(own_words(part.text))  # "which commander": see gaps
+            and any(names_person(c.text) for c in close)
+        )
 
         def key(c: Candidate) -> tuple[bool, float]:
             cov = self.coverage(part.terms, c, idf, heading=heading)
@@ -293,6 +299,8 @@ class Answerer:
             says = says and not (ANNOUNCES.match(c.text) or ALTERNATIVE.match(c.text))
             if causes:  # "why …": a sentence stating a cause leads, if one is close
                 says = says and states_cause(c.text)
+            if people:  # "who signed it": someone named, not "Kenya and the United States"
+                says = says and names_person(c.text)
             dated = self.params.lead_when_credit * when.held(c.text)
             if older(c, recent):
                 dated -= self.params.lead_stale_penalty
@@ -368,22 +376,16 @@ class Answerer:
         return chosen
 
 
-@dataclass(frozen=True)
-class _When:
-    """The years a question (or part) names, and the months typed with them."""
+# What countries, banks and companies do as often as people: "who paid for it", "who
+# built the sgr", "who drafted the resolution" are not asked about someone by name.
+_BY_BODIES = re.compile(
+    r"\b(pa(?:y|id|ys|ying)|fund\w*|financ\w*|buil[dt]\w*|len[dt]\w*|own\w*|donat\w*"
+    r"|g[ai]ve|gives|sponsor\w*|host\w*|draft\w*|wr[io]te|won|vot\w*|abstain\w*)\b",
+    re.I,
+)
 
-    years: frozenset[str]
-    months: tuple[tuple[str, int], ...]
 
-    @classmethod
-    def read(cls, text: str) -> _When:
-        return cls(frozenset(YEAR.findall(text)), typed_months(text))
-
-    def held(self, text: str) -> int:
-        """0 to 2: the sentence holds a year asked (1), and a month asked with it (2)."""
-        if not self.years or not self.years & set(YEAR.findall(text)):
-            return 0
-        return 1 + any(holds_month(text, m, y) for m, y in self.months)
+_WHICH = re.compile(r"\bwhich\b", re.I)
 
 
 def _follow_up_terms(text: str) -> tuple[str, ...]:

@@ -1,10 +1,12 @@
 """What a sentence or question mentions beyond its words: months typed the way people
-type them, the date a sentence tells of, whether a sentence names a person (not a
-country or a body), whether it gives a name, and whether it tells someone what to do."""
+type them, the years and months a question names, the date a sentence tells of,
+whether a sentence names a person (not a country or a body), whether it gives a name,
+and whether it tells someone what to do."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.countries import country_names
@@ -202,3 +204,21 @@ def gives_name(text: str, asked: str) -> bool:
         m.group(1).lower() not in asked
         for m in re.finditer(r"\bthe ([A-Z][a-z]+) [a-z]{4,}\b", text)
     )
+
+
+@dataclass(frozen=True)
+class WhenAsked:
+    """The years a question (or part) names, and the months typed with them."""
+
+    years: frozenset[str]
+    months: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def read(cls, text: str) -> WhenAsked:
+        return cls(frozenset(YEAR.findall(text)), typed_months(text))
+
+    def held(self, text: str) -> int:
+        """0 to 2: the sentence holds a year asked (1), and a month asked with it (2)."""
+        if not self.years or not self.years & set(YEAR.findall(text)):
+            return 0
+        return 1 + any(holds_month(text, m, y) for m, y in self.months)

@@ -230,6 +230,8 @@ def test_a_covered_when_question_opens_with_a_date(ask: Ask, question: str, expe
 PARTICULAR = [
     # a cause, not a figure from the same story
     ("why did the kenyan court block the haiti deployment", "because"),
+    # "who": someone named, not "Kenya and the United States signed …"
+    ("who signed the new US-kenya health cooperation framework in december 2025?", "Rubio"),
     # ... even when the event itself, stated without one, scores higher
     ("why did sudan refuse to have ruto lead the igad mediation", "accused"),
     ("why did biden make kenya a major non nato ally in the first place?", "cited"),
