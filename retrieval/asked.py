@@ -275,7 +275,7 @@ _STATED_CAUSE = re.compile(
 
 def states_cause(text: str) -> bool:
     """The sentence states a cause outright, as a why-question's first sentence should
-    when one is among the closest: on all the external questions, +1 first sentence and
+    when one is among the closest: on all the external questions, +2 first sentences and
     +7 honest answers (a gap named where the event was told without its cause)."""
     return bool(_STATED_CAUSE.search(text))
 
