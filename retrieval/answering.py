@@ -284,10 +284,11 @@ class Answerer:
         recent = recent_years(part.text, evidence)
 
         causes = part.answer_type == "reason" and any(states_cause(c.text) for c in close)
+        asked = own_words(part.text)
         people = (
             part.answer_type == "person"
-            and not _BY_BODIES.search(own_words(part.text))
-            and not _WHICH.search(own_words(part.text))  # "which commander": see gaps
+            and not _BY_BODIES.search(asked)
+            and not _WHICH.search(asked)  # "which commander": see gaps
             and any(names_person(c.text) for c in close)
         )
 

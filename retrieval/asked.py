@@ -47,14 +47,20 @@ from retrieval.succession import followed
 from retrieval.text import STOPWORDS, term_set, terms
 from retrieval.titles import owned, title_owner, title_pattern
 
+# A cause stated outright: "because", "citing", "accused … of", "in protest at".
+_STATED = (
+    r"because|due to|owing to|citing|cited|accus\w*|blam\w*|criticis\w*|for failing"
+    r"|in protest|so that|as a result|led to|prompted|retaliat\w*|reprisal|in response to"
+    r"|in revenge"
+)
+_STATED_CAUSE = re.compile(rf"\b({_STATED})\b", re.I)
+# ... or told by a word that as often tells a sequence, which a topical sentence may
+# also give: "after the election" is a cause, "after her" or "after 2 days" a sequence;
+# "over the charter" a cause, "over 5,000" or "over the weekend" not.
 _CAUSE = re.compile(
-    r"\b(because|due to|owing to|amid|citing|cited|accus\w*|blam\w*|criticis\w*"
-    # "after the election" is a cause, "after her" or "after 2 days" a sequence; "over
-    # the charter" a cause, "over 5,000" or "over the weekend" not
+    rf"\b({_STATED}|amid|insofar|(?<!the )following"
     r"|after(?! (?:her|him|them|it|this|that|which|whom|\d))"
-    r"|over(?! (?:\d|the (?:weekend|years?|past|next|last|course|following)))"
-    r"|for failing|in protest|so that|as a result|(?<!the )following|led to|prompted|insofar"
-    r"|retaliat\w*|reprisal|in response to|in revenge)\b",
+    r"|over(?! (?:\d|the (?:weekend|years?|past|next|last|course|following))))\b",
     re.I,
 )
 # What a sentence saying what something was for earns a why-question's lead, half of
@@ -262,21 +268,12 @@ def _which_noun(query: str) -> str | None:
     return found[0] if found else None
 
 
-# A cause stated outright: "because", "citing", "accused … of", "in protest at"; not
-# "after" or "over", which as often tell what came before ("lapsed … after Congress
-# failed to renew it" does not say why Trump put tariffs on Kenyan goods).
-_STATED_CAUSE = re.compile(
-    r"\b(because|due to|owing to|citing|cited|accus\w*|blam\w*|criticis\w*|for failing"
-    r"|in protest|so that|as a result|led to|prompted|retaliat\w*|reprisal|in response to"
-    r"|in revenge)\b",
-    re.I,
-)
-
-
 def states_cause(text: str) -> bool:
-    """The sentence states a cause outright, as a why-question's first sentence should
-    when one is among the closest: on all the external questions, +2 first sentences and
-    +7 honest answers (a gap named where the event was told without its cause)."""
+    """The sentence states a cause outright, not by "after" or "over" ("lapsed … after
+    Congress failed to renew it" does not say why Trump put tariffs on Kenyan goods), as
+    a why-question's first sentence should when one is among the closest: on all the
+    external questions, +2 first sentences and +7 honest answers (a gap named where the
+    event was told without its cause)."""
     return bool(_STATED_CAUSE.search(text))
 
 

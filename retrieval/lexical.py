@@ -25,7 +25,7 @@ class LexicalIndex:
         tokens = [terms(d) for d in documents]
         self._bm25 = bm25s.BM25()
         self._vocab: dict[str, int] = {}
-        self._prefixes: dict[str, tuple[str, ...]] | None = None
+        self._by_start: dict[str, tuple[str, ...]] | None = None  # known terms by first 5 letters
         if self._n:
             self._bm25.index(tokens, show_progress=False)
             self._vocab = dict(self._bm25.vocab_dict)
@@ -49,14 +49,14 @@ class LexicalIndex:
             return True
         if len(term) < 5:
             return False
-        if self._prefixes is None:
+        if self._by_start is None:
             by_start: dict[str, list[str]] = {}
             for t in self._vocab:
                 if len(t) >= 5:
                     by_start.setdefault(t[:5], []).append(t)
-            self._prefixes = {p: tuple(ts) for p, ts in by_start.items()}
+            self._by_start = {p: tuple(ts) for p, ts in by_start.items()}
         share = max(5, round(VARIANT_SHARE * len(term)))
-        for known in self._prefixes.get(term[:5], ()):
+        for known in self._by_start.get(term[:5], ()):
             common = _shared(term, known)
             if common >= share and max(len(term), len(known)) - common <= VARIANT_EXTRA:
                 return True
