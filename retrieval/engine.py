@@ -17,11 +17,12 @@ from pathlib import Path
 
 from retrieval.answering import HEDGE
 from retrieval.chain import Composer, build_answer_chain
+from retrieval.chat import without_chat
 from retrieval.compose import ABSTAIN_MESSAGE
 from retrieval.followup import QuestionRewriter, with_answer_subject
 from retrieval.indexer import Indexer, Progress
 from retrieval.models import Answer, DocumentInfo, Evidence, IndexStats, Turn
-from retrieval.question import definition_pattern, spelled_out_pattern, without_chat
+from retrieval.question import definition_pattern, spelled_out_pattern
 from retrieval.retriever import HybridSearch, IndexHolder, IndexView, passage_at
 from retrieval.snapshot import CorpusSnapshot
 from retrieval.spelling import Speller
