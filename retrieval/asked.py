@@ -111,7 +111,7 @@ _SINCE = re.compile(r"\bsince (?:19|20)\d\d\b", re.I)
 STARTED = re.compile(
     rf"{_SINCE.pattern}|\b(begin|began|begun|start\w*|launch\w*|took effect"
     r"|takes effect|came into force|comes into force|effective|commenc\w*|set up|founded"
-    r"|established|opened|created|enacted|inaugurat\w*)\b"
+    r"|established|opened|created|enacted|inaugurat\w*|formally designated|signed into law)\b"
     r"|\bfrom \d{1,2} [a-z]+ (?:19|20)\d\d\b",
     re.I,
 )
