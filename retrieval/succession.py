@@ -5,7 +5,7 @@ from a sentence telling what came after them.
 Prudence Bushnell (1996–1999), Johnnie Carson (1999–2003), …" that holds her and
 the one after her, quoted as it stands. No sentence says "Carson succeeded Bushnell",
 and a sentence saying so for each pair led questions about the other person (see
-README, Quality).
+tests/eval/HISTORY.md, measured and not kept).
 """
 
 from __future__ import annotations
