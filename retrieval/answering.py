@@ -66,7 +66,7 @@ class ComposeParams:
     # much below `min_score` ("cholo abdi abdullah sentence": the sentencing, 0.55
     # under a 0.73 lead, adds the life terms).
     extra_slack: float = 0.1
-    margin: float = 0.2
+    margin: float = 0.25
     lexical_weight: float = 0.3
     # A near-duplicate of a chosen sentence: this share of its terms already in that
     # sentence, and no figure or date of its own (see Answerer._repeats).
