@@ -49,7 +49,7 @@ from retrieval.titles import owned, title_owner, title_pattern
 
 # A cause stated outright: "because", "citing", "accused … of", "in protest at".
 _STATED = (
-    r"because|due to|owing to|citing|cited|accus\w*|blam\w*|criticis\w*|for failing"
+    r"because|due to|owing to|citing|cited(?! by)|accus\w*|blam\w*|criticis\w*|for failing"
     r"|in protest|so that|as a result|led to|prompted|retaliat\w*|reprisal|in response to"
     r"|in revenge"
 )

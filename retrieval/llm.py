@@ -259,7 +259,11 @@ class LLMComposer:
         to the model and leads the answer; a reply that lacks what the question asks
         for (a date, a figure) gives the extractive answer instead."""
         draft = self.fallback.answer(question, query, evidence)
-        docs = list(evidence.passages)
+        # The top passages, and any further one the draft quotes: the model sees what
+        # the extractive answer stands on.
+        docs = list(evidence.passages) + [
+            p for p in evidence.further if any(c.quote in p.text for c in draft.citations)
+        ]
         if draft.abstained or not docs:
             return draft
         gaps = "".join(f"\n- {g}" for g in draft.gaps)

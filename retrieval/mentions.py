@@ -174,7 +174,12 @@ def instructs(text: str) -> bool:
 def first_date(text: str) -> tuple[int, int, int]:
     """(year, month, day) of the first date a sentence gives, the date of what it tells
     ("3 February 2026: Trump signed …, retroactive to 30 September 2025" is 3 February
-    2026), for putting events in order; (9999, 0, 0) for an undated sentence."""
+    2026), for putting events in order; (9999, 0, 0) for an undated sentence. A
+    dated clause setting the scene is not it ("After … on 1 March 2024, the first
+    Kenyan officers landed … on 25 June 2024" is 25 June 2024)."""
+    scene = _SCENE.match(text)
+    if scene and YEAR.search(text, scene.end()):
+        text = text[scene.end() :]
     first = YEAR.search(text)
     if first is None:
         return (9999, 0, 0)
@@ -185,6 +190,7 @@ def first_date(text: str) -> tuple[int, int, int]:
     return (int(first.group(0)), _MONTHS[before.group(2).capitalize()], day)
 
 
+_SCENE = re.compile(r"(?:After|Following|Before)\b[^,]*\b(?:19|20)\d\d,\s*")
 # "3 February " or "February " right before a year: the day and month it dates.
 _DAY_MONTH = re.compile(rf"(?:\b(\d{{1,2}}) )?\b({MONTHS}),? $", re.I)
 _MONTHS = {name: i for i, name in enumerate(MONTHS.split("|"), start=1)}

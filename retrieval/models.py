@@ -192,6 +192,9 @@ class Evidence:
 
     query: str
     passages: list[Passage] = field(default_factory=list)
+    # Passages past the top ones that hold a sentence close to the query: read for
+    # the sentences an answer may quote, not counted among the top passages.
+    further: list[Passage] = field(default_factory=list)
     query_idf: dict[str, float] = field(default_factory=dict)
     unknown_names: tuple[str, ...] = ()
     unknown_terms: tuple[str, ...] = ()  # query terms no document uses

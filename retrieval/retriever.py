@@ -48,6 +48,10 @@ class RetrievalParams:
     lexical_weight: float = 1.0
     top_k: int = 8
     max_chunks_per_doc: int = 3
+    # Passages read besides the top ones (`Evidence.further`): those holding the
+    # sentences closest to the question. A chunk about many things can rank low as a
+    # whole while one of its sentences is the answer.
+    sentence_passages: int = 6
 
 
 class QueryEmbeddingCache:
@@ -178,6 +182,7 @@ class HybridSearch:
         return Evidence(
             query=query,
             passages=passages,
+            further=self._by_sentence(view, vector, {p.id for p in passages}, fused, dense_sim),
             query_idf={t: snap.lexical.idf(t) for t in set(query_terms)},
             unknown_names=unknown_names,
             latest=snap.latest_date(),
@@ -186,6 +191,41 @@ class HybridSearch:
             ),
             names=tuple(t for t in dict.fromkeys(query_terms) if t in snap.name_terms()),
         )
+
+    def _by_sentence(
+        self,
+        view: IndexView,
+        vector: np.ndarray,
+        have: set[str],
+        fused: dict[int, float],
+        dense_sim: dict[int, float],
+    ) -> list[Passage]:
+        """Up to `sentence_passages` passages not in `have` holding the sentences closest
+        to the query vector, closest first, from the chunks either search found."""
+        snap, wanted = view.snapshot, self.params.sentence_passages
+        if wanted <= 0 or not len(snap.sentence_vectors):
+            return []
+        # Only the chunks either search found (dense and lexical lists, the ones the
+        # top passages or a document's cap left out): their number, not the corpus's
+        # size, sets the cost.
+        pool = [p for p in fused if snap.chunks[p].id not in have]
+        if not pool:
+            return []
+        sids = np.concatenate([np.arange(r.start, r.stop) for r in map(snap.sentence_ids, pool)])
+        if not len(sids):
+            return []
+        sims = snap.sentence_vectors[sids].astype(np.float32) @ vector.astype(np.float32)
+        out: list[Passage] = []
+        for sid in sids[np.argsort(-sims, kind="stable")]:
+            pos = int(snap.sentence_chunk[sid])
+            if snap.chunks[pos].id in have:
+                continue
+            have.add(snap.chunks[pos].id)
+            score = fused.get(pos, 0.0)
+            out.append(passage_at(view, pos, score, dense_similarity=dense_sim.get(pos, 0.0)))
+            if len(out) >= wanted:
+                break
+        return out
 
 
 class IndexHolder:

@@ -315,6 +315,8 @@ def test_how_to_questions_are_told_from_other_how_questions(question: str, how_t
         # a sequence, not a cause: what came before the lapse, not why tariffs came
         ("AGOA lapsed on 30 September 2025 after Congress failed to renew it.", False),
         ("Protests continued over the weekend.", False),
+        # who reported it, not why it happened
+        ("The 40 AGOA firms employed 66,804 people, according to data cited by a paper.", False),
         ("In April 2025, Trump imposed a 10 percent reciprocal tariff on Kenyan goods.", False),
     ],
 )

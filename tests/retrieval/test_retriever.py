@@ -87,6 +87,25 @@ def test_the_best_word_match_is_read_past_the_document_cap(corpus_engine) -> Non
     assert len(docs) == corpus_engine.search.params.top_k
 
 
+def test_passages_holding_the_closest_sentences_are_read_past_the_top_ones(
+    corpus_engine,
+) -> None:
+    # The debt document's cap keeps its passage on external debt out of the top ones;
+    # its sentence giving what Kenya owes the World Bank is read all the same.
+    question = "how much does kenya owe the world bank"
+    evidence = corpus_engine.search.search(corpus_engine.holder.get(), question)
+    top = {p.id for p in evidence.passages}
+
+    assert not any("14.4 billion" in p.text for p in evidence.passages)
+    assert any("14.4 billion" in p.text for p in evidence.further)
+    assert not top & {p.id for p in evidence.further}
+    assert len(evidence.further) <= corpus_engine.search.params.sentence_passages
+    assert len(evidence.passages) == corpus_engine.search.params.top_k
+
+    answer = corpus_engine.ask(question)
+    assert "14.4 billion" in answer.answer
+
+
 def test_empty_index_retrieves_nothing(tmp_path: Path, hash_embedder) -> None:
     client = chromadb.PersistentClient(
         path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False)

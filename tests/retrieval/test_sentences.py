@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from retrieval.citing import cite, joinable
-from retrieval.mentions import holds_month, names_person, typed_months
+from retrieval.mentions import first_date, holds_month, names_person, typed_months
 from retrieval.models import Passage
 from retrieval.sentences import (
     MAX_QUOTE_CHARS,
@@ -436,3 +436,23 @@ def test_a_title_before_a_name_the_question_gives_is_no_new_name() -> None:
         question,
     )
     assert answers("person", "Marc Dillard then led the US Embassy as chargé.", question)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("3 February 2026: Trump signed it, retroactive to 30 September 2025.", (2026, 2, 3)),
+        # a dated clause setting the scene is not the date of what the sentence tells
+        (
+            "After a court challenge and a new agreement on 1 March 2024, the first Kenyan "
+            "officers landed in Port-au-Prince on 25 June 2024.",
+            (2024, 6, 25),
+        ),
+        ("After 2020, nothing.", (2020, 0, 0)),
+        ("No date here.", (9999, 0, 0)),
+    ],
+)
+def test_events_are_put_in_order_by_the_date_of_what_they_tell(
+    sentence: str, date: tuple[int, int, int]
+) -> None:
+    assert first_date(sentence) == date
