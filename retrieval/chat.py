@@ -10,8 +10,7 @@ import re
 
 # What people type before the question itself: a greeting, "quick question:", "i was
 # wondering", "can you tell me", "do you know", "lemme ask", and chat shorthand such as
-# "idk" or "tbh". Left in, their words count as terms no document uses, and a plain
-# question looks like one about something the documents lack.
+# "idk" or "tbh".
 _OPENERS = re.compile(
     r"^\W*(?:"
     r"(?:hey|hi|hello|yo|hiya)(?: there)?(?: bot)?|um+|hm+|uh+"
@@ -72,7 +71,7 @@ def without_chat(text: str) -> str:
 # need the numbr for a pitch deck", "… or did it die?? we ship garmnts out of the
 # mombasa EPZ"). One before the question may hold what it asks about ("my uncle says
 # kenya is in nato. is that true?") and stays.
-_SENTENCE = re.compile(r"\S.*?(?:[?!.]+(?=\s|$)|$)")
+_SENTENCE = re.compile(r"\S.*?(?:[?!.]+(?=\s|$)|\n|$)", re.S)  # a line break ends one too
 _QUESTION_START = re.compile(
     r"^\W*(?:who|whom|whose|what|whats|wat|when|where|why|how|which|is|are|was|were|did|do"
     r"|does|can|could|will|would|should|has|have|had)\b",
@@ -89,9 +88,9 @@ def _asks(sentence: str) -> bool:
 
 def without_context(text: str) -> str:
     """The message without the sentences about the asker that follow its question."""
+    pieces = [m.group(0).strip() for m in _SENTENCE.finditer(text)]
     kept: list[str] = []
-    for m in _SENTENCE.finditer(text):
-        piece = m.group(0).strip()
+    for piece in pieces:
         if not (any(map(_asks, kept)) and not _asks(piece) and _ASKER.search(piece)):
             kept.append(piece)
-    return " ".join(kept) if kept else text
+    return " ".join(kept) if kept and len(kept) < len(pieces) else text

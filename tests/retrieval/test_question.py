@@ -341,6 +341,7 @@ def test_two_events_compared_in_time_are_asked_as_two_dates(
             "how much did kenya export to the states in 2024?",
         ),
         ("is agoa still on?? we ship garmnts out of mombasa", "is agoa still on?"),
+        ("when did agoa lapse\nwe export to texas. need it for a deck", "when did agoa lapse"),
         ("when did the U.S. open its embassy? I need it.", "when did the U.S. open its embassy?"),
         # ... but what is asked stays: a request, and the sentence a question leans on
         (
