@@ -194,7 +194,7 @@ class Answerer:
         said = [comparable(s) for s in evidence.said]
         cands = [
             c
-            for c in candidates([*evidence.passages, *evidence.further], self.embed_texts)
+            for c in candidates(evidence.read(), self.embed_texts)
             if not any(comparable(c.text) in s for s in said)
         ]
         if not cands:

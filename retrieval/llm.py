@@ -261,8 +261,9 @@ class LLMComposer:
         draft = self.fallback.answer(question, query, evidence)
         # The top passages, and any further one the draft quotes: the model sees what
         # the extractive answer stands on.
-        docs = list(evidence.passages) + [
-            p for p in evidence.further if any(c.quote in p.text for c in draft.citations)
+        top = len(evidence.passages)
+        docs = evidence.passages + [
+            p for p in evidence.read()[top:] if any(c.quote in p.text for c in draft.citations)
         ]
         if draft.abstained or not docs:
             return draft

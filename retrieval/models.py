@@ -202,3 +202,9 @@ class Evidence:
     said: tuple[str, ...] = ()  # answers already given in the conversation: not repeated
     lexicon: frozenset[str] = frozenset()  # ordinary words of the language (not names)
     names: tuple[str, ...] = ()  # query terms the documents only write as names
+
+    def read(self) -> list[Passage]:
+        """What an answer is chosen from: the top passages, then the further ones not
+        among them (a passage added to the top ones later may be a further one too)."""
+        top = {p.id for p in self.passages}
+        return [*self.passages, *(p for p in self.further if p.id not in top)]
