@@ -310,6 +310,7 @@ class Asked:
 
     @classmethod
     def read(cls, query: str, kind: str) -> Asked:
+        own = own_words(query)  # without the subject a follow-up carries in
         return cls(
             kind=kind,
             query=query.lower(),
@@ -326,13 +327,12 @@ class Asked:
             role_owner=title_owner(query) if kind == "person" else None,
             kind_of=_which_noun(query) if kind not in ("person", "date", "number") else None,
             elsewhere=_elsewhere(query),
-            ordinal=_ordinal(own_words(query)),
-            superlative=_superlative(own_words(query)),
-            replaced=kind != "yes_no" and bool(_REPLACED_QUESTION.search(own_words(query))),
-            earlier=bool(_EARLIER_QUESTION.search(own_words(query))),
+            ordinal=_ordinal(own),
+            superlative=_superlative(own),
+            replaced=kind != "yes_no" and bool(_REPLACED_QUESTION.search(own)),
+            earlier=bool(_EARLIER_QUESTION.search(own)),
             after=followed(query) if kind == "person" else None,
-            name_of=kind in ("other", "definition")
-            and bool(_NAME_QUESTION.search(own_words(query))),
+            name_of=kind in ("other", "definition") and bool(_NAME_QUESTION.search(own)),
         )
 
     def fit(self, text: str) -> float:

@@ -221,8 +221,7 @@ class HybridSearch:
             if snap.chunks[pos].id in have:
                 continue
             have.add(snap.chunks[pos].id)
-            score = fused.get(pos, 0.0)
-            out.append(passage_at(view, pos, score, dense_similarity=dense_sim.get(pos, 0.0)))
+            out.append(passage_at(view, pos, fused[pos], dense_similarity=dense_sim.get(pos, 0.0)))
             if len(out) >= wanted:
                 break
         return out
