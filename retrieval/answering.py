@@ -26,7 +26,8 @@ from retrieval.asked import Asked, states_cause
 from retrieval.citing import cite, joinable
 from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
-from retrieval.mentions import HOW_TO, WhenAsked, first_date, instructs, names_person
+from retrieval.kinds import asked_kind
+from retrieval.mentions import BY_BODIES, HOW_TO, WhenAsked, first_date, instructs, names_person
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
     FILLERS,
@@ -34,6 +35,7 @@ from retrieval.question import (
     analyse,
     answer_type,
     content_terms,
+    follow_up_terms,
 )
 from retrieval.recency import older, recent_years
 from retrieval.sentences import (
@@ -130,7 +132,7 @@ class Answerer:
         if not cands:
             return
         q = self.embed_query(query)
-        if _follow_up_terms(query):
+        if follow_up_terms(query):
             # A follow-up with the subject carried in ("who paid for it? (… haiti)"): what
             # it asks counts as much as the subject, or the subject drowns the question.
             w = self.params.followup_own_weight
@@ -282,7 +284,7 @@ class Answerer:
         idf = evidence.query_idf
         # A follow-up's own words ("which police units …") count as much as the subject
         # carried in from earlier turns, as in `score`; read once, not per sentence.
-        own_terms = _follow_up_terms(part.text)
+        own_terms = follow_up_terms(part.text)
         w = self.params.followup_own_weight
         when = WhenAsked.read(part.text)
         recent = recent_years(part.text, evidence)
@@ -291,10 +293,15 @@ class Answerer:
         asked = own_words(part.text)
         people = (
             part.answer_type == "person"
-            and not _BY_BODIES.search(asked)
+            and not BY_BODIES.search(asked)
             and not _WHICH.search(asked)  # "which commander": see gaps
             and any(names_person(c.text) for c in close)
         )
+
+        # "which chinese company built the sgr": a sentence naming a company leads, if
+        # one is close (as `evidence_gaps` asks of the whole answer)
+        kind = asked_kind(asked)
+        kinds_named = kind is not None and any(kind.named(c.text) for c in close)
 
         def key(c: Candidate) -> tuple[bool, float]:
             cov = self.coverage(part.terms, c, idf, heading=heading)
@@ -306,6 +313,8 @@ class Answerer:
                 says = says and states_cause(c.text)
             if people:  # "who signed it": someone named, not "Kenya and the United States"
                 says = says and names_person(c.text)
+            if kind is not None and kinds_named:
+                says = says and kind.named(c.text)
             dated = self.params.lead_when_credit * when.held(c.text)
             if older(c, recent):
                 dated -= self.params.lead_stale_penalty
@@ -381,20 +390,4 @@ class Answerer:
         return chosen
 
 
-# What countries, banks and companies do as often as people: "who paid for it", "who
-# built the sgr", "who drafted the resolution" are not asked about someone by name.
-_BY_BODIES = re.compile(
-    r"\b(pa(?:y|id|ys|ying)|fund\w*|financ\w*|buil[dt]\w*|len[dt]\w*|own\w*|donat\w*"
-    r"|g[ai]ve|gives|sponsor\w*|host\w*|draft\w*|wr[io]te|won|vot\w*|abstain\w*)\b",
-    re.I,
-)
-
-
 _WHICH = re.compile(r"\bwhich\b", re.I)
-
-
-def _follow_up_terms(text: str) -> tuple[str, ...]:
-    """A rewritten follow-up's own terms ("who paid for it? (… haiti)" -> "paid"), or ()
-    for a question that carries no earlier subject."""
-    own = own_words(text)
-    return content_terms(own) if own != text else ()

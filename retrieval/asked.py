@@ -51,7 +51,7 @@ from retrieval.titles import owned, title_owner, title_pattern
 _STATED = (
     r"because|due to|owing to|citing|cited(?! by)|accus\w*|blam\w*|criticis\w*|for failing"
     r"|in protest|so that|as a result|led to|prompted|retaliat\w*|reprisal|in response to"
-    r"|in revenge"
+    r"|in revenge|set off|sets off|spark(?:ed|s)|trigger(?:ed|s)(?! by)|provok(?:ed|es)|touched off"
 )
 _STATED_CAUSE = re.compile(rf"\b({_STATED})\b", re.I)
 # ... or told by a word that as often tells a sequence, which a topical sentence may

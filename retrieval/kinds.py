@@ -28,6 +28,13 @@ _KINDS: dict[str, str] = {
     "judge": r"\b(?:Justice|Judge|Lady Justice|Chief Justice)\s+[A-Z]",
     "airline": rf"\b{_NAME}\s+(?:Airways|Airlines|Air)\b",
     "hotel": rf"\b{_NAME}\s+[Hh]otel\b|\bhotel,?\s+(?:the\s+)?{_NAME}",
+    "law": rf"\b{_NAME}\s+Act\b|\bSection\s+\d+",
+    "case": rf"\b{_NAME}\s+v(?:s?\.|s)?\s+{_NAME}",
+    "resolution": r"\bResolution\s+\d+",
+    "senator": r"\b(?:Senators?|Sen\.)\s+[A-Z]",
+    "county": rf"\b{_NAME}\s+[Cc]ount(?:y|ies)\b",
+    "summit": rf"\b{_NAME}\s+Summit\b",
+    "party": rf"\b{_NAME}\s+(?:Party|Movement)\b|\b(?:ODM|UDA|KANU|Jubilee|Azimio)\b",
 }
 _WORDS = {
     "bank": "bank|banks|lender|lenders",
@@ -38,6 +45,13 @@ _WORDS = {
     "judge": "judge|judges",
     "airline": "airline|airlines",
     "hotel": "hotel|hotels",
+    "law": "law|laws|statute",
+    "case": "case|cases|lawsuit",
+    "resolution": "resolution|resolutions",
+    "senator": "senator|senators",
+    "county": "county|counties",
+    "summit": "summit|summits",
+    "party": "party|parties",
 }
 _ASKS = re.compile(
     # "which chinese firm", not "what can the gang suppression force do"

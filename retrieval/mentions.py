@@ -228,3 +228,12 @@ class WhenAsked:
         if not self.years or not self.years & set(YEAR.findall(text)):
             return 0
         return 1 + any(holds_month(text, m, y) for m, y in self.months)
+
+
+# What countries, banks and companies do as often as people: "who paid for it", "who
+# built the sgr", "who drafted the resolution" are not asked about someone by name.
+BY_BODIES = re.compile(
+    r"\b(pa(?:y|id|ys|ying)|fund\w*|financ\w*|buil[dt]\w*|len[dt]\w*|own\w*|donat\w*"
+    r"|g[ai]ve|gives|sponsor\w*|host\w*|draft\w*|wr[io]te|won|vot\w*|abstain\w*)\b",
+    re.I,
+)

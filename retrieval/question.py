@@ -332,3 +332,10 @@ def analyse(text: str) -> QuestionAnalysis:
         in_time=any(p.match(core) for p in _TIMELINE),
         terms=content_terms(text),
     )
+
+
+def follow_up_terms(text: str) -> tuple[str, ...]:
+    """A rewritten follow-up's own terms ("who paid for it? (… haiti)" -> "paid"), or ()
+    for a question that carries no earlier subject."""
+    own = own_words(text)
+    return content_terms(own) if own != text else ()

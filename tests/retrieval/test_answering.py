@@ -257,6 +257,9 @@ PARTICULAR = [
     ("risch amendment number kenya mnna review", "3628"),
     # the injured counted, not the dead
     ("how many ppl were injured in the 1998 nairobi embasy blast", "injured"),
+    # "which <kind>": a sentence naming one of the kind, not one about the kind
+    ("which chinese company built kenya's sgr", "China Road and Bridge Corporation"),
+    ("which us general came to kenya with landau in jan 2026", "General Dagvin Anderson"),
 ]
 
 

@@ -318,6 +318,10 @@ def test_how_to_questions_are_told_from_other_how_questions(question: str, how_t
         # who reported it, not why it happened
         ("The 40 AGOA firms employed 66,804 people, according to data cited by a paper.", False),
         ("In April 2025, Trump imposed a 10 percent reciprocal tariff on Kenyan goods.", False),
+        # what set something off is its cause; what it was set off by is a purpose cue
+        ("Kenya's 2024 Finance Bill set off the biggest wave of protests.", True),
+        ("The death of Albert Ojwang in police custody sparked new protests.", True),
+        ("The slowdown was triggered by the lapse of AGOA.", False),
     ],
 )
 def test_a_cause_stated_outright_is_told_from_a_sequence(sentence: str, expected: bool) -> None:

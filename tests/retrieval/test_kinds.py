@@ -16,6 +16,13 @@ from retrieval.kinds import asked_kind
         ("which chinese firm built the nairobi expressway", "firm"),
         ("which us unit got rushed to manda bay after the attack", "unit"),
         ("what airline was the plane from", "airline"),
+        ("what law did trump use to bring back the tariff", "law"),
+        ("which supreme court case struck down the tariffs", "case"),
+        ("which resolution renewed the mission", "resolution"),
+        ("which us senator complained", "senator"),
+        ("which kenyan county gets the most remittances", "county"),
+        ("which summit did obama co-host", "summit"),
+        ("what party is ruto from", "party"),
     ],
 )
 def test_the_kind_asked_for_is_read(question: str, word: str) -> None:
@@ -55,6 +62,19 @@ def test_no_kind_is_read_where_none_is_asked(question: str) -> None:
         ("which general came", "General Dagvin Anderson visited Nairobi.", True),
         ("which police units", "Officers came from the General Service Unit.", True),
         ("which unit was sent", "US troops were sent to Manda Bay.", False),
+        ("what law", "It invoked Section 122 of the Trade Act of 1974.", True),
+        ("what law", "The International Emergency Economic Powers Act did not allow it.", True),
+        ("what law", "The court ruled that the law did not allow tariffs.", False),
+        ("which case", "In Learning Resources, Inc. v. Trump, the court ruled 6–3.", True),
+        ("which case", "The case went to the Supreme Court.", False),
+        ("which resolution", "Resolution 2793 turned the MSS into the GSF.", True),
+        ("which resolution", "The resolution passed 12 to 0.", False),
+        ("which senator", "Senator Jim Risch accused Kenya of it.", True),
+        ("which senator", "Two senators wrote to the State Department.", False),
+        ("which county", "Most of it goes to Kiambu County.", True),
+        ("which summit", "Obama co-hosted the Global Entrepreneurship Summit.", True),
+        ("which party", "He leads the United Democratic Alliance (UDA).", True),
+        ("which party", "The ruling party backed the bill.", False),
     ],
 )
 def test_a_sentence_names_one_of_the_kind_or_not(question: str, sentence: str, named: bool) -> None:
