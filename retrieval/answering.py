@@ -26,7 +26,6 @@ from retrieval.asked import Asked, states_cause
 from retrieval.citing import cite, joinable
 from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
-from retrieval.kinds import asked_kind
 from retrieval.mentions import BY_BODIES, HOW_TO, WhenAsked, first_date, instructs, names_person
 from retrieval.models import Answer, Evidence
 from retrieval.question import (
@@ -50,6 +49,7 @@ from retrieval.sentences import (
 from retrieval.subject import off_subject, with_before
 from retrieval.succession import asked_neighbour, neighbour
 from retrieval.text import comparable, term_set, terms
+from retrieval.wanted import asked_for
 
 STALE_GAP = "The documents don't say how this stands now; the latest they report is from"
 HEDGE = "The documents may not answer this directly; the closest they come:"
@@ -299,9 +299,9 @@ class Answerer:
         )
 
         # "which chinese company built the sgr": a sentence naming a company leads, if
-        # one is close (as `evidence_gaps` asks of the whole answer)
-        kind = asked_kind(asked)
-        kinds_named = kind is not None and any(kind.named(c.text) for c in close)
+        # one is close (what `evidence_gaps` asks of the whole answer)
+        want = asked_for(part.text, part.answer_type, evidence)
+        supplies = want.leads and any(want.supplied(c) for c in close)
 
         def key(c: Candidate) -> tuple[bool, float]:
             cov = self.coverage(part.terms, c, idf, heading=heading)
@@ -313,8 +313,8 @@ class Answerer:
                 says = says and states_cause(c.text)
             if people:  # "who signed it": someone named, not "Kenya and the United States"
                 says = says and names_person(c.text)
-            if kind is not None and kinds_named:
-                says = says and kind.named(c.text)
+            if supplies:
+                says = says and want.supplied(c)
             dated = self.params.lead_when_credit * when.held(c.text)
             if older(c, recent):
                 dated -= self.params.lead_stale_penalty

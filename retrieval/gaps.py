@@ -9,44 +9,25 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Protocol
 
-from retrieval.asked import ORDINALS, PERCENT, START_QUESTION, STARTED, gives_reason
-from retrieval.countries import WHICH_COUNTRIES
 from retrieval.followup import own_words
-from retrieval.kinds import asked_kind
 from retrieval.mentions import (
     REPORTS,
-    asks_names,
     holds_month,
-    names_person,
-    quotes_someone,
     typed_months,
 )
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
 from retrieval.sentences import (
-    HOW_LONG,
-    SPAN,
     YEAR,
     Candidate,
-    answers,
-    counted,
-    counts,
-    date_precision,
-    holds,
 )
 from retrieval.spelling import SPELLING
-from retrieval.subject import countries_named, known_terms, name_groups, off_subject, with_before
+from retrieval.subject import known_terms, name_groups, off_subject, with_before
 from retrieval.text import terms
-from retrieval.titles import ROLE_ASKED, in_role
+from retrieval.wanted import RANK, asked_for
 
 YEAR_GAP = "The documents don't say what happened in"
 _FILLER = frozenset({"anywhere", "somewhere", "everywhere", "already", "actually", "really"})
-_WHAT_TIME = re.compile(r"\b(what|which) (time|hour)\b(?! of (the )?year)", re.I)
-_CLOCK = re.compile(
-    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(a\.?m\.?|p\.?m\.?)(?!\w)|\bo'clock\b|\bnoon\b|\bmidnight\b",
-    re.I,
-)
-_WANTED = {"date": "a date", "number": "a figure", "person": "a name", "place": "a place"}
 
 
 class AnsweredPart(Protocol):
@@ -90,7 +71,7 @@ def evidence_gaps(
             if in_year == year and not holds_month(shown, month, year):
                 gaps.append(f"{YEAR_GAP} {month} {year} on this.")
     # "was she the first woman in that job" is answered by "only the second woman"
-    says_rank = _RANK if analysis.answer_type == "yes_no" else _SAYS_FIRST
+    says_rank = RANK if analysis.answer_type == "yes_no" else _SAYS_FIRST
     typed = own_words(analysis.text)  # without the subject a follow-up carries in
     if (
         _FIRST.search(typed)
@@ -155,109 +136,18 @@ def evidence_gaps(
             if words:
                 gaps.append(f"The documents don't mention {_join(words)}.")
                 continue
-        wanted = _WANTED.get(part.answer_type)
-        line = ""  # the gap said in its own words, when not "don't give <wanted>"
-        asked = own_words(part.text)  # without the subject a follow-up carries in
         # Held by a sentence about the question's subject: a figure for US–Kenya trade
         # does not answer "how big is kenya's trade with russia".
         about = [c for c in chosen if not off_subject(analysis, [c], evidence, True, groups)]
-        noun = counted(part.text) if part.answer_type == "number" else None
-        if WHICH_COUNTRIES.search(part.text):  # a country the question doesn't name
-            wanted = "a country"
-            found = any(countries_named(c.text) - countries_named(part.text) for c in about)
-        elif kind := asked_kind(asked):  # "which gang": one named, not "gang members";
-            # named in any quote: "G42, an artificial intelligence company" may leave the
-            # place asked about to the quote after it
-            wanted, line = f"the {kind.word}", kind.missing
-            found = any(kind.named(c.text) for c in chosen)
-        elif noun:  # "how many officers": a figure of officers, not of militants
-            found = any(counts(c.text, noun) for c in about)
-        elif _WHICH_NUMBER.search(part.text):  # "which number ambassador was she": a rank
-            wanted = "a rank"
-            found = any(_RANK.search(c.text) for c in about)
-        elif _WHAT_TIME.search(part.text):  # "what time in the morning": a clock time
-            wanted = "a time of day"
-            found = any(_CLOCK.search(c.text) for c in about)
-        elif part.answer_type == "date" and _EXACT_DAY.search(asked):
-            # "westgate attack date", "what day": a day, not only "September 2013"
-            wanted = "the exact date"
-            found = any(date_precision(c.text) >= 1.0 for c in about)
-        elif part.answer_type == "date" and START_QUESTION.search(part.text):
-            # "when was camp simba set up": a date of its start, not of a later event
-            found = any(STARTED.search(c.text) and holds("date", c.text) for c in about)
-        elif part.answer_type == "number" and _SHARE_QUESTION.search(asked):
-            wanted = "a share"  # "what share of its debt": a percentage or a fraction
-            found = any(_SHARE.search(c.text) for c in about)
-        elif part.answer_type == "number" and HOW_LONG.search(part.text):
-            wanted = "a length of time"  # "how long did it last": "four hours", "18 months"
-            found = any(SPAN.search(c.text) for c in about)
-        elif part.answer_type == "place":  # any capitalised word "holds" a place
-            found = any(answers("place", c.text, part.text) for c in about)
-        elif asks_names(asked):
-            # "name of the us soldier killed", "manda bay contractors killed names": a
-            # person's name, not "Al-Shabaab" or "Camp Simba"
-            wanted = "a name"
-            found = any(names_person(c.text) and answers("person", c.text, asked) for c in about)
-        elif part.answer_type == "person" and (said := _WHO_SAID.search(asked)):
-            # "who said when we do something in africa we do it in kenya first": a
-            # sentence naming someone saying it, not anyone about the same subject
-            wanted = "a speaker"
-            said_words = set(content_terms(said.group(3)))
-            found = any(
-                quotes_someone(c.text) and len(said_words & with_before(c)) >= len(said_words) / 2
-                for c in about
-            )
-        elif part.answer_type == "person" and (role := ROLE_ASKED.search(asked)):
-            # "who is the chief mediator": someone the sentence calls a mediator (a
-            # person, not "the UN Security Council"); "who paid for it" may be a country
-            found = any(in_role(c.text, role) for c in about)
-        elif part.answer_type == "date":
-            # A date of the thing asked: in the part's own sentence, or in one holding
-            # most of the question's words besides its names ("when did china and kenya
-            # agree their comprehensive strategic partnership": the date of another
-            # China deal does not answer it).
-            event = [t for t in content_terms(asked) if t not in evidence.names]
-            found = any(
-                holds("date", c.text) and (c is part.best or _holds_most(event, with_before(c)))
-                for c in about
-            )
-        elif part.answer_type == "reason":
-            # "why did al qaeda pick 7 august": a sentence saying why or what for, not
-            # only that it happened
-            wanted = "a reason"
-            found = any(gives_reason(c.text) for c in about)
-        elif part.answer_type == "person":
-            # "who led them before otunge": a name the question does not give already
-            found = any(answers("person", c.text, asked) for c in about)
-        else:
-            found = any(holds(part.answer_type, c.text) for c in about)
+        want = asked_for(part.text, part.answer_type, evidence, part.best)
+        found = any(want.supplied(c) for c in (chosen if want.anywhere else about))
+        wanted, line = want.wanted, want.line
         if wanted and not found:
             default = f"The documents don't give {wanted} for this."
             gaps.append(line or _SAY_MISSING.get(wanted, default))
     return list(dict.fromkeys(gaps))
 
 
-# "what share / percentage / proportion of …": a percentage or a fraction answers it.
-_SHARE_QUESTION = re.compile(r"\bwhat (share|percentage|percent|proportion|fraction)\b", re.I)
-_SHARE = re.compile(
-    rf"{PERCENT.pattern}|\b(half|third|thirds|quarter|quarters|fifth|fifths|tenth|majority)\b",
-    re.I,
-)
-# A question that asks for the day itself: "westgate attack date", "on what day".
-_EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
-
-
-# "who said …", "which us official said …": the words of a statement follow.
-_WHO_SAID = re.compile(
-    r"\b(who|which (?:\w+ ){0,2}?(?:official|leader|minister|envoy|diplomat|senator|person))"
-    r" (said|says|called|described|warned|told|wrote|declared) (.{12,})",
-    re.I,
-)
-
-
-# "which number us ambassador was she", "what number state visit": a place in a series.
-_WHICH_NUMBER = re.compile(r"\b(which|what) (number|rank)\b", re.I)
-_RANK = re.compile(rf"\b({ORDINALS}|eleventh|twelfth|\w+teenth|\w+tieth|\d+(st|nd|rd|th))\b", re.I)
 # "the first eurobond", not "first-term": answered by a sentence saying what came first.
 _FIRST = re.compile(
     r"(?<!\bat )\b(first|earliest|maiden|inaugural|1st)\b(?!-)(?! place\b| of all\b| off\b)",
@@ -289,14 +179,8 @@ _WHAT_SAID = re.compile(
     re.I,
 )
 _SAY_MISSING = {"a speaker": "The documents don't say who said this."}
-_OWN = 0.6  # share of a date question's own words a dated sentence must hold
 # Parts whose answer the checks below look for by kind.
 _TYPED = frozenset({"date", "number", "place"})
-
-
-def _holds_most(words: Sequence[str], have: set[str]) -> bool:
-    """At least `_OWN` of the words are among the sentence's."""
-    return sum(t in have for t in words) >= _OWN * len(words)
 
 
 def _any_held(words: Sequence[str], quoted: set[str]) -> bool:

@@ -260,6 +260,8 @@ PARTICULAR = [
     # "which <kind>": a sentence naming one of the kind, not one about the kind
     ("which chinese company built kenya's sgr", "China Road and Bridge Corporation"),
     ("which us general came to kenya with landau in jan 2026", "General Dagvin Anderson"),
+    # a rank, not the announcement of her nomination
+    ("which number us ambassador to kenya was meg whitman", "18th"),
 ]
 
 
