@@ -143,6 +143,17 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     verb = _ASKED_VERB.match(previous)
     skip = set(terms(question)) | (set(terms(verb.group(1) or verb.group(2))) if verb else set())
     carried = _key_words(previous, skip)
+    if (
+        verb
+        and verb.group(2)
+        and verb.group(2).lower() not in _NEWS
+        and _THING.search(question)
+        and history[-1].answer
+    ):
+        # "what replaced the mss" -> "… a new Gang Suppression Force" -> "how big is
+        # it": the thing the answer named, which the question did not
+        named = _answer_names(history[-1].answer, previous)
+        carried = named or carried
     if referent:
         carried.append(referent[0])
     if not carried:
@@ -151,6 +162,23 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
 
 
 _CITATION = re.compile(r"\s*\[\d+\]")
+
+
+# A follow-up pointing at a thing (not "there", a place); and the verbs of a
+# "what <verb>ed" question answered with a new thing ("what replaced", "what followed";
+# not "what happened").
+_THING = re.compile(r"\b(it|its|that|this|they|them)\b", re.I)
+_NEWS = frozenset({"happened", "occurred", "changed", "caused", "started", "ended"})
+
+
+def _answer_names(answer: str, asked: str) -> list[str]:
+    """The names in an answer's first sentence that its question did not give."""
+    opening = _CITATION.sub("", answer.split("\n")[-1]).split(". ")[0]
+    given = set(terms(asked))
+    names = [w for w in proper_nouns(opening) if terms(w) and terms(w)[0] not in given]
+    return list(dict.fromkeys(names))
+
+
 _DATED = re.compile(r"^\s*(?:\d{1,2}[–-]?\d{0,2} )?[A-Z][a-z]+ \d{4}: ")  # a timeline entry's date
 
 

@@ -183,6 +183,36 @@ def test_that_one_after_a_which_question_is_the_numbered_thing_the_answer_gave()
     assert "2023" not in standalone  # a year is not what "that one" points at
 
 
+REPLACED = Turn(
+    "what replaced the kenya led mss in haiti",
+    "The UN Security Council turned it into a larger Gang Suppression Force in September 2025.",
+)
+
+
+@pytest.mark.parametrize(
+    "question", ["whats the resolution number for that one", "how many troops n police can it have"]
+)
+def test_it_after_what_replaced_is_the_new_thing_the_answer_named(question: str) -> None:
+    standalone = standalone_question(question, [REPLACED])
+
+    assert "Gang Suppression Force" in standalone
+    assert "mss" not in standalone.lower()  # not the mission that was replaced
+
+
+def test_there_after_what_happened_is_the_place_the_question_named() -> None:
+    history = [
+        Turn(
+            "what happened at manda bay?",
+            "In January 2020 al-Shabaab militants attacked the Manda Bay airfield in Lamu.",
+        )
+    ]
+
+    standalone = standalone_question("how many americans were killed there", history)
+
+    assert "manda bay" in standalone.lower()
+    assert "Lamu" not in standalone  # what happened is news, not a new subject
+
+
 # With the real corpus ------------------------------------------------------------
 def test_follow_up_is_answered_from_the_document_of_the_first_question(corpus_engine) -> None:
     first = corpus_engine.ask(ARRIVAL.question)
