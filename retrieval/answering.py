@@ -28,6 +28,7 @@ from retrieval.followup import own_words
 from retrieval.gaps import YEAR_GAP, evidence_gaps, month_name, stale_year
 from retrieval.mentions import BY_BODIES, HOW_TO, WhenAsked, first_date, instructs, names_person
 from retrieval.models import Answer, Evidence
+from retrieval.params import ComposeParams
 from retrieval.question import (
     FILLERS,
     QuestionAnalysis,
@@ -57,48 +58,6 @@ ABSTAIN_MESSAGE = (
     "I couldn't find an answer to that in the documents I have. "
     "Try rephrasing, ask about one of the indexed sources, or list them with `sources`."
 )
-
-
-@dataclass(frozen=True)
-class ComposeParams:
-    max_sentences: int = 3
-    list_sentences: int = 5
-    min_score: float = 0.6  # the leading sentence's score needed to answer at all
-    # A further sentence needs to score within `margin` of the lead and at most this
-    # much below `min_score` ("cholo abdi abdullah sentence": the sentencing, 0.55
-    # under a 0.73 lead, adds the life terms).
-    extra_slack: float = 0.1
-    margin: float = 0.25
-    lexical_weight: float = 0.3
-    # A near-duplicate of a chosen sentence: this share of its terms already in that
-    # sentence, and no figure or date of its own (see Answerer._repeats).
-    redundant_terms: float = 0.6
-    summary_sentences: int = 6
-    unknown_name_penalty: float = 0.2
-    type_bonus: float = 0.16
-    # Choosing the leading sentence, one dated to a year the question names counts this
-    # much more, and as much again if it holds the month named with it ("why did sudan
-    # recall its envoy in jan 2024": the January 2024 recall, not February 2025's).
-    lead_when_credit: float = 0.05
-    # ... and one of long ago counts this much less for a question about now ("who leads
-    # the embassy now": not the 1964 opening).
-    lead_stale_penalty: float = 0.2
-    followup_own_weight: float = 0.5  # a follow-up's own words vs the carried subject
-    # A sentence of a passage past the top ones (`Evidence.further`, which ranked low as
-    # a whole) counts this much less: on all 2,710 external questions, +4 covered.
-    further_penalty: float = 0.08
-    # Choosing the leading sentence, a question term found only in the passage's section
-    # heading counts this much (a sentence saying "Westgate" beats a sentence in
-    # the "Westgate and Garissa" section about Garissa).
-    lead_heading_credit: float = 0.5
-    answer_coverage: float = 0.75  # share of key terms the answer must hold to be complete
-    # Confidence that the evidence answers the question: a logistic model over the best
-    # sentence's score, its key-term coverage and the share of the question in words no
-    # document uses, fitted on both evaluation sets (5-fold CV accuracy 0.84).
-    confidence_weights: tuple[float, float, float] = (2.4, 1.8, -0.9)
-    confidence_bias: float = -2.05
-    answer_confidence: float = 0.9  # at or above: a plain answer (see README, Quality)
-    hedge_confidence: float = -0.6  # from here up: the closest evidence, said to be so
 
 
 @dataclass
@@ -223,7 +182,14 @@ class Answerer:
         # it run out now": the date, with the other part named as unanswered).
         strongest = max(parts, key=lambda p: p.score)
         confidence = self.confidence(strongest, analysis, evidence)
-        if confidence < self.params.hedge_confidence or strongest.score < self.params.min_score:
+        # Just under `min_score` (`closest_margin`): the closest evidence, hedged, for
+        # a question in the documents' own words whose quotes leave no gap
+        closest = strongest.score < self.params.min_score
+        if (
+            confidence < self.params.hedge_confidence
+            or strongest.score < self.params.min_score - self.params.closest_margin
+            or (closest and self.unknown_share(analysis, evidence) > 0)
+        ):
             return Answer(question, ABSTAIN_MESSAGE, abstained=True, mode=mode)
         if len(parts) > 1:  # the ranking of the whole question picks the extras
             self.score(query, cands, evidence, parts[0].answer_type)
@@ -231,11 +197,15 @@ class Answerer:
         if strongest.best is not None and not older(strongest.best, recent):
             # a question about now, led by a recent sentence: no extras of long ago
             cands = [c for c in cands if not older(c, recent)]
-        chosen = self._choose(parts, cands, analysis)
+        chosen = self._choose(parts, cands, analysis, min(strongest.score, self.params.min_score))
         if HOW_TO.match(query) and not any(instructs(c.text) for c in chosen):
             # "how do i apply for a us visa": news of others applying is no instruction
             return Answer(question, ABSTAIN_MESSAGE, abstained=True, mode=mode)
         gaps = evidence_gaps(analysis, parts, chosen, evidence, self.params.answer_coverage)
+        if closest and (gaps or off_subject(analysis, chosen[:1], evidence)):
+            return Answer(question, ABSTAIN_MESSAGE, abstained=True, mode=mode)
+        if closest:
+            gaps.append(HEDGE)
         if off_subject(analysis, chosen[:1], evidence) and (
             any(g.startswith(YEAR_GAP) for g in gaps) or analysis.answer_type == "person"
         ):
@@ -337,8 +307,10 @@ class Answerer:
         return len(cand.terms & other.terms) >= self.params.redundant_terms * len(cand.terms)
 
     def _choose(
-        self, parts: list[_Part], cands: list[Candidate], analysis: QuestionAnalysis
+        self, parts: list[_Part], cands: list[Candidate], analysis: QuestionAnalysis, lowest: float
     ) -> list[Candidate]:
+        """The sentences to quote: each part's best scoring at least `lowest`, then the
+        extras that add something new."""
         chosen: list[Candidate] = []
 
         def add(cand: Candidate) -> None:
@@ -355,7 +327,7 @@ class Answerer:
             chosen.append(cand)
 
         for n, part in enumerate(parts):
-            if part.best is not None and part.score >= self.params.min_score:
+            if part.best is not None and part.score >= lowest:
                 if any(part.best is p.best for p in parts[:n]):
                     # "which countries abstained …, and how big is the new force": the
                     # sentence answering the first part answers this one only by chance

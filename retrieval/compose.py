@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from retrieval.answering import ABSTAIN_MESSAGE, Answerer, ComposeParams
+from retrieval.answering import ABSTAIN_MESSAGE, Answerer
 from retrieval.citing import citation_for
 from retrieval.models import Answer, Evidence
+from retrieval.params import ComposeParams
 from retrieval.summaries import Summarizer
 
 __all__ = ["ABSTAIN_MESSAGE", "ComposeParams", "ExtractiveComposer", "citation_for"]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from retrieval.answering import ABSTAIN_MESSAGE
+from retrieval.answering import ABSTAIN_MESSAGE, HEDGE
 from retrieval.models import Answer, Turn
 from retrieval.question import answer_type, split_parts
 from retrieval.sentences import ANNOUNCES, holds
@@ -340,6 +340,16 @@ def test_the_lead_sentence_holds_what_is_particularly_asked(
     assert not answer.abstained, describe(answer)
     first, _ = quoted(answer)[0]
     assert expected in first, describe(answer)
+
+
+def test_evidence_just_under_the_answering_score_is_quoted_with_a_hedge(ask: Ask) -> None:
+    """A question in the documents' words whose best sentence scores a little under
+    `min_score` gets the closest evidence, said to be so, rather than nothing."""
+    answer = ask("rose exports to the us - what duty have we been paying since april 2025?")
+
+    assert not answer.abstained, describe(answer)
+    assert answer.answer.startswith(HEDGE), describe(answer)
+    assert "10 percent" in quoted(answer)[0][0], describe(answer)
 
 
 @pytest.mark.parametrize(
