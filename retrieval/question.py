@@ -22,6 +22,11 @@ _KEYWORDS = (
     r"|did|does|do|has|have|had|can|could|will|would|should)\b)"
 )
 # Answer types, checked in order (the first match wins).
+# Words a short follow-up asks with ("why?", "and then?"), not a topic typed alone.
+_ASKING_WORD = (
+    r"(?:who|whom|what|whats|when|where|why|how|which|and|so|but|then|really|ok|okay|yes|no"
+    r"|thanks|source|sources|more|details|link)\b"
+)
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "number",
@@ -121,7 +126,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bwhat does .+ (mean|stand for)\b"
             r"|\b(stands? for|full form|short for|meaning|means)\W*$|^\W*(the\s+)?meaning of\b"
             # "resolution 2793 what is it", "kenya imf ecf eff what are they"
-            rf"|^{_KEYWORDS}.*\bwhat\s*(is|are|was|were|'s)\s+(it|they|this|that|these|those)\W*$",
+            rf"|^{_KEYWORDS}.*\bwhat\s*(is|are|was|were|'s)\s+(it|they|this|that|these|those)\W*$"
+            # a topic typed alone: "pepfar?", "the gsf?"
+            rf"|^\W*(the\s+)?(?!{_ASKING_WORD})[a-z][\w.-]{{1,20}}(\s+[a-z][\w.-]{{1,20}})?\s*\?+\s*$",
             re.I,
         ),
     ),
@@ -203,7 +210,10 @@ _DEFINITION = re.compile(
     rf"\s+{_EXPANSION}\W*$"
     # the subject typed first: "ieepa what does it stand for"
     r"|^\W*(?P<subject4>[^?]{2,60}?)\s+(?:what\s+(?:does|do)\s+(?:it|they)\s+(?:stand for|mean)"
-    r"|what\s*(?:is|are|was|were|['’]s)\s+(?:it|they|this|that))\W*$",
+    r"|what\s*(?:is|are|was|were|['’]s)\s+(?:it|they|this|that))\W*$"
+    # a topic typed alone, as a short form is ("pepfar?", "stip?", "the gsf?")
+    rf"|^\W*(?:the\s+)?(?!{_ASKING_WORD})(?P<subject5>[a-z][\w.-]{{1,20}}"
+    r"(?:\s+[a-z][\w.-]{1,20})?)\s*\?+\s*$",
     re.I,
 )
 
@@ -213,7 +223,9 @@ def _defined_subject(question: str) -> str:
     m = _DEFINITION.match(plain_ask(question))
     if not m:
         return ""
-    found = m.group("subject") or m.group("subject2") or m.group("subject3") or m.group("subject4")
+    found = next(
+        (g for g in m.group("subject", "subject2", "subject3", "subject4", "subject5") if g), ""
+    )
     return (found or "").strip()
 
 

@@ -493,6 +493,9 @@ def test_the_defence_agreement_question_names_the_signers_and_the_term(ask: Ask)
         # defined in one chunk, spelled out in another
         ("what is pepfar", "Emergency Plan for AIDS Relief"),
         ("what is the stip", "Strategic Trade and Investment Partnership"),
+        # the topic typed alone
+        ("stip?", "Strategic Trade and Investment Partnership"),
+        ("pepfar?", "Emergency Plan for AIDS Relief"),
     ],
 )
 def test_a_definition_question_says_what_the_thing_is(

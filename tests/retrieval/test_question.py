@@ -117,6 +117,12 @@ CORPUS = Path(__file__).resolve().parents[2] / "docs_corpus"
         ("what's africom", "definition"),
         ("whats power africa", "definition"),
         ("kenya imf ecf eff what are they", "definition"),
+        # a topic typed alone, as short forms are
+        ("pepfar?", "definition"),
+        ("the gsf?", "definition"),
+        ("why?", "reason"),  # a follow-up's question word is not a topic
+        ("and then?", "other"),
+        ("haiti mission name?", "other"),  # three words: keywords, not a topic
         # ... but not when a question word opens it
         ("which number state visit was ruto's", "other"),
         ("why did exports hit a 3 year high in 2025", "reason"),
