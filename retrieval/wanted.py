@@ -42,6 +42,9 @@ _SHARE = re.compile(
     rf"{PERCENT.pattern}|\b(half|third|thirds|quarter|quarters|fifth|fifths|tenth|majority)\b",
     re.I,
 )
+# A figure asked in dollars, and a sentence giving one.
+_IN_DOLLARS = re.compile(r"\bin (?:us )?(?:dollars|dolars|usd)\b|\busd\b", re.I)
+_DOLLARS = re.compile(r"\$|\bdollars?\b|\bUSD\b")
 # A question that asks for the day itself: "westgate attack date", "on what day".
 _EXACT_DAY = re.compile(r"\b(date|what day|which day|exact(ly)?)\b", re.I)
 
@@ -100,6 +103,11 @@ def asked_for(
             lambda c: kind.named(c.text),
             anywhere=True,
             leads=True,
+        )
+    if answer_type == "number" and _IN_DOLLARS.search(asked):
+        # "how much did kenya sell to the us in 2024 in dollars": not the shilling figure
+        return Wanted(
+            "a figure in dollars", "", lambda c: bool(_DOLLARS.search(c.text)), leads=True
         )
     if noun:  # "how many officers": a figure of officers, not of militants
         return Wanted(wanted, "", lambda c: counts(c.text, noun))

@@ -262,6 +262,8 @@ PARTICULAR = [
     ("which us general came to kenya with landau in jan 2026", "General Dagvin Anderson"),
     # a rank, not the announcement of her nomination
     ("which number us ambassador to kenya was meg whitman", "18th"),
+    # a figure in the currency asked for, not the shilling one
+    ("how much did kenya sell to the us in 2024 in dollars", "$737.3 million"),
 ]
 
 
