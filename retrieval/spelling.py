@@ -135,6 +135,8 @@ SPELLING = {
     "hurt": "hurt injured",
     "swearing": "swearing inauguration",
     "sworn": "sworn inauguration",
+    "land": "land arrive",
+    "landed": "landed arrived",
 }
 
 # The words a question asks with: a word one edit from one of them, that neither the

@@ -707,3 +707,5 @@ def test_chat_words_for_what_the_documents_say_otherwise_keep_the_typed_word(
     """ "speech" is also "address" ("Obama addressed Kenyans"), "quit" also "resigned"."""
     assert speller.correct("where was the speech") == "where was the speech address"
     assert speller.correct("when did she quit") == "when did she quit resigned"
+    # police "land" in Haiti where the documents say they "arrived"
+    assert speller.correct("when did the police land") == "when did the police land arrive"
