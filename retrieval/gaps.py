@@ -10,17 +10,10 @@ from itertools import pairwise
 from typing import Protocol
 
 from retrieval.followup import own_words
-from retrieval.mentions import (
-    REPORTS,
-    holds_month,
-    typed_months,
-)
+from retrieval.mentions import REPORTS, holds_month, typed_months
 from retrieval.models import Evidence
 from retrieval.question import QuestionAnalysis, content_terms
-from retrieval.sentences import (
-    YEAR,
-    Candidate,
-)
+from retrieval.sentences import YEAR, Candidate
 from retrieval.spelling import SPELLING
 from retrieval.subject import known_terms, name_groups, off_subject, with_before
 from retrieval.text import terms
