@@ -135,6 +135,17 @@ SPELLING = {
     "hurt": "hurt injured",
     "swearing": "swearing inauguration",
     "sworn": "sworn inauguration",
+    # Swahili question words and a few words Kenyan users mix into English questions
+    "lini": "when",
+    "nani": "who",
+    "wapi": "where",
+    "ngapi": "how many",
+    "wangapi": "how many",
+    "gani": "which",
+    "alikufa": "died",
+    "walikufa": "died",
+    "pesa": "money",
+    "ushuru": "tax",
     "land": "land arrive",
     "landed": "landed arrived",
 }
