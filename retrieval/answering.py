@@ -47,6 +47,7 @@ from retrieval.sentences import (
     candidates,
     stated,
 )
+from retrieval.spelling import READ_ALIKE
 from retrieval.subject import off_subject, with_before
 from retrieval.succession import asked_neighbour, neighbour
 from retrieval.text import comparable, term_set, terms
@@ -123,6 +124,9 @@ class Answerer:
             return 1.0
         have = with_before(cand) | term_set(cand.doc.title)  # what the document is about
         headed = term_set(cand.doc.section)  # a heading may cover several things
+        # a chat word and the documents' word read beside it are one ("quit", "resigned")
+        have |= {a for t in have for a in READ_ALIKE.get(t, ())}
+        headed |= {a for t in headed for a in READ_ALIKE.get(t, ())}
         weight = {t: idf.get(t, max(idf.values(), default=1.0)) for t in wanted}
         total = sum(weight.values()) or 1.0
         return (

@@ -150,6 +150,16 @@ SPELLING = {
     "landed": "landed arrived",
 }
 
+# A chat word and the documents' word read beside it ("quit" and "resigned"), as
+# terms, both ways: a sentence holding either holds the other's place in the question.
+READ_ALIKE: dict[str, set[str]] = {}
+for _typed, _read in SPELLING.items():
+    _words = _read.split()
+    if len(_words) == 2 and _words[0] == _typed and terms(_typed) and terms(_words[1]):
+        _chat, _theirs = terms(_typed)[0], terms(_words[1])[0]
+        READ_ALIKE.setdefault(_chat, set()).add(_theirs)
+        READ_ALIKE.setdefault(_theirs, set()).add(_chat)
+
 # The words a question asks with: a word one edit from one of them, that neither the
 # documents nor the language use, is taken for it ("whtas ipoa", "stip satnd for").
 _ASKING = ("whats", "what", "when", "where", "which", "whose", "stands", "stand", "meaning")

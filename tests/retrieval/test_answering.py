@@ -971,6 +971,18 @@ def test_what_the_quotes_answer_gets_no_gap_about_it(
     assert not any(gap_word in g for g in answer.gaps), describe(answer)
 
 
+@pytest.mark.parametrize(
+    "question", ["who led biden's delegation to ruto's swearing in", "ruto sworn in date"]
+)
+def test_a_chat_word_and_the_documents_word_for_it_count_as_one(ask: Ask, question: str) -> None:
+    """ "sworn in" is read with "inauguration": a sentence saying "inauguration" holds
+    the question's words, so the answer is plain, not hedged."""
+    answer = ask(question)
+
+    assert "inauguration" in quoted(answer)[0][0], describe(answer)
+    assert not answer.gaps, describe(answer)
+
+
 def test_a_rank_the_documents_give_is_answered_without_a_rank_gap(ask: Ask) -> None:
     answer = ask("which number state visit of the biden presidency was ruto's")
 
