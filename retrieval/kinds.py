@@ -35,6 +35,7 @@ _KINDS: dict[str, str] = {
     "county": rf"\b{_NAME}\s+[Cc]ount(?:y|ies)\b",
     "summit": rf"\b{_NAME}\s+Summit\b",
     "party": rf"\b{_NAME}\s+(?:Party|Movement)\b|\b(?:ODM|UDA|KANU|Jubilee|Azimio)\b",
+    "bill": rf"\b{_NAME}\s+Bill\b|\bH\.\s?R\.\s?\d+|\bS\.\s?\d+\b",
 }
 _WORDS = {
     "bank": "bank|banks|lender|lenders",
@@ -52,6 +53,7 @@ _WORDS = {
     "county": "county|counties",
     "summit": "summit|summits",
     "party": "party|parties",
+    "bill": "bill|bills",
 }
 _ASKS = re.compile(
     # "which chinese firm", not "what can the gang suppression force do"

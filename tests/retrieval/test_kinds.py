@@ -23,6 +23,7 @@ from retrieval.kinds import asked_kind
         ("which kenyan county gets the most remittances", "county"),
         ("which summit did obama co-host", "summit"),
         ("what party is ruto from", "party"),
+        ("the gen z protests in june 2024 - what bill were they against", "bill"),
     ],
 )
 def test_the_kind_asked_for_is_read(question: str, word: str) -> None:
@@ -75,6 +76,9 @@ def test_no_kind_is_read_where_none_is_asked(question: str) -> None:
         ("which summit", "Obama co-hosted the Global Entrepreneurship Summit.", True),
         ("which party", "He leads the United Democratic Alliance (UDA).", True),
         ("which party", "The ruling party backed the bill.", False),
+        ("what bill", "Kenya's 2024 Finance Bill set off the protests.", True),
+        ("what bill", "The House passed H.R. 6500 on 12 January 2026.", True),
+        ("what bill", "Youth-led demonstrations against the bill culminated in June.", False),
     ],
 )
 def test_a_sentence_names_one_of_the_kind_or_not(question: str, sentence: str, named: bool) -> None:
