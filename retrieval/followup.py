@@ -24,7 +24,8 @@ _LEADS = re.compile(
 )
 _REFERS = re.compile(
     r"\b(it|its|they|them|their|theirs|he|him|his|she|her|this|that|these|those|there|then"
-    r"|the same|the mission|the visit|the deal|the attack|the country)\b",
+    r"|the same|the mission|the visit|the deal|the attack|the country"
+    r"|the new (?:one|force|mission|deal|body))\b",
     re.IGNORECASE,
 )
 
@@ -167,7 +168,7 @@ _CITATION = re.compile(r"\s*\[\d+\]")
 # A follow-up pointing at a thing (not "there", a place); and the verbs of a
 # "what <verb>ed" question answered with a new thing ("what replaced", "what followed";
 # not "what happened").
-_THING = re.compile(r"\b(it|its|that|this|they|them)\b", re.I)
+_THING = re.compile(r"\b(it|its|that|this|they|them|the new)\b", re.I)
 _NEWS = frozenset({"happened", "occurred", "changed", "caused", "started", "ended"})
 
 

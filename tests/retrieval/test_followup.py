@@ -190,7 +190,12 @@ REPLACED = Turn(
 
 
 @pytest.mark.parametrize(
-    "question", ["whats the resolution number for that one", "how many troops n police can it have"]
+    "question",
+    [
+        "whats the resolution number for that one",
+        "how many troops n police can it have",
+        "how many personnel is the new force supposed to have",
+    ],
 )
 def test_it_after_what_replaced_is_the_new_thing_the_answer_named(question: str) -> None:
     standalone = standalone_question(question, [REPLACED])
