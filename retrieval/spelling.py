@@ -146,6 +146,8 @@ SPELLING = {
     "walikufa": "died",
     "pesa": "money",
     "ushuru": "tax",
+    "co-wrote": "co-wrote drafted",
+    "wrote": "wrote drafted",
     "land": "land arrive",
     "landed": "landed arrived",
 }
