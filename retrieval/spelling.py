@@ -148,6 +148,8 @@ SPELLING = {
     "ushuru": "tax",
     "co-wrote": "co-wrote drafted",
     "wrote": "wrote drafted",
+    "apparel": "apparel clothing",
+    "clothes": "clothes apparel",
     "land": "land arrive",
     "landed": "landed arrived",
 }

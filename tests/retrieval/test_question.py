@@ -711,6 +711,7 @@ def test_chat_words_for_what_the_documents_say_otherwise_keep_the_typed_word(
     assert speller.correct("when did the police land") == "when did the police land arrive"
     # resolutions are "drafted" in the documents, "written" in chat
     assert speller.correct("who co-wrote it") == "who co-wrote drafted it"
+    assert speller.correct("apparel exports") == "apparel clothing exports"
     # Swahili question words: "na watu wangapi walikufa?" (and how many people died?)
     assert speller.correct("watu wangapi walikufa") == "watu how many died"
     assert speller.correct("raila alikufa lini") == "raila died when"
